@@ -1,0 +1,157 @@
+"""Configuration, read from environment variables only.
+
+Every variable is listed in the README with its default. ``Config.from_env()`` builds the running configuration;
+``TestConfig`` is what the test suite uses.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = ROOT / "instance"
+
+DEV_SECRET_KEY = "dev-secret-key-change-me"
+DEV_JWT_SECRET_KEY = "dev-jwt-secret-key-change-me-please-32b"
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'balai.sqlite3'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the common ``postgres://`` spellings and make them use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or invalid; the app refuses to start."""
+
+
+@dataclass
+class Config:
+    """Flask configuration. Upper-case attributes end up in ``app.config``."""
+
+    ENV: str = "development"
+    SECRET_KEY: str = DEV_SECRET_KEY
+    JWT_SECRET_KEY: str = DEV_JWT_SECRET_KEY
+    DATABASE_URL: str = ""
+    DB_POOL_SIZE: int = 5
+    DB_MAX_OVERFLOW: int = 10
+    DB_ECHO: bool = False
+    ACCESS_TOKEN_MINUTES: int = 15
+    REFRESH_TOKEN_DAYS: int = 30
+    MAX_CONTENT_LENGTH: int = 11 * 1024 * 1024
+    MAX_JSON_LENGTH: int = 64 * 1024
+    RATELIMIT_ENABLED: bool = True
+    RATELIMIT_STORAGE_URI: str = "memory://"
+    RATELIMIT_KEY_PREFIX: str = "balai"
+    RATELIMIT_LOGIN_IP: str = "30 per minute;300 per hour"
+    RATELIMIT_LOGIN_ACCOUNT: str = "5 per minute;20 per hour"
+    RATELIMIT_REGISTER_IP: str = "10 per minute;50 per hour"
+    RATELIMIT_REGISTER_ACCOUNT: str = "5 per hour"
+    RATELIMIT_PASSWORD_IP: str = "10 per minute;50 per hour"
+    RATELIMIT_PASSWORD_ACCOUNT: str = "5 per minute;20 per hour"
+    PROXY_FIX_X_FOR: int = 0
+    PASSWORD_TIME_COST: int = 3
+    PASSWORD_MEMORY_KIB: int = 65536
+    PASSWORD_PARALLELISM: int = 4
+    AREA_CACHE_SECONDS: int = 300
+    LOG_LEVEL: str = "INFO"
+    TESTING: bool = False
+
+    @classmethod
+    def from_env(cls) -> Config:
+        """The configuration described by the process environment."""
+        d = cls()
+        return cls(
+            ENV=_env("BALAI_ENV", d.ENV),
+            SECRET_KEY=_env("SECRET_KEY", d.SECRET_KEY),
+            JWT_SECRET_KEY=_env("JWT_SECRET_KEY", d.JWT_SECRET_KEY),
+            DATABASE_URL=normalise_database_url(_env("DATABASE_URL", "") or default_database_url()),
+            DB_POOL_SIZE=_env_int("DB_POOL_SIZE", d.DB_POOL_SIZE),
+            DB_MAX_OVERFLOW=_env_int("DB_MAX_OVERFLOW", d.DB_MAX_OVERFLOW),
+            DB_ECHO=_env_bool("DB_ECHO", d.DB_ECHO),
+            ACCESS_TOKEN_MINUTES=_env_int("ACCESS_TOKEN_MINUTES", d.ACCESS_TOKEN_MINUTES),
+            REFRESH_TOKEN_DAYS=_env_int("REFRESH_TOKEN_DAYS", d.REFRESH_TOKEN_DAYS),
+            MAX_CONTENT_LENGTH=_env_int("MAX_CONTENT_LENGTH", d.MAX_CONTENT_LENGTH),
+            MAX_JSON_LENGTH=_env_int("MAX_JSON_LENGTH", d.MAX_JSON_LENGTH),
+            RATELIMIT_ENABLED=_env_bool("RATELIMIT_ENABLED", d.RATELIMIT_ENABLED),
+            RATELIMIT_STORAGE_URI=_env("RATELIMIT_STORAGE_URI", d.RATELIMIT_STORAGE_URI),
+            RATELIMIT_KEY_PREFIX=_env("RATELIMIT_KEY_PREFIX", d.RATELIMIT_KEY_PREFIX),
+            RATELIMIT_LOGIN_IP=_env("RATELIMIT_LOGIN_IP", d.RATELIMIT_LOGIN_IP),
+            RATELIMIT_LOGIN_ACCOUNT=_env("RATELIMIT_LOGIN_ACCOUNT", d.RATELIMIT_LOGIN_ACCOUNT),
+            RATELIMIT_REGISTER_IP=_env("RATELIMIT_REGISTER_IP", d.RATELIMIT_REGISTER_IP),
+            RATELIMIT_REGISTER_ACCOUNT=_env("RATELIMIT_REGISTER_ACCOUNT", d.RATELIMIT_REGISTER_ACCOUNT),
+            RATELIMIT_PASSWORD_IP=_env("RATELIMIT_PASSWORD_IP", d.RATELIMIT_PASSWORD_IP),
+            RATELIMIT_PASSWORD_ACCOUNT=_env("RATELIMIT_PASSWORD_ACCOUNT", d.RATELIMIT_PASSWORD_ACCOUNT),
+            PROXY_FIX_X_FOR=_env_int("PROXY_FIX_X_FOR", d.PROXY_FIX_X_FOR),
+            PASSWORD_TIME_COST=_env_int("PASSWORD_TIME_COST", d.PASSWORD_TIME_COST),
+            PASSWORD_MEMORY_KIB=_env_int("PASSWORD_MEMORY_KIB", d.PASSWORD_MEMORY_KIB),
+            PASSWORD_PARALLELISM=_env_int("PASSWORD_PARALLELISM", d.PASSWORD_PARALLELISM),
+            AREA_CACHE_SECONDS=_env_int("AREA_CACHE_SECONDS", d.AREA_CACHE_SECONDS),
+            LOG_LEVEL=_env("LOG_LEVEL", d.LOG_LEVEL),
+        )
+
+    def validate(self) -> None:
+        """Refuse configurations that must never run in production."""
+        if self.ENV not in {"development", "production", "test"}:
+            raise ConfigError(f"BALAI_ENV must be development, production or test, got {self.ENV!r}")
+        if self.ENV == "production":
+            if self.SECRET_KEY in ("", DEV_SECRET_KEY):
+                raise ConfigError("SECRET_KEY must be set to a random value in production")
+            if self.JWT_SECRET_KEY in ("", DEV_JWT_SECRET_KEY):
+                raise ConfigError("JWT_SECRET_KEY must be set to a random value in production")
+            if len(self.JWT_SECRET_KEY.encode()) < 32:
+                raise ConfigError("JWT_SECRET_KEY must be at least 32 bytes")
+
+    def as_flask_config(self) -> dict[str, object]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__ if k.isupper()}
+
+
+class TestConfig(Config):
+    """Settings for the test suite: fast password hashing, its own database."""
+
+    __test__ = False  # not a pytest test class
+
+    @classmethod
+    def from_env(cls) -> TestConfig:
+        base = Config.from_env()
+        cfg = cls(**{k: getattr(base, k) for k in base.__dataclass_fields__})
+        cfg.ENV = "test"
+        cfg.TESTING = True
+        cfg.DATABASE_URL = normalise_database_url(
+            os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'test.sqlite3'}"
+        )
+        cfg.PASSWORD_TIME_COST = 1
+        cfg.PASSWORD_MEMORY_KIB = 1024
+        cfg.PASSWORD_PARALLELISM = 1
+        cfg.RATELIMIT_STORAGE_URI = "memory://"
+        cfg.AREA_CACHE_SECONDS = 0
+        return cfg

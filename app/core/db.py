@@ -1,0 +1,216 @@
+"""Database engine, the request-scoped session and the shared column types.
+
+One commit per request: services only ``flush()``; ``register_request_transaction`` commits after a successful
+response and rolls back otherwise. Work that must happen only once the data is stored (push sending, jobs) is
+registered with ``app.core.events.after_commit``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+from flask import Flask, Response, current_app, has_request_context, request
+from flask.globals import _cv_app
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+#: Primary keys that outgrow 2^31 (notification read markers, deliveries); SQLite needs INTEGER for rowid aliasing.
+BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def code_string(length: int) -> String:
+    """Area codes compare byte-wise (C collation) so that prefix/range tests use the index on PostgreSQL."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dt.datetime: UTCDateTime()}
+
+
+def alembic_include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """PostgreSQL-only accelerators (trigram indexes, named ``*_trgm``) live in migrations, not in the models."""
+    return not (type_ == "index" and reflected and compare_to is None and (name or "").endswith("_trgm"))
+
+
+def _scope_id() -> int:
+    ctx = _cv_app.get(None)
+    return id(ctx) if ctx is not None else threading.get_ident()
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """Foreign keys on, WAL for concurrent readers, and real SAVEPOINT support (pysqlite's own BEGIN is off)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=10000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+        for hook in SQLITE_CONNECT_HOOKS:
+            hook(dbapi_conn)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+#: Features register SQLite user functions here (e.g. trigonometry for distance) so both backends run one query.
+SQLITE_CONNECT_HOOKS: list[Any] = []
+
+
+def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10, echo: bool = False) -> Engine:
+    """An engine with pooling suited to the backend."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database:
+            from pathlib import Path
+
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, echo=echo)
+        else:
+            engine = create_engine(url, echo=echo, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(
+        url,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_recycle=1800,
+    )
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Database:
+    """Holds the engine and a session per app context (one per request, CLI command or job).
+
+    On PostgreSQL, read requests (GET) run in autocommit mode on a connection each worker thread keeps open: no
+    BEGIN/COMMIT round trips and no pool checkout around a read-only request (each statement sees its own snapshot,
+    which read endpoints accept). Everything else runs in one transaction on a pooled connection.
+    """
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self.read_engine: Engine | None = None
+        self.factory = sessionmaker(expire_on_commit=False, autoflush=True)
+        self.session: scoped_session[Session] = scoped_session(self._new_session, scopefunc=_scope_id)
+        self._local = threading.local()
+
+    def is_read_request(self) -> bool:
+        return self.read_engine is not None and has_request_context() and request.method in SAFE_METHODS
+
+    def read_connection(self) -> Connection:
+        """This thread's autocommit connection for read requests, reopened after a disconnect."""
+        assert self.read_engine is not None
+        conn: Connection | None = getattr(self._local, "conn", None)
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self.read_engine.connect()
+            self._local.conn = conn
+        return conn
+
+    def _new_session(self) -> Session:
+        if self.is_read_request():
+            return self.factory(bind=self.read_connection())
+        return self.factory()
+
+    def init_app(self, app: Flask) -> None:
+        cfg = app.config
+        self.engine = make_engine(
+            cfg["DATABASE_URL"],
+            pool_size=cfg["DB_POOL_SIZE"],
+            max_overflow=cfg["DB_MAX_OVERFLOW"],
+            echo=cfg["DB_ECHO"],
+        )
+        self.factory.configure(bind=self.engine)
+        if self.engine.dialect.name == "postgresql":
+            self.read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        app.extensions["balai_db"] = self
+        app.teardown_appcontext(self._remove_session)
+
+    def _remove_session(self, _exc: BaseException | None) -> None:
+        self.session.remove()
+
+    @property
+    def dialect(self) -> str:
+        assert self.engine is not None
+        return self.engine.dialect.name
+
+
+def register_request_transaction(app: Flask, database: Database) -> None:
+    """Commit once after a successful response; roll back on any error response."""
+
+    @app.after_request
+    def _finish_transaction(response: Response) -> Response:
+        session = database.session
+        if not session.registry.has():
+            return response
+        s = session()
+        if not s.in_transaction() or isinstance(s.bind, Connection):
+            return response  # nothing to commit (an autocommit read); teardown closes the session
+        if response.status_code >= 400:
+            s.rollback()
+            return response
+        try:
+            s.commit()
+        except Exception as exc:  # a constraint that only fails at commit: answer like any other error
+            s.rollback()
+            from app.core.errors import error_response_for
+
+            current_app.logger.warning("commit failed: %s", exc)
+            return error_response_for(exc)
+        return response

@@ -1,0 +1,26 @@
+"""Marshmallow fields the stock set lacks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+
+
+class WholeInteger(ma.fields.Integer):
+    """An integer that refuses 2.5 (stock ``Integer`` truncates it) but accepts 3.0, as JSON Schema does."""
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
+class TrimmedString(ma.fields.String):
+    """A string with surrounding whitespace removed; blank counts as missing a value."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        out = super()._deserialize(value, attr, data, **kwargs)
+        return out.strip()
