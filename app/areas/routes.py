@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.areas import service
+from app.areas.schemas import AreaDetailSchema, AreaSchema, AreaSearchArgs
+from app.core.errors import NotFound
+from app.core.pagination import PageArgs, page_of
+
+blp = Blueprint("areas", __name__, url_prefix="/api/v1/areas", description="Kemendagri administrative areas.")
+
+
+@blp.route("")
+class Provinces(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(AreaSchema))
+    def get(self, args):
+        """List the provinces"""
+        return service.list_children(parent_code=None, **args)
+
+
+@blp.route("/search")
+class AreaSearch(MethodView):
+    @blp.arguments(AreaSearchArgs, location="query")
+    @blp.response(200, page_of(AreaSchema))
+    def get(self, args):
+        """Search areas by name
+
+        Case-insensitive; exact names first, then names starting with the text, larger areas first.
+        """
+        return service.search(**args)
+
+
+@blp.route("/<area_code:code>")
+class AreaItem(MethodView):
+    @blp.response(200, AreaDetailSchema)
+    def get(self, code):
+        """Get one area with its ancestors"""
+        detail = service.get_detail(code=code)
+        if detail is None:
+            raise NotFound("Area not found.")
+        return detail
+
+
+@blp.route("/<area_code:code>/children")
+class AreaChildren(MethodView):
+    @blp.arguments(PageArgs, location="query")
+    @blp.response(200, page_of(AreaSchema))
+    def get(self, args, code):
+        """List the direct children of an area"""
+        return service.list_children(parent_code=code, **args)
