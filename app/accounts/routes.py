@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.accounts import service, sessions
+from app.accounts.phones import try_normalise
+from app.accounts.roles import STAFF_ROLES
+from app.accounts.schemas import (
+    LoginSchema,
+    MeSchema,
+    MeUpdateSchema,
+    PasswordChangeSchema,
+    RefreshSchema,
+    RegisterSchema,
+    StaffCreateSchema,
+    StaffQuerySchema,
+    StaffSchema,
+    StaffUpdateSchema,
+    TokenSchema,
+)
+from app.core.auth import auth_required, get_claims, get_current_user, load_current_user
+from app.core.pagination import page_of
+from app.core.ratelimit import json_field, per_account, per_ip
+from app.extensions import db
+
+auth_blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Registration, log-in and sessions.")
+me_blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="The signed-in user's own profile.")
+users_blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="Staff accounts, managed in scope.")
+
+
+def _login_key() -> str:
+    raw = json_field("login")
+    return ("email:" + raw) if "@" in raw else ("phone:" + (try_normalise(raw) or raw))
+
+
+def _user_agent() -> str | None:
+    return request.headers.get("User-Agent")
+
+
+@auth_blp.route("/register")
+class Register(MethodView):
+    @per_ip("RATELIMIT_REGISTER_IP")
+    @per_account("RATELIMIT_REGISTER_ACCOUNT", lambda: "register:" + (try_normalise(json_field("phone")) or ""))
+    @auth_blp.arguments(
+        RegisterSchema,
+        example={
+            "name": "Siti Rahmawati",
+            "phone": "0812-3456-7890",
+            "password": "rahasia-123",
+            "home_area_code": "32.73.01.1001",
+            "home_rw": 5,
+        },
+    )
+    @auth_blp.response(201, TokenSchema)
+    def post(self, data):
+        """Register as a resident
+
+        Creates the account and signs it in. The phone number must be an Indonesian mobile number.
+        """
+        return service.register_resident(**data, user_agent=_user_agent())
+
+
+@auth_blp.route("/login")
+class Login(MethodView):
+    @per_ip("RATELIMIT_LOGIN_IP")
+    @per_account("RATELIMIT_LOGIN_ACCOUNT", _login_key, failures_only=True)
+    @auth_blp.arguments(LoginSchema, example={"login": "081234567890", "password": "rahasia-123"})
+    @auth_blp.response(200, TokenSchema)
+    def post(self, data):
+        """Log in with phone number or e-mail"""
+        return service.login(identifier=data["login"], password=data["password"], user_agent=_user_agent())
+
+
+@auth_blp.route("/refresh")
+class Refresh(MethodView):
+    @auth_blp.arguments(RefreshSchema)
+    @auth_blp.response(200, TokenSchema)
+    def post(self, data):
+        """Trade a refresh token for a new token pair
+
+        The refresh token rotates: the one sent stops working. Sending an already-used one closes the session.
+        """
+        try:
+            return sessions.rotate(data["refresh_token"])
+        except sessions.RefreshReused:
+            db.session.commit()  # the revocation must stick even though the answer is an error
+            raise
+
+
+@auth_blp.route("/logout")
+class Logout(MethodView):
+    @auth_required()
+    @auth_blp.response(204)
+    def post(self):
+        """Log out (closes this session)"""
+        sessions.revoke_session_id(get_claims()["sid"], reason="logout")
+
+
+@auth_blp.route("/password")
+class PasswordChange(MethodView):
+    @auth_required()
+    @per_ip("RATELIMIT_PASSWORD_IP")
+    @per_account("RATELIMIT_PASSWORD_ACCOUNT", lambda: "password:" + str(get_current_user().id))
+    @auth_blp.arguments(PasswordChangeSchema)
+    @auth_blp.response(204)
+    def post(self, data):
+        """Change password
+
+        Every other session of the account is closed; this one stays signed in.
+        """
+        service.change_password(
+            user=load_current_user(),
+            session_id=get_claims()["sid"],
+            current_password=data["current_password"],
+            new_password=data["new_password"],
+        )
+
+
+@me_blp.route("")
+class Me(MethodView):
+    @auth_required()
+    @me_blp.response(200, MeSchema)
+    def get(self):
+        """Get my profile"""
+        return get_current_user()
+
+    @auth_required()
+    @me_blp.arguments(MeUpdateSchema, example={"name": "Siti R.", "home_area_code": "32.73.01.1002", "home_rw": 3})
+    @me_blp.response(200, MeSchema)
+    def patch(self, changes):
+        """Update my name, e-mail or home area
+
+        Only these fields can be changed here; role and scope are managed by admins.
+        """
+        return service.update_profile(user=load_current_user(), changes=changes)
+
+
+@users_blp.route("")
+class StaffList(MethodView):
+    @auth_required(*STAFF_ROLES)
+    @users_blp.arguments(StaffQuerySchema, location="query")
+    @users_blp.response(200, page_of(StaffSchema))
+    def get(self, args):
+        """List staff accounts I manage"""
+        return service.list_staff(
+            actor=get_current_user(),
+            role=args["role"],
+            area_code=args["area_code"],
+            cursor=args["cursor"],
+            limit=args["limit"],
+        )
+
+    @auth_required(*STAFF_ROLES)
+    @users_blp.arguments(
+        StaffCreateSchema,
+        example={
+            "name": "Budi Santoso",
+            "phone": "081311112222",
+            "password": "ganti-segera-1",
+            "role": "moderator",
+            "scope_area_code": "32.73",
+        },
+    )
+    @users_blp.response(201, StaffSchema)
+    def post(self, data):
+        """Create a staff account
+
+        Only a role the caller may grant, inside the caller's own area.
+        """
+        return service.create_staff(actor=get_current_user(), data=data)
+
+
+@users_blp.route("/<int:user_id>")
+class StaffItem(MethodView):
+    @auth_required(*STAFF_ROLES)
+    @users_blp.response(200, StaffSchema)
+    def get(self, user_id):
+        """Get a staff account I manage"""
+        return service.get_managed(actor=get_current_user(), user_id=user_id)
+
+    @auth_required(*STAFF_ROLES)
+    @users_blp.arguments(StaffUpdateSchema, example={"is_active": False})
+    @users_blp.response(200, StaffSchema)
+    def patch(self, changes, user_id):
+        """Change a staff account's role, area or active flag
+
+        Deactivating closes every session of the account at once.
+        """
+        actor = get_current_user()
+        target = service.get_managed(actor=actor, user_id=user_id)
+        return service.update_staff(actor=actor, target=target, changes=changes)
