@@ -1,0 +1,111 @@
+"""Test fixtures: one schema per session built by the Alembic migrations, one rolled-back transaction per test.
+
+``TEST_DATABASE_URL`` selects PostgreSQL; unset means a SQLite file under ``instance/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from flask import Flask
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.areas.loader import load_areas
+from app.config import ROOT, TestConfig
+from app.core.db import make_engine
+from app.extensions import db, limiter
+
+
+def alembic_config(url: str) -> AlembicConfig:
+    cfg = AlembicConfig(str(ROOT / "alembic.ini"))
+    cfg.attributes["url"] = url
+    cfg.attributes["configure_logger"] = False
+    return cfg
+
+
+def reset_database(url: str) -> None:
+    """An empty database: drop the SQLite file, or every table of the PostgreSQL schema."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database:
+            for suffix in ("", "-wal", "-shm"):
+                Path(parsed.database + suffix).unlink(missing_ok=True)
+        return
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+_app: Flask | None = None
+
+
+def get_test_app() -> Flask:
+    """The one app of the test session, on a database built by the migrations, with every area loaded.
+
+    Also called at import time by the schemathesis module, which needs the app to read the OpenAPI document.
+    """
+    global _app
+    if _app is None:
+        config = TestConfig.from_env()
+        reset_database(config.DATABASE_URL)
+        command.upgrade(alembic_config(config.DATABASE_URL), "head")
+        application = create_app(config)
+        with application.app_context():
+            load_areas(db.session())
+            db.session.commit()
+            db.session.remove()
+        _app = application
+    return _app
+
+
+@pytest.fixture(scope="session")
+def config(app: Flask) -> TestConfig:
+    return TestConfig.from_env()
+
+
+@pytest.fixture(scope="session")
+def app() -> Iterator[Flask]:
+    yield get_test_app()
+    assert db.engine is not None
+    db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _transaction(app: Flask) -> Iterator[Any]:
+    """Each test runs inside a transaction that is rolled back; requests commit into savepoints of it."""
+    assert db.engine is not None
+    connection = db.engine.connect()
+    outer = connection.begin()
+    db.factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    read_engine, db.read_engine = db.read_engine, None  # every request must see the test's transaction
+    limiter.reset()
+    ctx = app.app_context()
+    ctx.push()
+    try:
+        yield connection
+    finally:
+        db.session.remove()
+        ctx.pop()
+        outer.rollback()
+        connection.close()
+        db.factory.configure(bind=db.engine, join_transaction_mode="conservative_savepoint")
+        db.read_engine = read_engine
+
+
+@pytest.fixture
+def client(app: Flask):
+    return app.test_client()
+
+
+@pytest.fixture
+def dialect() -> str:
+    return db.dialect
