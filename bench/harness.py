@@ -1,0 +1,142 @@
+"""Shared benchmark plumbing: a scratch PostgreSQL database, gunicorn, and wrk.
+
+Every figure is a ratio against ``GET /healthz`` measured in the same run on the same server, so the numbers mean
+something on any machine. Run from the repository root: ``.venv/bin/python -m bench.<name>``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def pg_url(name: str) -> str:
+    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def create_database(name: str, *, drop: bool = False) -> str:
+    """A PostgreSQL database for benchmarks (kept between runs unless ``drop``)."""
+    engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if drop:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return pg_url(name)
+
+
+def run(cmd: list[str], env: dict[str, str], **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=ROOT, env={**os.environ, **env}, check=True, text=True, capture_output=True, **kw)
+
+
+def flask(args: list[str], env: dict[str, str]) -> str:
+    return run([str(BIN / "flask"), *args], {"FLASK_APP": "wsgi.py", **env}).stdout
+
+
+def migrate(env: dict[str, str]) -> None:
+    run([str(BIN / "alembic"), "upgrade", "head"], env)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], *, workers: int = 2, extra: list[str] | None = None) -> Iterator[str]:
+    """A gunicorn server (sync workers) on a free port; yields its base URL."""
+    port = free_port()
+    cmd = [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
+    proc = subprocess.Popen(
+        [*cmd, *(extra or []), "wsgi:app"], cwd=ROOT, env={**os.environ, **env}, start_new_session=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield base
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def require_wrk() -> str:
+    path = shutil.which("wrk")
+    if path is None:
+        sys.exit("wrk is needed for load benchmarks: `make bench-tools` (apt-get install wrk) or your package manager")
+    return path
+
+
+_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
+_LAT = re.compile(r"Latency\s+([\d.]+)(us|ms|s)")
+_NON2XX = re.compile(r"Non-2xx or 3xx responses: (\d+)")
+
+
+def wrk(
+    url: str,
+    *,
+    headers: dict[str, str] | None = None,
+    seconds: int = 8,
+    connections: int = 16,
+    script: str | None = None,
+) -> dict[str, float]:
+    """Requests per second and mean latency (ms) for one URL; fails if any answer was not 2xx/3xx."""
+    cmd = [require_wrk(), "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for k, v in (headers or {}).items():
+        cmd += ["-H", f"{k}: {v}"]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run([*cmd, url], check=True, text=True, capture_output=True).stdout
+    bad = _NON2XX.search(out)
+    if bad:
+        raise RuntimeError(f"{url}: {bad.group(1)} non-2xx answers\n{out}")
+    lat = _LAT.search(out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    return {
+        "rps": float(_RPS.search(out).group(1)),  # type: ignore[union-attr]
+        "latency_ms": float(lat.group(1)) * scale[lat.group(2)] if lat else float("nan"),
+    }
+
+
+def compare(base: str, targets: dict[str, tuple[str, dict[str, str] | None]], *, rounds: int = 3, seconds: int = 8):
+    """Measure ``/healthz`` and each target alternately, ``rounds`` times; print and return ratios (best of each)."""
+    wrk(base + "/healthz", seconds=2)  # warm-up
+    for path, hdrs in targets.values():
+        wrk(base + path, headers=hdrs, seconds=2)
+    best: dict[str, float] = {"healthz": 0.0}
+    for _ in range(rounds):
+        best["healthz"] = max(best["healthz"], wrk(base + "/healthz", seconds=seconds)["rps"])
+        for name, (path, hdrs) in targets.items():
+            best[name] = max(best.get(name, 0.0), wrk(base + path, headers=hdrs, seconds=seconds)["rps"])
+    print(f"  {'GET /healthz':<44} {best['healthz']:>9.0f} req/s   (baseline)")
+    ratios = {}
+    for name in targets:
+        ratios[name] = best[name] / best["healthz"]
+        print(f"  {name:<44} {best[name]:>9.0f} req/s   {ratios[name] * 100:5.1f} % of /healthz")
+    return ratios
