@@ -12,16 +12,18 @@ from pathlib import Path
 
 from flask import Flask, Request, Response, send_from_directory
 from flask.sessions import NullSession, SessionInterface, SessionMixin
-from werkzeug.routing import BaseConverter
+from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 from app.config import Config
 from app.core.db import register_request_transaction
+from app.core.fields import MAX_ID
 from app.extensions import api, db, jwt, limiter
 
 #: Feature packages, registered in this order. Each exposes ``register(app, api)``.
 FEATURES: tuple[str, ...] = (
     "app.areas",
     "app.accounts",
+    "complaints",
 )
 
 API_TITLE = "Balai API"
@@ -40,6 +42,13 @@ class NoCookieSession(SessionInterface):
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         return None
+
+
+class IdConverter(IntegerConverter):
+    """Row ids in paths: ``<id:complaint_id>``; out-of-range numbers are a 404, never a database error."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=MAX_ID)
 
 
 class AreaCodeConverter(BaseConverter):
@@ -104,6 +113,7 @@ def configure(app: Flask, config: Config) -> None:
     app.url_map.strict_slashes = False
     app.session_interface = NoCookieSession()  # a token API: never open or sign a cookie session
     app.url_map.converters["area_code"] = AreaCodeConverter
+    app.url_map.converters["id"] = IdConverter
     logging.basicConfig(level=config.LOG_LEVEL)
     if config.PROXY_FIX_X_FOR:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -122,6 +132,7 @@ def register_extensions(app: Flask) -> None:
     if limiter._check_request_limit in global_hooks:
         global_hooks.remove(limiter._check_request_limit)
     api.init_app(app)
+    api.register_converter(IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
     api.register_converter(
         AreaCodeConverter, lambda _c: {"type": "string", "pattern": "^" + AreaCodeConverter.regex + "$"}
     )

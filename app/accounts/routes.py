@@ -172,7 +172,7 @@ class StaffList(MethodView):
         return service.create_staff(actor=get_current_user(), data=data)
 
 
-@users_blp.route("/<int:user_id>")
+@users_blp.route("/<id:user_id>")
 class StaffItem(MethodView):
     @auth_required(*STAFF_ROLES)
     @users_blp.response(200, StaffSchema)

@@ -112,9 +112,9 @@ def authenticate() -> Any:
     return user
 
 
-def _document_security(view: Any) -> None:
+def _document_security(view: Any, security: list[dict[str, list[str]]]) -> None:
     apidoc = dict(getattr(view, "_apidoc", {}))
-    apidoc["manual_doc"] = {**apidoc.get("manual_doc", {}), "security": BEARER}
+    apidoc["manual_doc"] = {**apidoc.get("manual_doc", {}), "security": security}
     view._apidoc = apidoc
 
 
@@ -131,10 +131,48 @@ def auth_required(*roles: str) -> Callable[[F], F]:
                 raise Forbidden("Your role does not allow this.")
             return fn(*args, **kwargs)
 
-        _document_security(checked)
+        _document_security(checked, BEARER)
         return cast(F, checked)
 
     return deco
+
+
+def permission_required(predicate: Callable[[Principal], bool], message: str) -> Callable[[F], F]:
+    """A gate that needs the caller but no object (``can_manage_categories``). Put it under ``auth_required`` and
+    above the ``blp`` decorators, so a caller without the right gets 403 before any validation error."""
+
+    def deco(fn: F) -> F:
+        @functools.wraps(fn)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            if not predicate(get_current_user()):
+                raise Forbidden(message)
+            return fn(*args, **kwargs)
+
+        return cast(F, checked)
+
+    return deco
+
+
+def optional_user() -> Principal | None:
+    """The caller when a bearer token is sent, None for an anonymous caller. A bad token is still a 401: an app
+    that believes it is signed in must learn that it is not."""
+    if "balai_user" in g:
+        return g.balai_user
+    if not request.headers.get("Authorization"):
+        return None
+    return authenticate()
+
+
+def auth_optional(fn: F) -> F:
+    """Endpoints that answer everyone but show more to some callers; ``optional_user()`` tells who is calling."""
+
+    @functools.wraps(fn)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        optional_user()
+        return fn(*args, **kwargs)
+
+    _document_security(checked, [{}, *BEARER])
+    return cast(F, checked)
 
 
 def get_current_user() -> Principal:

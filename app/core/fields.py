@@ -24,3 +24,12 @@ class TrimmedString(ma.fields.String):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         out = super()._deserialize(value, attr, data, **kwargs)
         return out.strip()
+
+
+#: Largest id a path or body may carry: PostgreSQL BIGINT (larger values would fail in the database, not here).
+MAX_ID = 2**63 - 1
+
+
+def IdField(**kwargs: Any) -> WholeInteger:
+    """A reference to a row by id: a whole number between 1 and ``MAX_ID``."""
+    return WholeInteger(validate=ma.validate.Range(1, MAX_ID), metadata={"example": 1}, **kwargs)

@@ -141,3 +141,16 @@ def test_missing_body_is_400_but_bodyless_endpoints_need_none(client):
     assert body["errors"] == {"body": ["Missing request body."]}
     # logout takes no body: without a token it is a 401, not a 400/415
     assert_error(client.post("/api/v1/auth/logout"), 401)
+
+
+def test_ids_out_of_database_range_are_404_or_422(client):
+    from tests.factories import login, staff
+
+    assert_error(client.get("/api/v1/categories/934632785418481934632785418481"), 404)
+    assert_error(client.get("/api/v1/categories/0"), 404)
+    headers = login(staff("admin", "32"))
+    body = assert_error(
+        client.post("/api/v1/categories", json={"slug": "a-b", "name": "A B", "parent_id": 2**64}, headers=headers),
+        422,
+    )
+    assert "parent_id" in body["errors"]

@@ -1,0 +1,14 @@
+"""Complaints (*aduan*): categories, intake, moderation, routing to offices, handling under working-day SLAs.
+
+Sub-packages each own one part; ``complaints.models`` imports every model so the metadata is complete.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def register(app: Any, api: Any) -> None:
+    from complaints.categories.routes import blp as categories_blp
+
+    api.register_blueprint(categories_blp)

@@ -1,0 +1,11 @@
+"""Categories are deployment-wide, so only admins of a whole province manage them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.areas.codes import LEVEL_PROVINSI, level_of
+
+
+def can_manage_categories(user: Any) -> bool:
+    return bool(user.is_active and user.role == "admin" and user.scope and level_of(user.scope) == LEVEL_PROVINSI)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import marshmallow as ma
+
+from app.core.fields import IdField, TrimmedString, WholeInteger
+from app.core.pagination import PageArgs
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class CategorySchema(ma.Schema):
+    id = ma.fields.Integer(required=True, metadata={"example": 1})
+    slug = ma.fields.String(required=True, metadata={"example": "jalan-rusak"})
+    name = ma.fields.String(required=True, metadata={"example": "Jalan rusak"})
+    description = ma.fields.String(required=True)
+    icon_key = ma.fields.String(required=True, metadata={"example": "road"})
+    parent_id = ma.fields.Integer(required=True, allow_none=True)
+    is_active = ma.fields.Boolean(required=True)
+    sort_order = ma.fields.Integer(required=True)
+
+
+class CategoryCreateSchema(ma.Schema):
+    slug = ma.fields.String(required=True, validate=[ma.validate.Length(2, 60), ma.validate.Regexp(SLUG)])
+    name = TrimmedString(required=True, validate=ma.validate.Length(2, 80))
+    description = TrimmedString(load_default="", validate=ma.validate.Length(max=500))
+    icon_key = ma.fields.String(load_default="other", validate=ma.validate.Regexp(r"^[a-z0-9-]{1,40}$"))
+    parent_id = IdField(load_default=None, allow_none=True)
+    is_active = ma.fields.Boolean(load_default=True)
+    sort_order = WholeInteger(load_default=0, validate=ma.validate.Range(0, 1000))
+
+
+class CategoryUpdateSchema(ma.Schema):
+    name = TrimmedString(validate=ma.validate.Length(2, 80))
+    description = TrimmedString(validate=ma.validate.Length(max=500))
+    icon_key = ma.fields.String(validate=ma.validate.Regexp(r"^[a-z0-9-]{1,40}$"))
+    parent_id = IdField(allow_none=True)
+    is_active = ma.fields.Boolean()
+    sort_order = WholeInteger(validate=ma.validate.Range(0, 1000))
+
+
+class CategoryQuerySchema(PageArgs):
+    include_inactive = ma.fields.Boolean(
+        load_default=False, metadata={"description": "Admins only: also list deactivated categories."}
+    )
