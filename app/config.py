@@ -152,6 +152,8 @@ class TestConfig(Config):
         cfg.PASSWORD_TIME_COST = 1
         cfg.PASSWORD_MEMORY_KIB = 1024
         cfg.PASSWORD_PARALLELISM = 1
-        cfg.RATELIMIT_STORAGE_URI = "memory://"
+        # CI's PostgreSQL run points this at the local Redis, so the rate-limit tests also run on shared storage.
+        cfg.RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI") or "memory://"
+        cfg.RATELIMIT_KEY_PREFIX = "balai-test"
         cfg.AREA_CACHE_SECONDS = 0
         return cfg

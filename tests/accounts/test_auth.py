@@ -307,3 +307,12 @@ def test_password_change_is_limited_per_account(client, app, monkeypatch):
     assert client.post("/api/v1/auth/password", json=body, headers=headers).status_code == 422
     assert client.post("/api/v1/auth/password", json=body, headers=headers).status_code == 422
     assert client.post("/api/v1/auth/password", json=body, headers=headers).status_code == 429
+
+
+def test_rate_limit_storage_follows_configuration(app, config):
+    """memory:// by default; CI's PostgreSQL run uses Redis so limits are shared between processes."""
+    from app.extensions import limiter
+
+    storage = type(limiter.storage).__name__
+    expected = "RedisStorage" if config.RATELIMIT_STORAGE_URI.startswith("redis") else "MemoryStorage"
+    assert storage == expected
