@@ -1,5 +1,6 @@
 """Every complaints model, imported in one place (Alembic and the tests need the whole metadata)."""
 
 from complaints.categories.models import Category
+from complaints.offices.models import Office, OfficeMember
 
-__all__ = ["Category"]
+__all__ = ["Category", "Office", "OfficeMember"]
