@@ -2,5 +2,6 @@
 
 from complaints.categories.models import Category
 from complaints.offices.models import Office, OfficeMember
+from complaints.routing.models import RoutingRule
 
-__all__ = ["Category", "Office", "OfficeMember"]
+__all__ = ["Category", "Office", "OfficeMember", "RoutingRule"]

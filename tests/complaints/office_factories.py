@@ -1,4 +1,4 @@
-"""Offices and members for tests (flushed into the test's transaction)."""
+"""Offices, members and routing rules for tests (flushed into the test's transaction)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import itertools
 from app.accounts.models import User
 from app.extensions import db
 from complaints.offices.models import Office, OfficeMember
+from complaints.routing.models import RoutingRule
 
 _codes = itertools.count(1)
 
@@ -28,6 +29,13 @@ def office(
 
 def member(of: Office, user: User, *, head: bool = False) -> OfficeMember:
     row = OfficeMember(office_id=of.id, user_id=user.id, is_head=head)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def rule(to: Office, area: str, category_id: int | None = None) -> RoutingRule:
+    row = RoutingRule(category_id=category_id, area_code=area, office_id=to.id)
     db.session.add(row)
     db.session.flush()
     return row
