@@ -12,7 +12,9 @@ def register(app: Any, api: Any) -> None:
     from complaints.categories.routes import blp as categories_blp
     from complaints.offices.routes import blp as offices_blp
     from complaints.routing.routes import blp as routing_blp
+    from complaints.sla.routes import blp as sla_blp
 
     api.register_blueprint(categories_blp)
     api.register_blueprint(offices_blp)
     api.register_blueprint(routing_blp)
+    api.register_blueprint(sla_blp)

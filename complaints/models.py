@@ -3,5 +3,6 @@
 from complaints.categories.models import Category
 from complaints.offices.models import Office, OfficeMember
 from complaints.routing.models import RoutingRule
+from complaints.sla.models import Holiday
 
-__all__ = ["Category", "Office", "OfficeMember", "RoutingRule"]
+__all__ = ["Category", "Holiday", "Office", "OfficeMember", "RoutingRule"]
