@@ -69,9 +69,9 @@ def add_member(*, actor: Any, office: Office, user_id: int, is_head: bool) -> Me
     if db.session.get(OfficeMember, (office.id, user_id)) is not None:
         raise Conflict("This account is already a member of the office.", errors={"user_id": ["Already a member."]})
     member = OfficeMember(office_id=office.id, user_id=user_id, is_head=is_head, added_by_id=actor.id)
-    db.session.add(member)
     try:
-        with db.session.begin_nested():
+        with db.session.begin_nested():  # added inside the savepoint: a clash leaves nothing pending behind
+            db.session.add(member)
             db.session.flush()
     except IntegrityError:
         raise Conflict("This account is already a member of the office.") from None

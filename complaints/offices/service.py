@@ -226,9 +226,12 @@ def _check_children_fit(office: Office, area_code: str) -> None:
         )
 
 
-def _flush() -> None:
+def _flush(new: object | None = None) -> None:
+    """Flush in a savepoint, adding ``new`` inside it, so a unique clash leaves nothing pending behind."""
     try:
         with db.session.begin_nested():
+            if new is not None:
+                db.session.add(new)
             db.session.flush()
     except IntegrityError:
         raise Conflict("An office with this code already exists.", errors={"code": ["Already taken."]}) from None
@@ -250,8 +253,7 @@ def create_office(*, actor: Any, data: dict[str, Any]) -> Office:
         _check_inside_parent(parent, data["area_code"], field="parent_id")
     _check_code_free(data["code"])
     office = Office(**data, created_by_id=actor.id)
-    db.session.add(office)
-    _flush()
+    _flush(office)
     return office
 
 

@@ -67,9 +67,12 @@ def _office_for(*, actor: Any, office_id: int, area_code: str) -> Office:
     return office
 
 
-def _flush() -> None:
+def _flush(new: object | None = None) -> None:
+    """Flush in a savepoint, adding ``new`` inside it, so a unique clash leaves nothing pending behind."""
     try:
         with db.session.begin_nested():
+            if new is not None:
+                db.session.add(new)
             db.session.flush()
     except IntegrityError:
         raise Conflict("A rule for this category and area already exists.") from None
@@ -94,8 +97,7 @@ def create_rule(*, actor: Any, data: dict[str, Any]) -> RoutingRule:
             errors={"category_id": ["Already routed in this area."]},
         )
     rule = RoutingRule(category_id=category_id, area_code=area_code, office=office, created_by_id=actor.id)
-    db.session.add(rule)
-    _flush()
+    _flush(rule)
     return rule
 
 

@@ -54,9 +54,9 @@ def add_holiday(*, actor: Any, data: dict[str, Any]) -> Holiday:
     if not can_manage_area(actor, data["area_code"]):
         raise Forbidden("You can only add days off for your own area.")
     holiday = Holiday(**data, created_by_id=actor.id)
-    db.session.add(holiday)
     try:
-        with db.session.begin_nested():
+        with db.session.begin_nested():  # added inside the savepoint: a clash leaves nothing pending behind
+            db.session.add(holiday)
             db.session.flush()
     except IntegrityError:
         raise Conflict(

@@ -32,9 +32,11 @@ def test_admin_adds_a_day_off(client):
     assert desa.status_code == 201  # the same date for a desa inside is another row
 
 
-def test_duplicate_day_is_409(client):
+def test_duplicate_day_is_409_and_leaves_nothing_pending(client):
     day_off("32.73", "2026-09-25")
     assert client.post("/api/v1/sla/holidays", json=BODY, headers=login(staff("admin", "32.73"))).status_code == 409
+    day_off("32.73", "2026-09-28")  # the session still flushes: the clashing row was not left pending
+    assert db.session.query(Holiday).count() == 2
 
 
 @pytest.mark.parametrize(
