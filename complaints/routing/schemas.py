@@ -47,7 +47,9 @@ class RuleQuerySchema(PageArgs):
     category_id = IdField(load_default=None)
     default_only = ma.fields.Boolean(load_default=False, metadata={"description": "Only rules without category."})
     area_code = ma.fields.String(
-        load_default=None, validate=_area, metadata={"description": "Only rules for areas inside this one."}
+        load_default=None,
+        validate=_area,
+        metadata={"description": "Only rules for areas inside this one.", "example": "32.73.01"},
     )
     office_id = IdField(load_default=None)
 

@@ -52,7 +52,9 @@ class HolidayQuerySchema(PageArgs):
 
 
 class CalendarQuerySchema(ma.Schema):
-    year = WholeInteger(load_default=None, validate=_year["validate"], metadata={"description": "Default: this year."})
+    year = WholeInteger(
+        load_default=None, validate=_year["validate"], metadata={"description": "Default: this year.", "example": 2026}
+    )
     area_code = ma.fields.String(
         load_default=None,
         validate=_area,

@@ -45,3 +45,21 @@ def test_as_city_admin(case, no_rate_limits):
 @SETTINGS
 def test_as_office_handler(case, no_rate_limits):
     case.call_and_validate(headers=login(staff("office_handler", "32.73")), checks=CHECKS)
+
+
+def test_operations_have_summaries_and_body_examples(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    ops = [
+        (path, method, op)
+        for path, item in spec["paths"].items()
+        if path.startswith(("/api/v1/offices", "/api/v1/routing", "/api/v1/sla"))
+        for method, op in item.items()
+        if method in {"get", "post", "patch", "delete"}
+    ]
+    assert len(ops) == 18
+    for path, method, op in ops:
+        assert op.get("summary"), (method, path)
+        assert op.get("security") == [{"bearerAuth": []}], (method, path)
+        body = op.get("requestBody", {}).get("content", {}).get("application/json")
+        if body is not None:
+            assert body.get("example"), (method, path)
