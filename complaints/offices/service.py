@@ -226,6 +226,19 @@ def _check_children_fit(office: Office, area_code: str) -> None:
         )
 
 
+def _check_rules_fit(office: Office, area_code: str) -> None:
+    """Routing rules pointing at the office must stay inside its jurisdiction (see ``complaints.routing``)."""
+    from complaints.routing.models import RoutingRule  # routing builds on offices, not the other way round
+
+    rule_areas = db.session.scalars(select(RoutingRule.area_code).where(RoutingRule.office_id == office.id))
+    outside = sorted({a for a in rule_areas if not area_contains(area_code, a)})
+    if outside:
+        raise ValidationFailed(
+            "Routing rules would send complaints from outside the office's new area.",
+            errors={"area_code": [f"Rules for {', '.join(outside[:10])} point at this office; change them first."]},
+        )
+
+
 def _flush(new: object | None = None) -> None:
     """Flush in a savepoint, adding ``new`` inside it, so a unique clash leaves nothing pending behind."""
     try:
@@ -263,6 +276,7 @@ def update_office(*, actor: Any, office: Office, changes: dict[str, Any]) -> Off
     if "area_code" in changes:
         _check_area(actor, area_code)
         _check_children_fit(office, area_code)
+        _check_rules_fit(office, area_code)
     if changes.get("parent_id") is not None:
         parent = _parent_for(actor=actor, office=office, parent_id=changes["parent_id"])
         _check_inside_parent(parent, area_code, field="parent_id")

@@ -220,3 +220,15 @@ def test_list_validation(client, query):
 )
 def test_list_wrong_role(client, who):
     assert client.get("/api/v1/offices", headers=login(who())).status_code == 403
+
+
+def test_area_change_keeps_routing_rules_inside(client):
+    from tests.complaints.office_factories import rule
+
+    o = office("32.73")
+    rule(o, "32.73.01", 1)
+    headers = login(staff("admin", "32.73"))
+    narrower = client.patch(f"/api/v1/offices/{o.id}", json={"area_code": "32.73.02"}, headers=headers)
+    assert narrower.status_code == 422 and "32.73.01" in narrower.get_json()["errors"]["area_code"][0]
+    ok = client.patch(f"/api/v1/offices/{o.id}", json={"area_code": "32.73.01"}, headers=headers)
+    assert ok.status_code == 200
