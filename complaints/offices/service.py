@@ -1,6 +1,6 @@
 """Offices: the public look-ups moderation and handling use, and admin changes.
 
-Public functions (keyword-free, cheap, typed) for other parts of ``complaints``:
+Public functions (positional ids, typed, one or two queries each) for other parts of ``complaints``:
 ``get_office``, ``offices_of``, ``is_member``, ``is_head``, ``heads_of``, ``members_of``, ``sub_units``.
 A membership counts only while its account qualifies (see ``permissions.can_join``).
 """
