@@ -42,10 +42,22 @@ class Categories(MethodView):
 
     @auth_required("admin")
     @manager_only
-    @blp.arguments(CategoryCreateSchema, example={"slug": "pohon-tumbang", "name": "Pohon tumbang", "icon_key": "tree"})
+    @blp.arguments(
+        CategoryCreateSchema,
+        example={
+            "slug": "pohon-tumbang",
+            "name": "Pohon tumbang",
+            "icon_key": "tree",
+            "sla_response_days": 1,
+            "sla_resolution_days": 5,
+        },
+    )
     @blp.response(201, CategorySchema)
     def post(self, data):
-        """Create a category"""
+        """Create a category
+
+        `sla_response_days` and `sla_resolution_days` are working days (default 3 and 14).
+        """
         return service.create(data=data)
 
 

@@ -4,8 +4,26 @@ import marshmallow as ma
 
 from app.core.fields import IdField, TrimmedString, WholeInteger
 from app.core.pagination import PageArgs
+from complaints.categories.models import (
+    DEFAULT_RESOLUTION_DAYS,
+    DEFAULT_RESPONSE_DAYS,
+    MAX_RESOLUTION_DAYS,
+    MAX_RESPONSE_DAYS,
+)
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+_response_days = {
+    "validate": ma.validate.Range(1, MAX_RESPONSE_DAYS),
+    "metadata": {"description": "Working days from routing to the office's first response.", "example": 3},
+}
+_resolution_days = {
+    "validate": ma.validate.Range(1, MAX_RESOLUTION_DAYS),
+    "metadata": {
+        "description": "Working days from routing to resolution; at least the response days.",
+        "example": 14,
+    },
+}
 
 
 class CategorySchema(ma.Schema):
@@ -17,6 +35,8 @@ class CategorySchema(ma.Schema):
     parent_id = ma.fields.Integer(required=True, allow_none=True)
     is_active = ma.fields.Boolean(required=True)
     sort_order = ma.fields.Integer(required=True)
+    sla_response_days = ma.fields.Integer(required=True, metadata=_response_days["metadata"])
+    sla_resolution_days = ma.fields.Integer(required=True, metadata=_resolution_days["metadata"])
 
 
 class CategoryCreateSchema(ma.Schema):
@@ -27,6 +47,8 @@ class CategoryCreateSchema(ma.Schema):
     parent_id = IdField(load_default=None, allow_none=True)
     is_active = ma.fields.Boolean(load_default=True)
     sort_order = WholeInteger(load_default=0, validate=ma.validate.Range(0, 1000))
+    sla_response_days = WholeInteger(load_default=DEFAULT_RESPONSE_DAYS, **_response_days)
+    sla_resolution_days = WholeInteger(load_default=DEFAULT_RESOLUTION_DAYS, **_resolution_days)
 
 
 class CategoryUpdateSchema(ma.Schema):
@@ -36,6 +58,8 @@ class CategoryUpdateSchema(ma.Schema):
     parent_id = IdField(allow_none=True)
     is_active = ma.fields.Boolean()
     sort_order = WholeInteger(validate=ma.validate.Range(0, 1000))
+    sla_response_days = WholeInteger(**_response_days)
+    sla_resolution_days = WholeInteger(**_resolution_days)
 
 
 class CategoryQuerySchema(PageArgs):

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.core.pagination import keyset, page
 from app.extensions import db
-from complaints.categories.models import Category
+from complaints.categories.models import DEFAULT_RESOLUTION_DAYS, DEFAULT_RESPONSE_DAYS, Category
 
 
 def list_categories(*, include_inactive: bool, cursor: str | None, limit: int) -> dict[str, Any]:
@@ -47,6 +47,14 @@ def _check_parent(category: Category | None, parent_id: int | None) -> None:
         node = db.session.get(Category, node.parent_id) if node.parent_id else None
 
 
+def _check_sla(response_days: int, resolution_days: int) -> None:
+    if resolution_days < response_days:
+        raise ValidationFailed(
+            "The resolution SLA cannot be shorter than the response SLA.",
+            errors={"sla_resolution_days": [f"Must be at least the response days ({response_days})."]},
+        )
+
+
 def _flush() -> None:
     try:
         with db.session.begin_nested():
@@ -57,6 +65,9 @@ def _flush() -> None:
 
 def create(*, data: dict[str, Any]) -> Category:
     _check_parent(None, data.get("parent_id"))
+    _check_sla(
+        data.get("sla_response_days", DEFAULT_RESPONSE_DAYS), data.get("sla_resolution_days", DEFAULT_RESOLUTION_DAYS)
+    )
     category = Category(**data)
     db.session.add(category)
     _flush()
@@ -66,6 +77,10 @@ def create(*, data: dict[str, Any]) -> Category:
 def update(*, category: Category, changes: dict[str, Any]) -> Category:
     if "parent_id" in changes:
         _check_parent(category, changes["parent_id"])
+    _check_sla(
+        changes.get("sla_response_days", category.sla_response_days),
+        changes.get("sla_resolution_days", category.sla_resolution_days),
+    )
     for key, value in changes.items():
         setattr(category, key, value)
     _flush()

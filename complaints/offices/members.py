@@ -1,0 +1,101 @@
+"""Office membership, managed by admins: add, list, make head, remove."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import User
+from app.accounts.permissions import can_manage
+from app.accounts.roles import Role
+from app.core.errors import Conflict, NotFound, ValidationFailed
+from app.core.pagination import keyset, page
+from app.extensions import db
+from complaints.offices.models import Office, OfficeMember
+from complaints.offices.permissions import can_join, member_reach
+
+
+@dataclass(frozen=True, slots=True)
+class MemberView:
+    user_id: int
+    name: str
+    is_head: bool
+    #: False when the account no longer qualifies (deactivated, another role, moved out of the office's reach).
+    is_effective: bool
+    created_at: dt.datetime
+
+
+def _view(member: OfficeMember, user: User, office: Office) -> MemberView:
+    return MemberView(member.user_id, user.name, member.is_head, can_join(user, office), member.created_at)
+
+
+def list_members(*, office: Office, cursor: str | None, limit: int) -> dict[str, Any]:
+    """Every membership row of the office (effective or not), by user id."""
+    stmt = (
+        select(OfficeMember, User)
+        .join(User, User.id == OfficeMember.user_id)
+        .where(OfficeMember.office_id == office.id)
+    )
+    stmt = keyset(stmt, keys=[OfficeMember.user_id], cursor=cursor, limit=limit, types=[int])
+    rows = [_view(member, user, office) for member, user in db.session.execute(stmt)]
+    return page(rows, limit=limit, key=lambda m: [m.user_id])
+
+
+def _candidate(*, actor: Any, office: Office, user_id: int) -> User:
+    """The account to add: one the actor manages (422 naming ``user_id`` otherwise), qualifying for the office."""
+    user = db.session.get(User, user_id)
+    if user is None or not can_manage(actor, user):
+        raise ValidationFailed(
+            "Unknown staff account.", errors={"user_id": ["No staff account with this id in your area."]}
+        )
+    if user.role != Role.OFFICE_HANDLER:
+        raise ValidationFailed("Only office handlers join offices.", errors={"user_id": ["Not an office_handler."]})
+    if not can_join(user, office):
+        reach = member_reach(office.area_code)
+        raise ValidationFailed(
+            "The account is not scoped inside the office's reach.",
+            errors={"user_id": [f"Inactive, or scoped to {user.scope}, outside {reach}."]},
+        )
+    return user
+
+
+def add_member(*, actor: Any, office: Office, user_id: int, is_head: bool) -> MemberView:
+    """Add an office handler to the office (409 if already a member)."""
+    user = _candidate(actor=actor, office=office, user_id=user_id)
+    if db.session.get(OfficeMember, (office.id, user_id)) is not None:
+        raise Conflict("This account is already a member of the office.", errors={"user_id": ["Already a member."]})
+    member = OfficeMember(office_id=office.id, user_id=user_id, is_head=is_head, added_by_id=actor.id)
+    try:
+        with db.session.begin_nested():  # added inside the savepoint: a clash leaves nothing pending behind
+            db.session.add(member)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict("This account is already a member of the office.") from None
+    return _view(member, user, office)
+
+
+def _existing(*, office: Office, user_id: int) -> OfficeMember:
+    member = db.session.get(OfficeMember, (office.id, user_id))
+    if member is None:
+        raise NotFound("Member not found.")
+    return member
+
+
+def update_member(*, office: Office, user_id: int, is_head: bool) -> MemberView:
+    """Make a member a head of the office, or not."""
+    member = _existing(office=office, user_id=user_id)
+    member.is_head = is_head
+    db.session.flush()
+    user = db.session.get(User, user_id)
+    assert user is not None
+    return _view(member, user, office)
+
+
+def remove_member(*, office: Office, user_id: int) -> None:
+    """Remove an account from the office (work already assigned to it is the handling code's concern)."""
+    db.session.delete(_existing(office=office, user_id=user_id))
+    db.session.flush()
