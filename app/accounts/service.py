@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 
 from app.accounts import sessions
 from app.accounts.models import User
@@ -15,7 +14,7 @@ from app.accounts.phones import normalise_mobile, try_normalise
 from app.accounts.roles import GRANTABLE, Role, scope_rule
 from app.areas import service as areas
 from app.areas.codes import LEVEL_DESA, within_area
-from app.core.db import utcnow
+from app.core.db import flush_unique, utcnow
 from app.core.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from app.core.events import emit
 from app.core.pagination import keyset, page
@@ -50,14 +49,17 @@ def _ensure_unique(*, phone: str | None, email: str | None, exclude_id: int | No
         raise Conflict("An account with these details already exists.", errors=errors)
 
 
-def _flush_unique(**kwargs: Any) -> None:
+def _flush_unique(*new: User, phone: str | None, email: str | None, exclude_id: int | None = None) -> None:
     """Flush, turning a lost race on the unique phone/e-mail into the same 409 as the check above."""
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
-        _ensure_unique(**kwargs)
-        raise Conflict("An account with these details already exists.") from None
+
+    def conflict() -> Conflict:
+        try:
+            _ensure_unique(phone=phone, email=email, exclude_id=exclude_id)
+        except Conflict as exc:
+            return exc
+        return Conflict("An account with these details already exists.")
+
+    flush_unique(db.session, *new, conflict=conflict)
 
 
 def register_resident(
@@ -84,8 +86,7 @@ def register_resident(
         home_area_code=home_area_code,
         home_rw=home_rw,
     )
-    db.session.add(user)
-    _flush_unique(phone=e164, email=email)
+    _flush_unique(user, phone=e164, email=email)
     return sessions.start_session(user, user_agent=user_agent)
 
 
@@ -193,8 +194,7 @@ def create_staff(*, actor: User | None, data: dict[str, Any]) -> User:
         scope_rw=rw,
         created_by_id=actor.id if actor is not None else None,
     )
-    db.session.add(user)
-    _flush_unique(phone=phone, email=email)
+    _flush_unique(user, phone=phone, email=email)
     return user
 
 

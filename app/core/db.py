@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, current_app, has_request_context, request
@@ -25,6 +26,7 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
@@ -74,6 +76,17 @@ def code_string(length: int) -> String:
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {dt.datetime: UTCDateTime()}
+
+
+def flush_unique(session: Session, *new: object, conflict: Callable[[], Exception]) -> None:
+    """Flush inside a savepoint, adding ``new`` objects there: a unique-constraint clash (often a lost race after a
+    friendly pre-check) raises ``conflict()`` and leaves nothing pending, so the session stays usable."""
+    try:
+        with session.begin_nested():
+            session.add_all(new)
+            session.flush()
+    except IntegrityError:
+        raise conflict() from None
 
 
 def alembic_include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:

@@ -32,4 +32,5 @@ MAX_ID = 2**63 - 1
 
 def IdField(**kwargs: Any) -> WholeInteger:
     """A reference to a row by id: a whole number between 1 and ``MAX_ID``."""
-    return WholeInteger(validate=ma.validate.Range(1, MAX_ID), metadata={"example": 1}, **kwargs)
+    metadata = {"example": 1, **kwargs.pop("metadata", {})}
+    return WholeInteger(validate=ma.validate.Range(1, MAX_ID), metadata=metadata, **kwargs)

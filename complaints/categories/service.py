@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
+from app.core.db import flush_unique
 from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.core.pagination import keyset, page
 from app.extensions import db
@@ -55,12 +55,8 @@ def _check_sla(response_days: int, resolution_days: int) -> None:
         )
 
 
-def _flush() -> None:
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict("A category with this slug or name already exists.") from None
+def _flush(*new: object) -> None:
+    flush_unique(db.session, *new, conflict=lambda: Conflict("A category with this slug or name already exists."))
 
 
 def create(*, data: dict[str, Any]) -> Category:
@@ -69,8 +65,7 @@ def create(*, data: dict[str, Any]) -> Category:
         data.get("sla_response_days", DEFAULT_RESPONSE_DAYS), data.get("sla_resolution_days", DEFAULT_RESOLUTION_DAYS)
     )
     category = Category(**data)
-    db.session.add(category)
-    _flush()
+    _flush(category)
     return category
 
 

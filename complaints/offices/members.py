@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.accounts.permissions import can_manage
 from app.accounts.roles import Role
+from app.core.db import flush_unique
 from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.core.pagination import keyset, page
 from app.extensions import db
@@ -69,12 +69,7 @@ def add_member(*, actor: Any, office: Office, user_id: int, is_head: bool) -> Me
     if db.session.get(OfficeMember, (office.id, user_id)) is not None:
         raise Conflict("This account is already a member of the office.", errors={"user_id": ["Already a member."]})
     member = OfficeMember(office_id=office.id, user_id=user_id, is_head=is_head, added_by_id=actor.id)
-    try:
-        with db.session.begin_nested():  # added inside the savepoint: a clash leaves nothing pending behind
-            db.session.add(member)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict("This account is already a member of the office.") from None
+    flush_unique(db.session, member, conflict=lambda: Conflict("This account is already a member of the office."))
     return _view(member, user, office)
 
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.accounts.roles import Role
 from app.areas import service as areas
 from app.areas.codes import area_contains, within_area
+from app.core.db import flush_unique
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.core.pagination import keyset, page
 from app.core.principal import AreaScoped
@@ -239,15 +239,12 @@ def _check_rules_fit(office: Office, area_code: str) -> None:
         )
 
 
-def _flush(new: object | None = None) -> None:
-    """Flush in a savepoint, adding ``new`` inside it, so a unique clash leaves nothing pending behind."""
-    try:
-        with db.session.begin_nested():
-            if new is not None:
-                db.session.add(new)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict("An office with this code already exists.", errors={"code": ["Already taken."]}) from None
+def _flush(*new: object) -> None:
+    flush_unique(
+        db.session,
+        *new,
+        conflict=lambda: Conflict("An office with this code already exists.", errors={"code": ["Already taken."]}),
+    )
 
 
 def _check_code_free(code: str, *, exclude_id: int | None = None) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.areas import service as areas
 from app.areas.codes import within_area
+from app.core.db import flush_unique
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.core.pagination import keyset, page
 from app.extensions import db
@@ -67,15 +67,8 @@ def _office_for(*, actor: Any, office_id: int, area_code: str) -> Office:
     return office
 
 
-def _flush(new: object | None = None) -> None:
-    """Flush in a savepoint, adding ``new`` inside it, so a unique clash leaves nothing pending behind."""
-    try:
-        with db.session.begin_nested():
-            if new is not None:
-                db.session.add(new)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict("A rule for this category and area already exists.") from None
+def _flush(*new: object) -> None:
+    flush_unique(db.session, *new, conflict=lambda: Conflict("A rule for this category and area already exists."))
 
 
 def create_rule(*, actor: Any, data: dict[str, Any]) -> RoutingRule:

@@ -8,10 +8,10 @@ from typing import Any, Literal
 
 import lokal
 from sqlalchemy import ColumnElement, extract, func, or_, select, tuple_
-from sqlalchemy.exc import IntegrityError
 
 from app.areas import service as areas
 from app.areas.codes import ancestors_of, area_contains, within_area
+from app.core.db import flush_unique
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.core.pagination import decode_cursor, page
 from app.extensions import db
@@ -54,14 +54,13 @@ def add_holiday(*, actor: Any, data: dict[str, Any]) -> Holiday:
     if not can_manage_area(actor, data["area_code"]):
         raise Forbidden("You can only add days off for your own area.")
     holiday = Holiday(**data, created_by_id=actor.id)
-    try:
-        with db.session.begin_nested():  # added inside the savepoint: a clash leaves nothing pending behind
-            db.session.add(holiday)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(
+    flush_unique(
+        db.session,
+        holiday,
+        conflict=lambda: Conflict(
             "This area already has a day off on this date.", errors={"date": ["Already a day off here."]}
-        ) from None
+        ),
+    )
     return holiday
 
 
