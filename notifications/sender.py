@@ -62,6 +62,8 @@ def classify(exc: BaseException) -> Outcome:
         if "registration token" in text or "installation id" in text or "not a valid fcm" in text:
             return Outcome(PRUNE, "InvalidToken")
         return Outcome(FAIL, name)
+    if isinstance(exc, messaging.ThirdPartyAuthError):
+        return Outcome(FAIL, name)  # the APNs/web-push key is wrong: retrying cannot help until it is fixed
     if isinstance(
         exc,
         messaging.QuotaExceededError
