@@ -83,10 +83,6 @@ def _run_in_app(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
             raise
 
 
-def _task_name(fn: Callable[..., Any]) -> str:
-    return f"{fn.__module__}.{fn.__qualname__}"
-
-
 def job(**options: Any) -> Callable[[F], TaskWrapper]:
     """Declare a background job. Calling the returned task enqueues it; ``.call_local()`` runs it now."""
 
@@ -95,7 +91,7 @@ def job(**options: Any) -> Callable[[F], TaskWrapper]:
         def body(*args: Any, **kwargs: Any) -> Any:
             return _run_in_app(fn, *args, **kwargs)
 
-        return huey.task(name=_task_name(fn), **options)(body)
+        return huey.task(name=fn.__name__, **options)(body)  # Huey registers it as <module>.<name>
 
     return deco
 
@@ -108,7 +104,7 @@ def periodic_job(schedule: Callable[..., bool], **options: Any) -> Callable[[F],
         def body() -> Any:
             return _run_in_app(fn)
 
-        return huey.periodic_task(schedule, name=_task_name(fn), **options)(body)
+        return huey.periodic_task(schedule, name=fn.__name__, **options)(body)
 
     return deco
 
