@@ -12,9 +12,10 @@ all read" (every id up to it counts as read), so marking thousands of broadcasts
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from sqlalchemy import and_, exists, func, literal, or_, select, union_all
+from sqlalchemy import and_, bindparam, exists, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.areas.codes import ancestors_of, area_contains
@@ -39,37 +40,41 @@ def upsert(table: Any, values: dict[str, Any], *, keys: list[str], update: dict[
     db.session.execute(stmt.on_conflict_do_update(index_elements=keys, set_=update))
 
 
-def _watermark(user_id: int) -> Any:
-    return func.coalesce(select(S.c.read_upto_id).where(S.c.user_id == user_id).scalar_subquery(), 0)
+def _inline(number: int) -> Any:
+    """An integer written into the SQL. Statement constants must not be parameters: PostgreSQL then re-plans
+    the prepared statement on every call (~0.7 ms) instead of reusing its generic plan (~0.3 ms in all)."""
+    return literal_column(str(int(number)))
 
 
-def _branches(user: Any, *, before: int | None, unread: bool, fetch: int) -> list[Any]:
-    """One newest-first, ``fetch``-limited id query per audience the user belongs to."""
-    audiences = [N.c.user_id == user.id]
-    if user.home:
-        audiences += [N.c.area_key == key for key in ancestors_of(user.home)]
+def _watermark() -> Any:
+    stored = select(S.c.read_upto_id).where(S.c.user_id == bindparam("uid")).scalar_subquery()
+    return func.coalesce(stored, _inline(0))
+
+
+def _branches(*, keys: int, paged: bool, unread: bool, fetch: int) -> list[Any]:
+    """One newest-first, ``fetch``-limited id query per audience: the user (``:uid``), then ``:k0``… keys."""
+    audiences = [N.c.user_id == bindparam("uid")] + [N.c.area_key == bindparam(f"k{i}") for i in range(keys)]
     marker = R.c.hidden_at.is_not(None)
     if unread:
         marker = or_(marker, R.c.read_at.is_not(None))
     out = []
     for audience in audiences:
         q = select(N.c.id).where(audience)
-        if before is not None:
-            q = q.where(N.c.id < before)
+        if paged:
+            q = q.where(N.c.id < bindparam("before"))
         if unread:
-            q = q.where(N.c.id > _watermark(user.id))
-        q = q.where(~exists().where(R.c.user_id == user.id, R.c.notification_id == N.c.id, marker))
-        out.append(select(q.order_by(N.c.id.desc()).limit(fetch).subquery().c.id))
+            q = q.where(N.c.id > _watermark())
+        q = q.where(~exists().where(R.c.user_id == bindparam("uid"), R.c.notification_id == N.c.id, marker))
+        out.append(select(q.order_by(N.c.id.desc()).limit(_inline(fetch)).subquery().c.id))
     return out
 
 
-def list_inbox(*, user: Any, unread: bool, cursor: str | None, limit: int) -> dict[str, Any]:
-    """A page of the inbox, newest first (keyset on id)."""
-    after = decode_cursor(cursor, types=[int])
-    before = after[0] if after else None
-    ids = union_all(*_branches(user, before=before, unread=unread, fetch=limit + 1)).subquery()
-    watermark = _watermark(user.id)
-    stmt = (
+@functools.cache
+def _page_statement(keys: int, paged: bool, unread: bool, fetch: int) -> Any:
+    """The page query for a user with ``keys`` home levels, built once per shape (building it costs more than
+    running it); the user, keys and cursor are bound parameters, the page size is written in (``_inline``)."""
+    ids = union_all(*_branches(keys=keys, paged=paged, unread=unread, fetch=fetch)).subquery()
+    return (
         select(
             N.c.id,
             N.c.kind,
@@ -80,14 +85,42 @@ def list_inbox(*, user: Any, unread: bool, cursor: str | None, limit: int) -> di
             N.c.data,
             N.c.area_key,
             N.c.created_at,
-            or_(R.c.read_at.is_not(None), N.c.id <= watermark).label("read"),
+            or_(R.c.read_at.is_not(None), N.c.id <= _watermark()).label("read"),
         )
         .join(ids, ids.c.id == N.c.id)
-        .outerjoin(R, and_(R.c.notification_id == N.c.id, R.c.user_id == user.id))
+        .outerjoin(R, and_(R.c.notification_id == N.c.id, R.c.user_id == bindparam("uid")))
         .order_by(N.c.id.desc())
-        .limit(limit + 1)
+        .limit(_inline(fetch))
     )
-    rows = db.session.execute(stmt).all()
+
+
+@functools.cache
+def _count_statement(keys: int) -> Any:
+    ids = union_all(*_branches(keys=keys, paged=False, unread=True, fetch=UNREAD_CAP + 1)).subquery()
+    return select(func.count()).select_from(ids)
+
+
+def _params(user: Any, before: int | None = None) -> dict[str, Any]:
+    params: dict[str, Any] = {"uid": user.id}
+    for i, key in enumerate(ancestors_of(user.home) if user.home else []):
+        params[f"k{i}"] = key
+    if before is not None:
+        params["before"] = before
+    return params
+
+
+def _connection() -> Any:
+    """The read request's autocommit connection (no ORM session needed for a Core query), else the session's."""
+    return db.read_connection() if db.is_read_request() else db.session.connection()
+
+
+def list_inbox(*, user: Any, unread: bool, cursor: str | None, limit: int) -> dict[str, Any]:
+    """A page of the inbox, newest first (keyset on id)."""
+    after = decode_cursor(cursor, types=[int])
+    before = after[0] if after else None
+    params = _params(user, before)
+    stmt = _page_statement(len(params) - 1 - (before is not None), before is not None, unread, limit + 1)
+    rows = _connection().execute(stmt, params).all()
     items = [_item(r) for r in rows[:limit]]
     next_cursor = encode_cursor([items[-1]["id"]]) if len(rows) > limit and items else None
     return {"items": items, "next_cursor": next_cursor}
@@ -103,23 +136,21 @@ def _item(r: Any) -> dict[str, Any]:
         "data": r.data or {},
         "audience": "area" if r.area_key else "personal",
         "area_key": r.area_key,
-        "created_at": r.created_at,
+        "created_at": r.created_at.isoformat(),
         "read": bool(r.read),
     }
 
 
 def unread_count(*, user: Any) -> dict[str, Any]:
     """Unread notifications, counted up to ``UNREAD_CAP`` (each branch stops there)."""
-    ids = union_all(*_branches(user, before=None, unread=True, fetch=UNREAD_CAP + 1)).subquery()
-    total = db.session.execute(select(func.count()).select_from(ids)).scalar_one()
+    params = _params(user)
+    total = _connection().execute(_count_statement(len(params) - 1), params).scalar_one()
     return {"unread": min(total, UNREAD_CAP), "capped": total > UNREAD_CAP}
 
 
 def get_visible(*, user: Any, notification_id: int) -> Any:
     """A notification the user may see (theirs, or a broadcast covering their home); 404 otherwise."""
-    row = db.session.execute(
-        select(N.c.id, N.c.user_id, N.c.area_key).where(N.c.id == notification_id)
-    ).one_or_none()
+    row = db.session.execute(select(N.c.id, N.c.user_id, N.c.area_key).where(N.c.id == notification_id)).one_or_none()
     if row is None or not (
         row.user_id == user.id or (row.area_key is not None and user.home and area_contains(row.area_key, user.home))
     ):
