@@ -24,7 +24,5 @@ def list_deliveries(*, admin: Any, push_status: str, cursor: str | None, limit: 
         or_(within_area(N.c.area_key, scope), N.c.user_id.in_(residents)),
     )
     stmt = keyset(stmt, keys=[N.c.id], cursor=cursor, limit=limit, types=[int], descending=True)
-    rows = [
-        {**r._asdict(), "audience": "area" if r.area_key else "personal"} for r in db.session.execute(stmt).all()
-    ]
+    rows = [{**r._asdict(), "audience": "area" if r.area_key else "personal"} for r in db.session.execute(stmt).all()]
     return page(rows, limit=limit, key=lambda r: [r["id"]])

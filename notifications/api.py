@@ -46,8 +46,16 @@ TITLE_MAX, BODY_MAX = 100, 1000
 DATA_MAX_PAIRS, DATA_VALUE_MAX = 10, 200
 _LINK_TYPE = re.compile(r"^[a-z][a-z_]{0,29}$")
 _DATA_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-_RESERVED_KEYS = {"from", "notification", "message_type", "collapse_key", "notification_id", "kind", "link_type",
-                  "link_id"}  # fmt: skip
+_RESERVED_KEYS = {
+    "from",
+    "notification",
+    "message_type",
+    "collapse_key",
+    "notification_id",
+    "kind",
+    "link_type",
+    "link_id",
+}
 
 __all__ = [
     "ANNOUNCEMENT",
@@ -125,8 +133,17 @@ def notify_users(
     if not recipients:
         return 0
     now = utcnow()
-    common = {"kind": kind, "title": title, "body": body, "link_type": link_type, "link_id": link_id, "data": extra,
-              "created_at": now, "push_status": PUSH_PENDING, "push_due_at": now}  # fmt: skip
+    common = {
+        "kind": kind,
+        "title": title,
+        "body": body,
+        "link_type": link_type,
+        "link_id": link_id,
+        "data": extra,
+        "created_at": now,
+        "push_status": PUSH_PENDING,
+        "push_due_at": now,
+    }
     for start in range(0, len(recipients), 5000):
         batch = recipients[start : start + 5000]
         db.session.execute(insert(Notification), [{**common, "user_id": uid} for uid in batch])
@@ -157,9 +174,18 @@ def broadcast_to_area(
         if not isinstance(rw, int) or isinstance(rw, bool) or not 1 <= rw <= MAX_RW:
             raise _fail("rw", f"Must be 1-{MAX_RW}.")
     now = utcnow()
-    row = {"kind": kind, "title": title, "body": body, "link_type": link_type, "link_id": link_id,
-           "area_key": scope_key(area_code, rw), "sender_id": sender_id, "created_at": now,
-           "push_status": PUSH_PENDING, "push_due_at": now}  # fmt: skip
+    row = {
+        "kind": kind,
+        "title": title,
+        "body": body,
+        "link_type": link_type,
+        "link_id": link_id,
+        "area_key": scope_key(area_code, rw),
+        "sender_id": sender_id,
+        "created_at": now,
+        "push_status": PUSH_PENDING,
+        "push_due_at": now,
+    }
     notification_id = db.session.execute(insert(Notification).returning(Notification.id), [row]).scalar_one()
     _schedule_push()
     return notification_id

@@ -44,9 +44,20 @@ def register_device(
     if device is None:
         try:
             with db.session.begin_nested():
-                device = Device(token=token, token_kind=token_kind, user_id=user_id, platform=platform,
-                                app_version=app_version, locale=locale, created_at=now, last_seen_at=now,
-                                topics="", topics_version=1, topics_due_at=now, topics_attempts=0)  # fmt: skip
+                device = Device(
+                    token=token,
+                    token_kind=token_kind,
+                    user_id=user_id,
+                    platform=platform,
+                    app_version=app_version,
+                    locale=locale,
+                    created_at=now,
+                    last_seen_at=now,
+                    topics="",
+                    topics_version=1,
+                    topics_due_at=now,
+                    topics_attempts=0,
+                )
                 db.session.add(device)
                 db.session.flush()
         except IntegrityError:  # lost a race with a registration of the same target: take the stored one
@@ -114,4 +125,3 @@ def update_preferences(*, user_id: int, changes: dict[str, bool]) -> dict[str, b
             mark_user_devices(user_id)
             _sync_later()
     return after
-

@@ -104,7 +104,7 @@ class NotificationReceipt(Base):
 
 
 class InboxState(Base):
-    """"Mark all read" as a watermark: every notification with an id up to ``read_upto_id`` counts as read."""
+    """ "Mark all read" as a watermark: every notification with an id up to ``read_upto_id`` counts as read."""
 
     __tablename__ = "notification_inbox_states"
 

@@ -78,9 +78,22 @@ def classify(exc: BaseException) -> Outcome:
     return Outcome(FAIL, name)  # third-party auth (APNs key), permission denied, plain not-found…
 
 
-_TOPIC_PRUNE = {"UNREGISTERED", "SENDER_ID_MISMATCH", "NOT_FOUND", "INVALID_ARGUMENT", "registration-token-not-registered"}
-_TOPIC_RETRY = {"UNAVAILABLE", "INTERNAL", "RESOURCE_EXHAUSTED", "QUOTA_EXCEEDED", "DEADLINE_EXCEEDED",
-                "UNAUTHENTICATED", "UNKNOWN_ERROR"}  # fmt: skip
+_TOPIC_PRUNE = {
+    "UNREGISTERED",
+    "SENDER_ID_MISMATCH",
+    "NOT_FOUND",
+    "INVALID_ARGUMENT",
+    "registration-token-not-registered",
+}
+_TOPIC_RETRY = {
+    "UNAVAILABLE",
+    "INTERNAL",
+    "RESOURCE_EXHAUSTED",
+    "QUOTA_EXCEEDED",
+    "DEADLINE_EXCEEDED",
+    "UNAUTHENTICATED",
+    "UNKNOWN_ERROR",
+}
 
 
 def classify_topic_reason(reason: str) -> Outcome:

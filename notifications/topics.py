@@ -81,8 +81,9 @@ def sync_due_topics(*, limit: int = SYNC_CLAIM) -> dict[str, int]:
     if not ids:
         return stats
     rows = db.session.execute(
-        select(Device.id, Device.token, Device.user_id, Device.topics, Device.topics_version, Device.topics_attempts)
-        .where(Device.id.in_(ids))
+        select(
+            Device.id, Device.token, Device.user_id, Device.topics, Device.topics_version, Device.topics_attempts
+        ).where(Device.id.in_(ids))
     ).all()
     owners = [r.user_id for r in rows if r.user_id is not None]
     homes = {

@@ -12,18 +12,36 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import json
 import threading
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
 FCM_ERROR_TYPE = "type.googleapis.com/google.firebase.fcm.v1.FcmError"
-_STATUS = {404: "NOT_FOUND", 400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 429: "RESOURCE_EXHAUSTED",
-           500: "INTERNAL", 503: "UNAVAILABLE", 401: "UNAUTHENTICATED"}  # fmt: skip
-_REASON = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-           409: "Conflict", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}  # fmt: skip
+_STATUS = {
+    404: "NOT_FOUND",
+    400: "INVALID_ARGUMENT",
+    403: "PERMISSION_DENIED",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+    401: "UNAUTHENTICATED",
+}
+_REASON = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
 
 
 def fcm_error(http: int, error_code: str | None = None, message: str = "error", status: str | None = None):
@@ -45,7 +63,10 @@ class Outcome:
 #: Ready-made outcomes for the FCM error classes.
 UNREGISTERED = (404, fcm_error(404, "UNREGISTERED", "Requested entity was not found."))
 SENDER_ID_MISMATCH = (403, fcm_error(403, "SENDER_ID_MISMATCH", "SenderId mismatch"))
-INVALID_TOKEN = (400, fcm_error(400, "INVALID_ARGUMENT", "The registration token is not a valid FCM registration token"))
+INVALID_TOKEN = (
+    400,
+    fcm_error(400, "INVALID_ARGUMENT", "The registration token is not a valid FCM registration token"),
+)
 INVALID_PAYLOAD = (400, fcm_error(400, "INVALID_ARGUMENT", "Invalid JSON payload received. Unknown name"))
 QUOTA_EXCEEDED = (429, fcm_error(429, "QUOTA_EXCEEDED", "Quota exceeded"))
 UNAVAILABLE = (503, fcm_error(503, "UNAVAILABLE", "The service is currently unavailable."))
@@ -121,7 +142,7 @@ class FakeFCM:
         data = json.loads(body) if body else None
         if self.record:
             with self._lock:
-                self.requests.append({"method": method, "path": path, "json": data})
+                self.requests.append({"method": method, "path": path, "json": data, "t": time.time()})
         if self.down:
             return 503, fcm_error(503, None, "The service is currently unavailable."), {}
         if path.endswith("/messages:send"):
@@ -243,10 +264,8 @@ def main() -> None:
         assert fake.server is not None
         await fake.server.serve_forever()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve())
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

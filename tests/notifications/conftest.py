@@ -98,9 +98,18 @@ def make_residents(n: int, *, desa: str = DESA, rw: int | None = 5) -> list[int]
     """``n`` residents inserted in one statement (factories are too slow for hundreds)."""
     now = utcnow()
     rows = [
-        {"name": f"Warga {i}", "phone": f"+62813{next(_phones):08d}", "password_hash": _hash("password-123"),
-         "role": "resident", "home_area_code": desa, "home_rw": rw, "created_at": now, "updated_at": now,
-         "password_changed_at": now, "is_active": True}  # fmt: skip
+        {
+            "name": f"Warga {i}",
+            "phone": f"+62813{next(_phones):08d}",
+            "password_hash": _hash("password-123"),
+            "role": "resident",
+            "home_area_code": desa,
+            "home_rw": rw,
+            "created_at": now,
+            "updated_at": now,
+            "password_changed_at": now,
+            "is_active": True,
+        }
         for i in range(n)
     ]
     return list(db.session.execute(insert(User).returning(User.id), rows).scalars())
@@ -110,8 +119,17 @@ def make_devices(user_ids: list[int], *, prefix: str = "tok", per_user: int = 1,
     """Devices already in sync with their topics (no topic job pending)."""
     now = utcnow()
     rows = [
-        {"token": f"{prefix}-{uid}-{i}-{'x' * 16}", "token_kind": kind, "user_id": uid, "platform": "android",
-         "created_at": now, "last_seen_at": now, "topics": "", "topics_version": 0, "topics_attempts": 0}  # fmt: skip
+        {
+            "token": f"{prefix}-{uid}-{i}-{'x' * 16}",
+            "token_kind": kind,
+            "user_id": uid,
+            "platform": "android",
+            "created_at": now,
+            "last_seen_at": now,
+            "topics": "",
+            "topics_version": 0,
+            "topics_attempts": 0,
+        }
         for uid in user_ids
         for i in range(per_user)
     ]
@@ -123,9 +141,7 @@ def make_devices(user_ids: list[int], *, prefix: str = "tok", per_user: int = 1,
 def make_due_now() -> None:
     """Pretend the retry times have come."""
     past = utcnow() - dt.timedelta(seconds=1)
-    db.session.execute(
-        update(Notification).where(Notification.push_due_at.is_not(None)).values(push_due_at=past)
-    )
+    db.session.execute(update(Notification).where(Notification.push_due_at.is_not(None)).values(push_due_at=past))
     db.session.execute(update(Device).where(Device.topics_due_at.is_not(None)).values(topics_due_at=past))
     db.session.commit()
 

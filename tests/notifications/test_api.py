@@ -10,7 +10,6 @@ from app.extensions import db
 from notifications.api import ANNOUNCEMENT, COMPLAINT_UPDATE, NEWS, broadcast_to_area, notify_users
 from notifications.delivery import deliver_due
 from notifications.models import Notification
-from tests.factories import resident
 from tests.notifications.conftest import DESA, make_devices, make_residents
 
 

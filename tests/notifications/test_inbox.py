@@ -24,8 +24,10 @@ def _ids(client, headers, query="") -> list[int]:
 @pytest.fixture
 def world():
     """A resident of RW 5 in Sukarasa, a neighbour in RW 6, and someone in another kecamatan."""
-    me, rw6, far = resident(home_area_code=DESA, home_rw=5), resident(home_area_code=DESA, home_rw=6), resident(
-        home_area_code=OTHER_DESA, home_rw=5
+    me, rw6, far = (
+        resident(home_area_code=DESA, home_rw=5),
+        resident(home_area_code=DESA, home_rw=6),
+        resident(home_area_code=OTHER_DESA, home_rw=5),
     )
     n = {
         "province": broadcast_to_area(area_code="32", kind=NEWS, title="Jabar", body="B"),
@@ -130,8 +132,18 @@ def test_bad_query_is_422(client):
 
 def _bulk_broadcasts(n: int, area_key: str) -> None:
     now = utcnow()
-    row = {"kind": NEWS, "title": "T", "body": "B", "area_key": area_key, "created_at": now,
-           "push_status": "sent", "push_attempts": 1, "sent_count": 1, "failed_count": 0, "pruned_count": 0}  # fmt: skip
+    row = {
+        "kind": NEWS,
+        "title": "T",
+        "body": "B",
+        "area_key": area_key,
+        "created_at": now,
+        "push_status": "sent",
+        "push_attempts": 1,
+        "sent_count": 1,
+        "failed_count": 0,
+        "pruned_count": 0,
+    }
     db.session.execute(insert(Notification), [row] * n)
 
 

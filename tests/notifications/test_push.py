@@ -60,7 +60,12 @@ def test_personal_payload(fake_fcm):
 
 def test_broadcast_goes_to_the_area_topic_in_one_request(fake_fcm):
     nid = broadcast_to_area(
-        area_code=DESA, rw=5, kind=ANNOUNCEMENT, title="Kerja bakti", body="Minggu 07.00", link={"type": "news", "id": 7}
+        area_code=DESA,
+        rw=5,
+        kind=ANNOUNCEMENT,
+        title="Kerja bakti",
+        body="Minggu 07.00",
+        link={"type": "news", "id": 7},
     )
     db.session.commit()
     [m] = fake_fcm.messages()
@@ -191,7 +196,10 @@ def test_outage_then_recovery_loses_nothing(fake_fcm):
     deliver_due()
     delivered = [m.get("fid") or m.get("topic") for m in fake_fcm.messages()]
     assert sorted(delivered) == sorted([*tokens, "news-32.73"])
-    statuses = {r.push_status for r in db.session.scalars(select(Notification).where(Notification.id >= min(r.id for r in rows)))}
+    statuses = {
+        r.push_status
+        for r in db.session.scalars(select(Notification).where(Notification.id >= min(r.id for r in rows)))
+    }
     assert statuses == {"sent"} and db.session.get(Notification, nid).sent_count == 1
 
 

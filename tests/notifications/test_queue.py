@@ -3,6 +3,7 @@ otherwise) and Huey's consumer API, against the fake FCM server."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from app.core.jobs import huey
@@ -14,7 +15,8 @@ from tests.core.test_jobs import real_queue  # noqa: F401  (fixture)
 from tests.notifications.conftest import make_devices, make_residents
 
 
-def test_job_goes_through_the_queue_and_a_consumer(real_queue, fake_fcm):
+@pytest.mark.usefixtures("real_queue")
+def test_job_goes_through_the_queue_and_a_consumer(fake_fcm):
     """Commit → the job waits in the real queue (nothing sent) → the consumer API runs it → pushed."""
     users = make_residents(2)
     make_devices(users)
