@@ -143,18 +143,20 @@ def _deliver_personal(rows: list[Any], stats: dict[str, int]) -> None:
         devices[d.user_id].append(d)
     prefs = {p.user_id: p for p in db.session.scalars(select(Preference).where(Preference.user_id.in_(user_ids)))}
     chunk: list[tuple[Any, list[Any]]] = []  # (notification, its devices)
+    finished: dict[str, list[int]] = defaultdict(list)  # nothing (more) to push, by final status
     size = 0
     for n in rows:
         pref = prefs.get(n.user_id)
         if pref is not None and not getattr(pref, n.kind):
-            _finish(n, PUSH_MUTED, stats)
+            finished[PUSH_MUTED].append(n.id)
             continue
         targets = devices.get(n.user_id, [])
         if n.push_retry_devices is not None:
             keep = set(n.push_retry_devices)
             targets = [d for d in targets if d.id in keep]
-        if not targets:
-            _finish(n, PUSH_NO_DEVICES if n.push_retry_devices is None else None, stats)
+        if not targets:  # no device, or every device still to retry is gone
+            status = PUSH_NO_DEVICES if n.push_retry_devices is None else _final_status(n.sent_count, n.failed_count)
+            finished[status].append(n.id)
             continue
         if size + len(targets) > SEND_BATCH and chunk:
             _send_chunk(chunk, stats)
@@ -163,6 +165,9 @@ def _deliver_personal(rows: list[Any], stats: dict[str, int]) -> None:
         size += len(targets[:SEND_BATCH])
     if chunk:
         _send_chunk(chunk, stats)
+    for status, ids in finished.items():
+        db.session.execute(update(Notification).where(_N.id.in_(ids)).values(push_status=status, push_due_at=None))
+        stats[status] += len(ids)
     db.session.commit()
 
 
@@ -174,14 +179,6 @@ def _send_chunk(chunk: list[tuple[Any, list[Any]]], stats: dict[str, int]) -> No
     outcomes = iter(get_sender().send_each(messages))
     _store([_record(n, [(d.id, next(outcomes)) for d in targets], stats) for n, targets in chunk])
     db.session.commit()  # recorded: a worker killed after this point never sends these again
-
-
-def _finish(n: Any, status: str | None, stats: dict[str, int]) -> None:
-    """Nothing (more) to push: muted, no devices, or every device to retry is gone."""
-    if status is None:
-        status = _final_status(n.sent_count, n.failed_count)
-    db.session.execute(update(Notification).where(_N.id == n.id).values(push_status=status, push_due_at=None))
-    stats[status] += 1
 
 
 def _final_status(sent: int, failed: int) -> str:

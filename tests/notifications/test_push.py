@@ -272,3 +272,58 @@ def test_resident_without_devices(fake_fcm):
     notify_users(user_ids=[uid], kind=NEWS, title="T", body="B")
     db.session.commit()
     assert _notification(uid).push_status == "no_devices" and fake_fcm.messages() == []
+
+
+def test_sender_comes_from_the_configuration(fake_server, tmp_path, monkeypatch):
+    """No credentials: the log-only sender. GOOGLE_APPLICATION_CREDENTIALS: the real client (ADC), which sends."""
+    import json
+
+    from notifications.sender import FcmSender, LogSender, sender_from_config
+    from tests.fake_fcm import service_account
+
+    assert isinstance(sender_from_config({}), LogSender)
+    path = tmp_path / "adc.json"
+    path.write_text(json.dumps(service_account(fake_server.base_url, project_id="balai-adc")))
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(path))
+    fake_server.reset()
+    sender = sender_from_config({"GOOGLE_APPLICATION_CREDENTIALS": str(path), "FCM_ENDPOINT": fake_server.base_url})
+    try:
+        assert isinstance(sender, FcmSender)
+        from firebase_admin import messaging
+
+        outcome = sender.send(messaging.Message(topic="news-32", notification=messaging.Notification(title="t")))
+        assert outcome.ok
+        [request] = [r for r in fake_server.requests if r["path"].endswith("messages:send")]
+        assert request["path"] == "/v1/projects/balai-adc/messages:send"
+    finally:
+        sender.close()
+        fake_server.reset()
+
+
+def test_retry_of_a_device_that_is_gone_finishes(fake_fcm):
+    [uid] = make_residents(1)
+    make_devices([uid], prefix="ok")
+    [flaky] = make_devices([uid], prefix="flaky")
+    db.session.commit()
+    fake_fcm.script("flaky-", fcm.INTERNAL)
+    notify_users(user_ids=[uid], kind=COMPLAINT_UPDATE, title="T", body="B")
+    db.session.commit()
+    db.session.execute(Device.__table__.delete().where(Device.token == flaky))  # logged out meanwhile
+    make_due_now()
+    deliver_due()
+    n = _notification(uid)
+    assert (n.push_status, n.sent_count, n.push_due_at) == ("sent", 1, None)
+
+
+def test_periodic_sweep_catches_up_on_pushes_and_topics(fake_fcm, queued):
+    from notifications.tasks import sweep
+
+    [uid] = make_residents(1)
+    make_devices([uid])
+    db.session.execute(Device.__table__.update().values(topics_due_at=utcnow()))
+    db.session.commit()
+    notify_users(user_ids=[uid], kind=NEWS, title="T", body="B")
+    db.session.commit()
+    assert fake_fcm.requests == []  # no worker ran the jobs
+    sweep.call_local()
+    assert len(fake_fcm.messages()) == 1 and len(fake_fcm.topic_requests()) == 15
