@@ -126,18 +126,20 @@ def list_inbox(*, user: Any, unread: bool, cursor: str | None, limit: int) -> di
     return {"items": items, "next_cursor": next_cursor}
 
 
-def _item(r: Any) -> dict[str, Any]:
+def _item(row: Any) -> dict[str, Any]:
+    """The documented ``NotificationSchema`` shape of one page row (unpacked by position: the hot path)."""
+    nid, kind, title, body, link_type, link_id, data, area_key, created_at, read = row
     return {
-        "id": r.id,
-        "kind": r.kind,
-        "title": r.title,
-        "body": r.body,
-        "link": {"type": r.link_type, "id": r.link_id} if r.link_type else None,
-        "data": r.data or {},
-        "audience": "area" if r.area_key else "personal",
-        "area_key": r.area_key,
-        "created_at": r.created_at.isoformat(),
-        "read": bool(r.read),
+        "id": nid,
+        "kind": kind,
+        "title": title,
+        "body": body,
+        "link": {"type": link_type, "id": link_id} if link_type else None,
+        "data": data or {},
+        "audience": "area" if area_key else "personal",
+        "area_key": area_key,
+        "created_at": created_at.isoformat(),
+        "read": bool(read),
     }
 
 
