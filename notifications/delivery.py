@@ -47,7 +47,9 @@ log = logging.getLogger(__name__)
 #: The push shows at most this much of the body (the inbox keeps all of it); FCM payloads stay far below 4 KB.
 PUSH_BODY_MAX = 240
 PUSH_TTL = dt.timedelta(days=3)
-_N = Notification.__table__.c
+BROADCAST_CLAIM = 50
+N_TABLE = Notification.__table__
+_N = N_TABLE.c
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -105,18 +107,18 @@ def deliver_due(*, limit: int = SEND_BATCH, max_rounds: int = 1000) -> dict[str,
     stats: dict[str, int] = defaultdict(int)
     for _ in range(max_rounds):
         now = utcnow()
-        ids = claim_due(
-            db.session(),
-            Notification.__table__,
-            due_column=_N.push_due_at,
-            now=now,
-            lease_until=now + dt.timedelta(seconds=cfg["PUSH_LEASE_SECONDS"]),
-            limit=limit,
-        )
+        lease = {
+            "due_column": _N.push_due_at,
+            "now": now,
+            "lease_until": now + dt.timedelta(seconds=cfg["PUSH_LEASE_SECONDS"]),
+        }
+        # Broadcasts first (one request each, a whole area waiting), then the oldest personal pushes.
+        ids = claim_due(db.session(), N_TABLE, **lease, limit=BROADCAST_CLAIM, where=[_N.area_key.is_not(None)])
+        ids += claim_due(db.session(), N_TABLE, **lease, limit=limit)
         db.session.commit()
         if not ids:
             break
-        if len(ids) == limit and not huey.immediate:
+        if len(ids) >= limit and not huey.immediate:
             from notifications.tasks import send_due
 
             enqueue(send_due)  # more is due: let another idle worker take the next batch meanwhile

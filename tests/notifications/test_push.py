@@ -327,3 +327,16 @@ def test_periodic_sweep_catches_up_on_pushes_and_topics(fake_fcm, queued):
     assert fake_fcm.requests == []  # no worker ran the jobs
     sweep.call_local()
     assert len(fake_fcm.messages()) == 1 and len(fake_fcm.topic_requests()) == 15
+
+
+def test_broadcasts_jump_the_personal_backlog(app, queued, spy):
+    users = make_residents(6)
+    make_devices(users)
+    db.session.commit()
+    notify_users(user_ids=users, kind=NEWS, title="Backlog", body="B")
+    db.session.commit()
+    broadcast_to_area(area_code="32.73", kind=ANNOUNCEMENT, title="Siaga", body="B")
+    db.session.commit()
+    deliver_due(limit=2)
+    assert spy.calls[0] == ("send", 1, "announcement-32.73")
+    assert [c[1] for c in spy.calls[1:]] == [2, 2, 2]
