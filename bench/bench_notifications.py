@@ -162,12 +162,20 @@ def start_workers(env: dict[str, str], n: int) -> list[subprocess.Popen]:
     ]
 
 
-def stop_workers(workers: list[subprocess.Popen]) -> list[float]:
-    """Peak resident memory (MiB) of each worker, then stop it."""
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def stop_workers(workers: list[subprocess.Popen], cpu: list[float] | None = None) -> list[float]:
+    """Peak resident memory (MiB) of each worker (and its CPU seconds into ``cpu``), then stop it."""
     peaks = []
     for w in workers:
         status = Path(f"/proc/{w.pid}/status").read_text()
         peaks.append(int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) / 1024)
+        if cpu is not None:
+            cpu.append(cpu_seconds(w.pid))
         os.killpg(w.pid, signal.SIGINT)
     for w in workers:
         try:
@@ -212,6 +220,8 @@ def bench_push(env: dict[str, str], dsn: str, workers: int) -> None:
         procs = start_workers(wenv, workers)
         app = in_app(wenv)
         time.sleep(2)  # let the workers connect
+        cpu_before = [cpu_seconds(p.pid) for p in procs]
+        fake_cpu_before = cpu_seconds(fake.pid)
         from app.extensions import db
         from notifications.api import NEWS, notify_users
 
@@ -223,7 +233,10 @@ def bench_push(env: dict[str, str], dsn: str, workers: int) -> None:
         while scalar(dsn, "SELECT count(*) FROM notifications WHERE user_id IS NOT NULL AND push_due_at IS NOT NULL"):
             time.sleep(0.2)
         done = time.perf_counter()
-        peaks = stop_workers(procs)
+        fake_cpu = cpu_seconds(fake.pid) - fake_cpu_before
+        cpu: list[float] = []
+        peaks = stop_workers(procs, cpu)
+        worker_cpu = sum(cpu) - sum(cpu_before)
         fake.terminate()
         sent = scalar(dsn, "SELECT coalesce(sum(sent_count), 0) FROM notifications WHERE user_id IS NOT NULL")
         print(f"  notify_users for {len(user_ids):,} residents (rows written, one transaction): {committed - t0:.1f} s")
@@ -232,6 +245,10 @@ def bench_push(env: dict[str, str], dsn: str, workers: int) -> None:
             f"{workers} worker process(es): {sent / (done - committed):,.0f} tokens/s (target >= 5,000/s)"
         )
         print(f"  worker peak memory (VmHWM): {', '.join(f'{p:.0f} MiB' for p in peaks)}")
+        print(
+            f"  CPU per push: workers {worker_cpu / sent * 1e6:.0f} us, fake FCM {fake_cpu / sent * 1e6:.0f} us "
+            f"(load-independent capacity: {sent / worker_cpu:,.0f} tokens/s per fully used core)"
+        )
 
 
 def bench_broadcast(env: dict[str, str], dsn: str) -> None:
