@@ -215,6 +215,7 @@ def bench_push(env: dict[str, str], dsn: str, workers: int) -> None:
                 "id, 'android', now(), now(), '', 0, 0 FROM users WHERE role = 'resident' ORDER BY id LIMIT %s",
                 (PUSH_DEVICES,),
             )
+            conn.execute("ANALYZE devices")
             user_ids = [r[0] for r in conn.execute("SELECT user_id FROM devices ORDER BY user_id")]
         flush_queue()
         procs = start_workers(wenv, workers)

@@ -135,14 +135,16 @@ def _deliver_personal(rows: list[Any], stats: dict[str, int]) -> None:
     if not rows:
         return
     user_ids = sorted({r.user_id for r in rows})
+    # Two index lookups rather than a join, whose plan can turn into a scan of all users on a big table.
+    inactive = set(db.session.scalars(select(User.id).where(User.id.in_(user_ids), User.is_active.is_(False))))
     devices: dict[int, list[Any]] = defaultdict(list)
     for d in db.session.execute(
         select(Device.id, Device.user_id, Device.token, Device.token_kind)
-        .join(User, User.id == Device.user_id)
-        .where(Device.user_id.in_(user_ids), User.is_active.is_(True))
+        .where(Device.user_id.in_(user_ids))
         .order_by(Device.id)
     ):
-        devices[d.user_id].append(d)
+        if d.user_id not in inactive:
+            devices[d.user_id].append(d)
     prefs = {p.user_id: p for p in db.session.scalars(select(Preference).where(Preference.user_id.in_(user_ids)))}
     chunk: list[tuple[Any, list[Any]]] = []  # (notification, its devices)
     finished: dict[str, list[int]] = defaultdict(list)  # nothing (more) to push, by final status

@@ -61,7 +61,7 @@ class Notification(Base):
         Index("ix_notifications_user_id_id", "user_id", "id"),
         Index("ix_notifications_area_key_id", "area_key", "id"),
         # The outbox sweep and the admin list of failed pushes.
-        Index("ix_notifications_push_due_at", "push_due_at"),
+        Index("ix_notifications_push_due_at_id", "push_due_at", "id"),
         Index("ix_notifications_push_status_id", "push_status", "id"),
     )
 
@@ -138,7 +138,7 @@ class Device(Base):
     __table_args__ = (
         CheckConstraint(_in("token_kind", TOKEN_KINDS), name="token_kind"),
         CheckConstraint(_in("platform", PLATFORMS), name="platform"),
-        Index("ix_devices_topics_due_at", "topics_due_at"),
+        Index("ix_devices_topics_due_at_id", "topics_due_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)

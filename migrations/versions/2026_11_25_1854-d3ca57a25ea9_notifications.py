@@ -45,7 +45,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("token", name=op.f("uq_devices_token")),
     )
     with op.batch_alter_table("devices", schema=None) as batch_op:
-        batch_op.create_index("ix_devices_topics_due_at", ["topics_due_at"], unique=False)
+        batch_op.create_index("ix_devices_topics_due_at_id", ["topics_due_at", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_devices_user_id"), ["user_id"], unique=False)
 
     op.create_table(
@@ -115,7 +115,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.create_index("ix_notifications_area_key_id", ["area_key", "id"], unique=False)
-        batch_op.create_index("ix_notifications_push_due_at", ["push_due_at"], unique=False)
+        batch_op.create_index("ix_notifications_push_due_at_id", ["push_due_at", "id"], unique=False)
         batch_op.create_index("ix_notifications_push_status_id", ["push_status", "id"], unique=False)
         batch_op.create_index("ix_notifications_user_id_id", ["user_id", "id"], unique=False)
 
@@ -152,7 +152,7 @@ def downgrade() -> None:
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.drop_index("ix_notifications_user_id_id")
         batch_op.drop_index("ix_notifications_push_status_id")
-        batch_op.drop_index("ix_notifications_push_due_at")
+        batch_op.drop_index("ix_notifications_push_due_at_id")
         batch_op.drop_index("ix_notifications_area_key_id")
 
     op.drop_table("notifications")
@@ -160,7 +160,7 @@ def downgrade() -> None:
     op.drop_table("notification_inbox_states")
     with op.batch_alter_table("devices", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_devices_user_id"))
-        batch_op.drop_index("ix_devices_topics_due_at")
+        batch_op.drop_index("ix_devices_topics_due_at_id")
 
     op.drop_table("devices")
     # ### end Alembic commands ###
