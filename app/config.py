@@ -145,6 +145,10 @@ class Config:
         """Refuse configurations that must never run in production."""
         if self.ENV not in {"development", "production", "test"}:
             raise ConfigError(f"BALAI_ENV must be development, production or test, got {self.ENV!r}")
+        if self.FIREBASE_CREDENTIALS and not Path(self.FIREBASE_CREDENTIALS).is_file():
+            raise ConfigError(f"FIREBASE_CREDENTIALS names no file: {self.FIREBASE_CREDENTIALS}")
+        if self.PUSH_MAX_ATTEMPTS < 1 or self.PUSH_RETRY_BASE_SECONDS < 1 or self.PUSH_LEASE_SECONDS < 10:
+            raise ConfigError("PUSH_MAX_ATTEMPTS and PUSH_RETRY_BASE_SECONDS must be >= 1, PUSH_LEASE_SECONDS >= 10")
         if self.ENV == "production":
             if self.SECRET_KEY in ("", DEV_SECRET_KEY):
                 raise ConfigError("SECRET_KEY must be set to a random value in production")
