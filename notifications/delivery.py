@@ -14,6 +14,7 @@ marked failed (or partial) with its counts, which admins see in ``GET /api/v1/ad
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections import defaultdict
 from typing import Any
@@ -50,6 +51,11 @@ PUSH_TTL = dt.timedelta(days=3)
 BROADCAST_CLAIM = 50
 N_TABLE = Notification.__table__
 _N = N_TABLE.c
+
+
+def _now_second() -> dt.datetime:
+    """The time of a push attempt, to the second (so that one chunk's rows share it and group into one UPDATE)."""
+    return utcnow().replace(microsecond=0)
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -192,8 +198,14 @@ def _final_status(sent: int, failed: int) -> str:
 
 
 def _store(updates: list[dict[str, Any]]) -> None:
-    """One executemany UPDATE by primary key for the whole chunk."""
-    db.session.execute(update(Notification), updates)
+    """Write a chunk's outcomes: one UPDATE … WHERE id IN (…) per distinct outcome (usually one: "sent once")."""
+    groups: dict[str, tuple[dict[str, Any], list[int]]] = {}
+    for values in updates:
+        fields = {k: v for k, v in values.items() if k != "id"}
+        key = json.dumps(fields, sort_keys=True, default=str)
+        groups.setdefault(key, (fields, []))[1].append(values["id"])
+    for fields, ids in groups.values():
+        db.session.execute(update(Notification).where(_N.id.in_(ids)).values(**fields))
 
 
 def _record(n: Any, results: list[tuple[int | None, Outcome]], stats: dict[str, int]) -> dict[str, Any]:
@@ -210,7 +222,7 @@ def _record(n: Any, results: list[tuple[int | None, Outcome]], stats: dict[str, 
         "sent_count": n.sent_count + sent,
         "pruned_count": n.pruned_count + len(prune),
         "failed_count": n.failed_count + failed,
-        "pushed_at": utcnow(),
+        "pushed_at": _now_second(),
     }
     errors = [o.error for _, o in results if not o.ok and o.error]
     values["push_error"] = errors[-1][:200] if errors else n.push_error
