@@ -326,10 +326,12 @@ def bench_inbox(env: dict[str, str], dsn: str) -> None:
             {
                 "GET /api/v1/me/notifications (20 items)": ("/api/v1/me/notifications", auth),
                 "GET /api/v1/me/notifications?unread=true": ("/api/v1/me/notifications?unread=true", auth),
+                "GET /api/v1/me (reference: the token check alone)": ("/api/v1/me", auth),
             },
         )
     for name, ratio in ratios.items():
-        print(f"  target >= 35 %: {name}: {'met' if ratio >= 0.35 else 'NOT met'}")
+        if "notifications" in name:
+            print(f"  target >= 35 %: {name}: {'met' if ratio >= 0.35 else 'NOT met'}")
 
 
 def main(parts: list[str] | None = None) -> None:
