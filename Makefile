@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export FLASK_APP := wsgi.py
 
-.PHONY: run setup serve test lint format migrate areas seed bench bench-tools clean
+.PHONY: run setup serve worker test lint format migrate areas seed bench bench-tools clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## run: install, migrate, load areas, seed demo accounts, serve on http://$(HOST):$(PORT)
+## run: install, migrate, load areas, seed demo accounts, serve on http://$(HOST):$(PORT) with a job worker
 run: setup serve
 
 setup: $(VENV)/.runtime migrate areas seed
@@ -32,9 +32,15 @@ areas: $(VENV)/.runtime
 seed: $(VENV)/.runtime
 	$(BIN)/flask seed-demo
 
+# The job worker (push notifications, periodic jobs) runs in the background and stops with the server.
 serve: $(VENV)/.runtime
-	@echo "Balai API on http://$(HOST):$(PORT)/api/v1/docs"
+	@echo "Balai API on http://$(HOST):$(PORT)/api/v1/docs (with a job worker; pushes go to the log until Firebase is configured)"
+	@$(BIN)/flask jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+## worker: only the job worker (`flask jobs worker`; on Redis, start as many as you like)
+worker: $(VENV)/.runtime
+	$(BIN)/flask jobs worker
 
 ## test: the whole suite (SQLite by default; TEST_DATABASE_URL=postgresql+psycopg://... for PostgreSQL)
 test: $(VENV)/.dev

@@ -15,6 +15,7 @@ from flask.sessions import NullSession, SessionInterface, SessionMixin
 from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 from app.config import Config
+from app.core import jobs
 from app.core.db import register_request_transaction
 from app.core.fields import MAX_ID
 from app.extensions import api, db, jwt, limiter
@@ -24,6 +25,7 @@ FEATURES: tuple[str, ...] = (
     "app.areas",
     "app.accounts",
     "complaints",
+    "notifications",
 )
 
 API_TITLE = "Balai API"
@@ -126,6 +128,7 @@ def register_extensions(app: Flask) -> None:
     register_request_transaction(app, db)
     jwt.init_app(app)
     limiter.init_app(app)
+    jobs.init_app(app)
     # Only per-route limits exist (the decorators check them). Flask-Limiter's global before-request check serves
     # application-wide default limits, which Balai does not use; it costs ~0.1 ms on every request, so drop it.
     global_hooks = app.before_request_funcs.get(None, [])

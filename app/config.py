@@ -84,6 +84,17 @@ class Config:
     PASSWORD_PARALLELISM: int = 4
     AREA_CACHE_SECONDS: int = 300
     LOG_LEVEL: str = "INFO"
+    REDIS_URL: str = ""
+    JOBS_IMMEDIATE: bool = False
+    JOBS_SQLITE_PATH: str = ""
+    FIREBASE_CREDENTIALS: str = ""
+    GOOGLE_APPLICATION_CREDENTIALS: str = ""
+    FIREBASE_PROJECT_ID: str = ""
+    FCM_ENDPOINT: str = ""
+    PUSH_MAX_ATTEMPTS: int = 8
+    PUSH_RETRY_BASE_SECONDS: int = 30
+    PUSH_RETRY_MAX_SECONDS: int = 3600
+    PUSH_LEASE_SECONDS: int = 300
     TESTING: bool = False
 
     @classmethod
@@ -117,12 +128,27 @@ class Config:
             PASSWORD_PARALLELISM=_env_int("PASSWORD_PARALLELISM", d.PASSWORD_PARALLELISM),
             AREA_CACHE_SECONDS=_env_int("AREA_CACHE_SECONDS", d.AREA_CACHE_SECONDS),
             LOG_LEVEL=_env("LOG_LEVEL", d.LOG_LEVEL),
+            REDIS_URL=_env("REDIS_URL", d.REDIS_URL),
+            JOBS_IMMEDIATE=_env_bool("JOBS_IMMEDIATE", d.JOBS_IMMEDIATE),
+            JOBS_SQLITE_PATH=_env("JOBS_SQLITE_PATH", "") or str(INSTANCE_DIR / "jobs.sqlite3"),
+            FIREBASE_CREDENTIALS=_env("FIREBASE_CREDENTIALS", d.FIREBASE_CREDENTIALS),
+            GOOGLE_APPLICATION_CREDENTIALS=_env("GOOGLE_APPLICATION_CREDENTIALS", d.GOOGLE_APPLICATION_CREDENTIALS),
+            FIREBASE_PROJECT_ID=_env("FIREBASE_PROJECT_ID", d.FIREBASE_PROJECT_ID),
+            FCM_ENDPOINT=_env("FCM_ENDPOINT", d.FCM_ENDPOINT),
+            PUSH_MAX_ATTEMPTS=_env_int("PUSH_MAX_ATTEMPTS", d.PUSH_MAX_ATTEMPTS),
+            PUSH_RETRY_BASE_SECONDS=_env_int("PUSH_RETRY_BASE_SECONDS", d.PUSH_RETRY_BASE_SECONDS),
+            PUSH_RETRY_MAX_SECONDS=_env_int("PUSH_RETRY_MAX_SECONDS", d.PUSH_RETRY_MAX_SECONDS),
+            PUSH_LEASE_SECONDS=_env_int("PUSH_LEASE_SECONDS", d.PUSH_LEASE_SECONDS),
         )
 
     def validate(self) -> None:
         """Refuse configurations that must never run in production."""
         if self.ENV not in {"development", "production", "test"}:
             raise ConfigError(f"BALAI_ENV must be development, production or test, got {self.ENV!r}")
+        if self.FIREBASE_CREDENTIALS and not Path(self.FIREBASE_CREDENTIALS).is_file():
+            raise ConfigError(f"FIREBASE_CREDENTIALS names no file: {self.FIREBASE_CREDENTIALS}")
+        if self.PUSH_MAX_ATTEMPTS < 1 or self.PUSH_RETRY_BASE_SECONDS < 1 or self.PUSH_LEASE_SECONDS < 10:
+            raise ConfigError("PUSH_MAX_ATTEMPTS and PUSH_RETRY_BASE_SECONDS must be >= 1, PUSH_LEASE_SECONDS >= 10")
         if self.ENV == "production":
             if self.SECRET_KEY in ("", DEV_SECRET_KEY):
                 raise ConfigError("SECRET_KEY must be set to a random value in production")
@@ -156,4 +182,11 @@ class TestConfig(Config):
         cfg.RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI") or "memory://"
         cfg.RATELIMIT_KEY_PREFIX = "balai-test"
         cfg.AREA_CACHE_SECONDS = 0
+        # Jobs run in the caller's thread once the transaction commits; push goes to the log unless a test
+        # points a sender at its fake FCM server.
+        cfg.JOBS_IMMEDIATE = True
+        cfg.REDIS_URL = ""
+        cfg.FIREBASE_CREDENTIALS = ""
+        cfg.GOOGLE_APPLICATION_CREDENTIALS = ""
+        cfg.FCM_ENDPOINT = ""
         return cfg

@@ -97,7 +97,7 @@ def _transaction(app: Flask) -> Iterator[Any]:
         ctx.pop()
         outer.rollback()
         connection.close()
-        db.factory.configure(bind=db.engine, join_transaction_mode="conservative_savepoint")
+        db.factory.configure(bind=db.engine, join_transaction_mode="conditional_savepoint")
         db.read_engine = read_engine
 
 

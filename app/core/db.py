@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import Flask, Response, current_app, has_request_context, request
-from flask.globals import _cv_app
+from flask.globals import _cv_app, _cv_request
 from sqlalchemy import (
     BigInteger,
     Connection,
@@ -94,9 +94,18 @@ def alembic_include_object(obj: Any, name: str | None, type_: str, reflected: bo
     return not (type_ == "index" and reflected and compare_to is None and (name or "").endswith("_trgm"))
 
 
-def _scope_id() -> int:
-    ctx = _cv_app.get(None)
-    return id(ctx) if ctx is not None else threading.get_ident()
+def _scope_id() -> Hashable:
+    """One session per (app context, request context): per request, per CLI command, per job.
+
+    The request context matters because the test client runs requests inside the test's app context, and each
+    request must still get its own session, committed or rolled back on its own, as in production. The app context
+    matters because a job run inline (immediate mode) pushes its own app context inside a request.
+    """
+    app_ctx = _cv_app.get(None)
+    if app_ctx is None:
+        return threading.get_ident()
+    req_ctx = _cv_request.get(None)
+    return (id(app_ctx), id(req_ctx) if req_ctx is not None else 0)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -147,6 +156,8 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10, echo: b
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: ``Session.info`` flag of a read request's session on the autocommit connection (nothing to commit).
+AUTOCOMMIT_READ = "balai_autocommit_read"
 
 
 class Database:
@@ -178,7 +189,7 @@ class Database:
 
     def _new_session(self) -> Session:
         if self.is_read_request():
-            return self.factory(bind=self.read_connection())
+            return self.factory(bind=self.read_connection(), info={AUTOCOMMIT_READ: True})
         return self.factory()
 
     def init_app(self, app: Flask) -> None:
@@ -193,6 +204,7 @@ class Database:
         if self.engine.dialect.name == "postgresql":
             self.read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         app.extensions["balai_db"] = self
+        app.teardown_request(self._remove_session)
         app.teardown_appcontext(self._remove_session)
 
     def _remove_session(self, _exc: BaseException | None) -> None:
@@ -213,7 +225,9 @@ def register_request_transaction(app: Flask, database: Database) -> None:
         if not session.registry.has():
             return response
         s = session()
-        if not s.in_transaction() or isinstance(s.bind, Connection):
+        # (Only the autocommit read session is skipped: the test suite binds sessions to its own Connection, and
+        # its requests must still commit, into a savepoint, so that after-commit work runs as in production.)
+        if not s.in_transaction() or s.info.get(AUTOCOMMIT_READ):
             return response  # nothing to commit (an autocommit read); teardown closes the session
         if response.status_code >= 400:
             s.rollback()

@@ -154,3 +154,19 @@ def test_ids_out_of_database_range_are_404_or_422(client):
         422,
     )
     assert "parent_id" in body["errors"]
+
+
+def test_push_settings_are_checked(monkeypatch, tmp_path):
+    monkeypatch.setenv("FIREBASE_CREDENTIALS", str(tmp_path / "missing.json"))
+    with pytest.raises(ConfigError, match="FIREBASE_CREDENTIALS"):
+        Config.from_env().validate()
+    monkeypatch.delenv("FIREBASE_CREDENTIALS")
+    monkeypatch.setenv("PUSH_MAX_ATTEMPTS", "0")
+    with pytest.raises(ConfigError, match="PUSH_MAX_ATTEMPTS"):
+        Config.from_env().validate()
+    monkeypatch.setenv("PUSH_MAX_ATTEMPTS", "3")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/1")
+    cfg = Config.from_env()
+    cfg.validate()
+    assert (cfg.PUSH_MAX_ATTEMPTS, cfg.REDIS_URL) == (3, "redis://127.0.0.1:6379/1")
+    assert cfg.JOBS_SQLITE_PATH.endswith("instance/jobs.sqlite3")

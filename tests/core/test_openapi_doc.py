@@ -38,3 +38,21 @@ def test_swagger_ui_is_served_from_local_files(client):
             assert resp.status_code == 200
             assert len(resp.data) > 1000
             assert "max-age" in resp.headers["Cache-Control"]
+
+
+def test_notification_operations_have_examples(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    paths = spec["paths"]
+
+    def example(path, method, where):
+        op = paths[path][method]
+        if where == "request":
+            return op["requestBody"]["content"]["application/json"]["example"]
+        return next(iter(op["responses"][where]["content"].values()))["example"]
+
+    assert example("/api/v1/devices", "post", "request")["token_kind"] == "registration_token"
+    assert example("/api/v1/devices", "post", "200")["platform"] == "android"
+    assert example("/api/v1/me/notifications", "get", "200")["items"][0]["link"] == {"type": "complaint", "id": 123}
+    assert example("/api/v1/me/notifications/unread-count", "get", "200") == {"unread": 3, "capped": False}
+    assert example("/api/v1/me/notification-preferences", "patch", "request") == {"news": False, "survey": False}
+    assert example("/api/v1/admin/notifications", "get", "200")["items"][0]["push_status"] == "failed"
