@@ -1,5 +1,9 @@
 """Every complaints model, imported in one place (Alembic and the tests need the whole metadata)."""
 
 from complaints.categories.models import Category
+from complaints.conversation.models import Message
+from complaints.intake.models import Complaint, StatusChange
+from complaints.photos.models import ComplaintPhoto
+from complaints.supports.models import Support
 
-__all__ = ["Category"]
+__all__ = ["Category", "Complaint", "ComplaintPhoto", "Message", "StatusChange", "Support"]
