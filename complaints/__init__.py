@@ -1,6 +1,8 @@
 """Complaints (*aduan*): categories, intake, moderation, routing to offices, handling under working-day SLAs.
 
 Sub-packages each own one part; ``complaints.models`` imports every model so the metadata is complete.
+``complaints.states`` is the one state machine, ``complaints.permissions`` the pure access predicates and
+``complaints.events`` the documented events other features listen to.
 """
 
 from __future__ import annotations
@@ -9,6 +11,14 @@ from typing import Any
 
 
 def register(app: Any, api: Any) -> None:
+    from app.core.db import SQLITE_CONNECT_HOOKS
     from complaints.categories.routes import blp as categories_blp
+    from complaints.geo import register_sqlite_math
+    from complaints.intake.routes import blp as intake_blp
+    from complaints.intake.routes import me_blp
 
+    if register_sqlite_math not in SQLITE_CONNECT_HOOKS:
+        SQLITE_CONNECT_HOOKS.append(register_sqlite_math)
     api.register_blueprint(categories_blp)
+    api.register_blueprint(intake_blp)
+    api.register_blueprint(me_blp)
