@@ -16,9 +16,11 @@ def register(app: Any, api: Any) -> None:
     from complaints.geo import register_sqlite_math
     from complaints.intake.routes import blp as intake_blp
     from complaints.intake.routes import me_blp
+    from complaints.photos.routes import blp as photos_blp
 
     if register_sqlite_math not in SQLITE_CONNECT_HOOKS:
         SQLITE_CONNECT_HOOKS.append(register_sqlite_math)
     api.register_blueprint(categories_blp)
     api.register_blueprint(intake_blp)
+    api.register_blueprint(photos_blp)
     api.register_blueprint(me_blp)
