@@ -13,14 +13,18 @@ from typing import Any
 def register(app: Any, api: Any) -> None:
     from app.core.db import SQLITE_CONNECT_HOOKS
     from complaints.categories.routes import blp as categories_blp
+    from complaints.conversation.routes import blp as conversation_blp
     from complaints.geo import register_sqlite_math
     from complaints.intake.routes import blp as intake_blp
     from complaints.intake.routes import me_blp
     from complaints.photos.routes import blp as photos_blp
+    from complaints.supports.routes import blp as supports_blp
 
     if register_sqlite_math not in SQLITE_CONNECT_HOOKS:
         SQLITE_CONNECT_HOOKS.append(register_sqlite_math)
     api.register_blueprint(categories_blp)
     api.register_blueprint(intake_blp)
     api.register_blueprint(photos_blp)
+    api.register_blueprint(supports_blp)
+    api.register_blueprint(conversation_blp)
     api.register_blueprint(me_blp)
