@@ -12,6 +12,7 @@ from typing import Any
 
 def register(app: Any, api: Any) -> None:
     from app.core.db import SQLITE_CONNECT_HOOKS
+    from complaints import demo  # noqa: F401 - registers the demo seeder
     from complaints.categories.routes import blp as categories_blp
     from complaints.conversation.routes import blp as conversation_blp
     from complaints.geo import register_sqlite_math
