@@ -109,9 +109,9 @@ def seed_demo_complaints() -> None:
             "is_anonymous": anonymous, "is_public": public,
         }  # fmt: skip
         submission = service.submit(reporter=reporter, data=data, idempotency_key=key)
-        complaint = submission.complaint
         if submission.replayed or status == Status.SUBMITTED:
             continue
+        complaint = db.session.get(Complaint, submission.complaint.id)
         # Demo data only: moderation (the next issue) will make these moves through states.transition.
         db.session.add(
             StatusChange(complaint_id=complaint.id, from_status=complaint.status, to_status=status.value,

@@ -12,7 +12,7 @@ import math
 import sqlite3
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_
+from sqlalchemy import ColumnElement, bindparam, func
 
 #: Bounding box of Indonesia with a small margin (Pulau Rondo 6.07° N, Pulau Ndana 11.0° S, Sabang 95.0° E,
 #: the Papua New Guinea border 141.0° E).
@@ -67,32 +67,23 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
+def distance_params(lat: float, lon: float) -> dict[str, float]:
+    """Values of ``distance_sql``'s parameters for another point (statements are built once and reused)."""
+    return {"geo_phi0": math.radians(lat), "geo_lam0": math.radians(lon), "geo_cos_phi0": math.cos(math.radians(lat))}
+
+
 def distance_sql(lat_col: Any, lon_col: Any, lat: float, lon: float) -> ColumnElement[float]:
-    """Haversine distance in metres between the row's point and (lat, lon), as SQL (both backends)."""
-    phi0 = bindparam("geo_phi0", math.radians(lat))
-    lam0 = bindparam("geo_lam0", math.radians(lon))
-    cos_phi0 = bindparam("geo_cos_phi0", math.cos(math.radians(lat)))
+    """Haversine distance in metres between the row's point and (lat, lon), as SQL (both backends).
+
+    (lat, lon) become the parameters ``geo_phi0``, ``geo_lam0`` and ``geo_cos_phi0``; execute the statement with
+    ``distance_params(other_lat, other_lon)`` to measure from another point.
+    """
+    values = distance_params(lat, lon)
+    phi0, lam0, cos_phi0 = (bindparam(name, value) for name, value in values.items())
     dphi = func.sin((func.radians(lat_col) - phi0) / 2)
     dlam = func.sin((func.radians(lon_col) - lam0) / 2)
     a = dphi * dphi + cos_phi0 * func.cos(func.radians(lat_col)) * dlam * dlam
     return 2 * EARTH_RADIUS_M * func.asin(func.sqrt(a))
-
-
-def within_radius(cell_col: Any, lat_col: Any, lon_col: Any, lat: float, lon: float, radius_m: float) -> list[Any]:
-    """Conditions for "within ``radius_m`` of (lat, lon)": indexed cell ranges, the box, the exact distance."""
-    south, north, west, east = bbox(lat, lon, radius_m)
-    ranges = cell_ranges(south, north, west, east)
-    cells = or_(*(cell_col.between(lo, hi) for lo, hi in ranges))
-    return [
-        cells,
-        lat_col.between(south, north),
-        lon_col.between(west, east),
-        distance_sql(lat_col, lon_col, lat, lon) <= radius_m,
-    ]
-
-
-def near_box(cell_col: Any, lat_col: Any, lon_col: Any, lat: float, lon: float, radius_m: float) -> ColumnElement[bool]:
-    return and_(*within_radius(cell_col, lat_col, lon_col, lat, lon, radius_m))
 
 
 _SQLITE_MATH = {

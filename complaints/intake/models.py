@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Double,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -52,8 +54,9 @@ class Complaint(Base):
         Index("ix_complaints_category_id_id", "category_id", "id"),
         # Areas below a kab/kota (within_area on the desa code), and staff scopes.
         Index("ix_complaints_desa_code_id", "desa_code", "id"),
-        # Radius searches: the grid cell, then the box and the exact distance.
-        Index("ix_complaints_geo_cell", "geo_cell"),
+        # Radius searches: the grid cell (then the box and the exact distance); similar complaints also narrow by
+        # category and date inside the index.
+        Index("ix_complaints_geo_cell_category_created", "geo_cell", "category_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -85,6 +88,9 @@ class Complaint(Base):
     #: What the public sees as the reporter: "Anonim" or the masked name, fixed at submission.
     reporter_label: Mapped[str] = mapped_column(String(100))
     support_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: Intake photos, and the first one, so that list pages need no query on the photos table.
+    photo_count: Mapped[int] = mapped_column(SmallInteger, default=0, server_default=text("0"))
+    cover_photo_id: Mapped[int | None] = mapped_column(BigInteger)
 
     #: Screening at submission, for moderators: {"flags": [...], "abusive_terms": [...], "pii_types": [...]}.
     screening: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -19,6 +19,7 @@ from complaints.intake.schemas import (
     SubmittedSchema,
     WithdrawSchema,
 )
+from complaints.responses import json_response
 
 blp = Blueprint(
     "complaints",
@@ -52,7 +53,7 @@ def _counts_submission(response: Response) -> bool:
 
 @blp.route("")
 class Complaints(MethodView):
-    @blp.arguments(FeedArgs, location="query")
+    @blp.arguments(FeedArgs(), location="query")  # an instance: webargs would build one per request
     @blp.response(200, page_of(ComplaintItemSchema))
     def get(self, args):
         """Public feed of complaints
@@ -62,7 +63,7 @@ class Complaints(MethodView):
         metres (at most 5 km). Sort `newest` (default), `supported`, or `nearest` (default with `near`). Pages are
         stable while new complaints arrive; there is no total count.
         """
-        return queries.feed(**args)
+        return json_response(queries.feed(**args))
 
     @auth_required("resident")
     @per_account(
@@ -70,8 +71,8 @@ class Complaints(MethodView):
         lambda: "complaint-submit:" + str(get_current_user().id),
         counts=_counts_submission,
     )
-    @blp.arguments(IdempotencyHeaderSchema, location="headers")
-    @blp.arguments(SubmitSchema, example=SUBMIT_EXAMPLE)
+    @blp.arguments(IdempotencyHeaderSchema(), location="headers")
+    @blp.arguments(SubmitSchema(), example=SUBMIT_EXAMPLE)
     @blp.response(201, SubmittedSchema)
     def post(self, headers, data):
         """Submit a complaint
@@ -84,13 +85,13 @@ class Complaints(MethodView):
         reporter = get_current_user()
         submission = service.submit(reporter=reporter, data=data, idempotency_key=headers["idempotency_key"])
         view = service.submitted_view(submission, reporter=reporter)
-        return (view, 201, {REPLAYED: "true"}) if submission.replayed else view
+        return json_response(view, 201, {REPLAYED: "true"} if submission.replayed else None)
 
 
 @blp.route("/similar")
 class SimilarComplaints(MethodView):
     @auth_optional
-    @blp.arguments(SimilarArgs, location="query")
+    @blp.arguments(SimilarArgs(), location="query")
     @blp.response(200, page_of(ComplaintItemSchema))
     def get(self, args):
         """Find similar complaints nearby
@@ -98,13 +99,15 @@ class SimilarComplaints(MethodView):
         Open complaints of the category within ~200 m from the last 30 days, nearest first, so the app can offer
         "support this one" before a new submission. Lists only complaints the caller may see.
         """
-        return queries.similar(
-            viewer=optional_user(),
-            lat=args["lat"],
-            lon=args["lon"],
-            category_id=args["category"],
-            cursor=args["cursor"],
-            limit=args["limit"],
+        return json_response(
+            queries.similar(
+                viewer=optional_user(),
+                lat=args["lat"],
+                lon=args["lon"],
+                category_id=args["category"],
+                cursor=args["cursor"],
+                limit=args["limit"],
+            )
         )
 
 
@@ -118,7 +121,7 @@ class ComplaintItem(MethodView):
         The reporter and staff in scope see the texts as written; everyone else sees public, verified complaints
         only, with personal data masked and the reporter as "Anonim" or a masked name.
         """
-        return service.detail_view(complaint_id=complaint_id, viewer=optional_user())
+        return json_response(service.detail_view(complaint_id=complaint_id, viewer=optional_user()))
 
 
 @blp.route("/<id:complaint_id>/withdraw")
@@ -133,17 +136,17 @@ class Withdraw(MethodView):
         """
         user = get_current_user()
         service.withdraw(complaint_id=complaint_id, user=user, note=data["note"])
-        return service.detail_view(complaint_id=complaint_id, viewer=user)
+        return json_response(service.detail_view(complaint_id=complaint_id, viewer=user))
 
 
 @me_blp.route("/complaints")
 class MyComplaints(MethodView):
     @auth_required()
-    @me_blp.arguments(MyComplaintsArgs, location="query")
+    @me_blp.arguments(MyComplaintsArgs(), location="query")
     @me_blp.response(200, page_of(ComplaintItemSchema))
     def get(self, args):
         """List my complaints
 
         Every complaint I submitted, in every status, newest first.
         """
-        return queries.mine(user=get_current_user(), **args)
+        return json_response(queries.mine(user=get_current_user(), **args))

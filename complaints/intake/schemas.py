@@ -115,7 +115,7 @@ class PhotoSchema(ma.Schema):
 
 
 class ComplaintItemSchema(ma.Schema):
-    """A complaint in a list: the excerpt of the description, the photos' thumbnails."""
+    """A complaint in a list: the excerpt of the description, the number of photos and the first one's thumbnail."""
 
     id = ma.fields.Integer(required=True)
     tracking_number = ma.fields.String(required=True, metadata={"example": "ADU-7K3Q-M9XP"})
@@ -134,7 +134,15 @@ class ComplaintItemSchema(ma.Schema):
         required=True, metadata={"description": '"Anonim", a masked name, or the name for those who may see it.'}
     )
     support_count = ma.fields.Integer(required=True)
-    photos = ma.fields.List(ma.fields.Nested(PhotoSchema), required=True)
+    photo_count = ma.fields.Integer(required=True)
+    thumbnail_url = ma.fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The first photo's thumbnail, or null.",
+            "example": "/api/v1/complaints/1/photos/1/thumbnail",
+        },
+    )
     created_at = ma.fields.DateTime(required=True)
     status_changed_at = ma.fields.DateTime(required=True)
     distance_m = ma.fields.Float(
@@ -157,6 +165,7 @@ class ComplaintSchema(ComplaintItemSchema):
     """One complaint, as much as the caller may see."""
 
     description = ma.fields.String(required=True)
+    photos = ma.fields.List(ma.fields.Nested(PhotoSchema), required=True)
     location_accuracy_m = ma.fields.Float(required=True, allow_none=True)
     reporter = ma.fields.Nested(
         ReporterSchema,

@@ -5,9 +5,11 @@ Services flush only; the request commits once.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import exists, select
@@ -37,7 +39,8 @@ _TRACKING_ATTEMPTS = 5
 
 @dataclass
 class Submission:
-    complaint: Complaint
+    #: The stored complaint: its columns as attributes (an ORM object when it was loaded, for a replay).
+    complaint: Any
     replayed: bool
 
 
@@ -105,6 +108,8 @@ def submit(*, reporter: Any, data: dict[str, Any], idempotency_key: str | None) 
         "is_listed": False,
         "reporter_label": masked_name(reporter.name),
         "support_count": 0,
+        "photo_count": 0,
+        "cover_photo_id": None,
         "screening": found.as_json(),
         "is_flagged": bool(found.flags),
         "idempotency_key": idempotency_key,
@@ -113,10 +118,12 @@ def submit(*, reporter: Any, data: dict[str, Any], idempotency_key: str | None) 
         "updated_at": now,
         "status_changed_at": now,
     }
+    conn = db.session.connection()
     for _ in range(_TRACKING_ATTEMPTS):
-        stmt = insert_ignoring_conflicts(Complaint).values(tracking_number=new_tracking_number(), **values)
-        complaint = db.session.scalars(stmt.returning(Complaint)).one_or_none()
-        if complaint is not None:
+        values["tracking_number"] = new_tracking_number()
+        new_id = conn.execute(_insert_statement(db.dialect), values).scalar_one_or_none()
+        if new_id is not None:
+            complaint = SimpleNamespace(id=new_id, **values)  # the row as stored; no ORM object needed
             emit(COMPLAINT_SUBMITTED, **submitted_payload(complaint))
             return Submission(complaint, replayed=False)
         if idempotency_key:  # the key was used before (or by a concurrent retry that just committed)
@@ -125,6 +132,13 @@ def submit(*, reporter: Any, data: dict[str, Any], idempotency_key: str | None) 
                 return _replay(existing, fingerprint or "")
         # otherwise the random tracking number was taken: draw another
     raise RuntimeError("could not draw a free tracking number")
+
+
+@functools.cache
+def _insert_statement(dialect: str) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING id``, built once; a conflict on the (reporter, key) or the
+    tracking number leaves no row and returns nothing, without aborting the transaction."""
+    return insert_ignoring_conflicts(Complaint.__table__).returning(Complaint.__table__.c.id)
 
 
 def submitted_view(submission: Submission, *, reporter: Any) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.core.errors import AppError, Conflict, Forbidden, NotFound, ValidationFailed
 from app.core.events import after_rollback
@@ -84,6 +84,16 @@ def add_photo(
     )
     session.add(photo)
     session.flush()
+    if kind == "intake":  # list pages show the count and the first photo without reading this table
+        session.execute(
+            update(Complaint)
+            .where(Complaint.id == complaint.id)
+            .values(
+                photo_count=Complaint.photo_count + 1,
+                cover_photo_id=func.coalesce(Complaint.cover_photo_id, photo.id),
+            )
+            .execution_options(synchronize_session=False)
+        )
     return photo
 
 

@@ -54,6 +54,8 @@ def upgrade() -> None:
         sa.Column("is_listed", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("reporter_label", sa.String(length=100), nullable=False),
         sa.Column("support_count", sa.Integer(), nullable=False),
+        sa.Column("photo_count", sa.SmallInteger(), server_default=sa.text("0"), nullable=False),
+        sa.Column("cover_photo_id", sa.BigInteger(), nullable=True),
         sa.Column("screening", sa.JSON(), nullable=False),
         sa.Column("is_flagged", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("idempotency_key", sa.String(length=100), nullable=True),
@@ -79,7 +81,9 @@ def upgrade() -> None:
     with op.batch_alter_table("complaints", schema=None) as batch_op:
         batch_op.create_index("ix_complaints_category_id_id", ["category_id", "id"], unique=False)
         batch_op.create_index("ix_complaints_desa_code_id", ["desa_code", "id"], unique=False)
-        batch_op.create_index("ix_complaints_geo_cell", ["geo_cell"], unique=False)
+        batch_op.create_index(
+            "ix_complaints_geo_cell_category_created", ["geo_cell", "category_id", "created_at"], unique=False
+        )
         batch_op.create_index("ix_complaints_kabkota_listed_id", ["kabkota_code", "is_listed", "id"], unique=False)
         batch_op.create_index(
             "ix_complaints_kabkota_listed_status_id", ["kabkota_code", "is_listed", "status", "id"], unique=False
@@ -212,7 +216,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_complaints_listed_id")
         batch_op.drop_index("ix_complaints_kabkota_listed_status_id")
         batch_op.drop_index("ix_complaints_kabkota_listed_id")
-        batch_op.drop_index("ix_complaints_geo_cell")
+        batch_op.drop_index("ix_complaints_geo_cell_category_created")
         batch_op.drop_index("ix_complaints_desa_code_id")
         batch_op.drop_index("ix_complaints_category_id_id")
 

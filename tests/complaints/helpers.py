@@ -67,7 +67,8 @@ def make_complaint(
     reporter = reporter or resident()
     data = body(latitude=point[0], longitude=point[1])
     data.update(fields)
-    complaint = service.submit(reporter=reporter, data=data, idempotency_key=f"test-{next(_keys)}").complaint
+    stored = service.submit(reporter=reporter, data=data, idempotency_key=f"test-{next(_keys)}").complaint
+    complaint = db.session.get(Complaint, stored.id)
     complaint.status = status
     complaint.is_listed = is_listed(is_public=complaint.is_public, status=status)
     complaint.support_count = support_count
