@@ -54,9 +54,11 @@ class Complaint(Base):
         Index("ix_complaints_category_id_id", "category_id", "id"),
         # Areas below a kab/kota (within_area on the desa code), and staff scopes.
         Index("ix_complaints_desa_code_id", "desa_code", "id"),
-        # Radius searches: the grid cell (then the box and the exact distance); similar complaints also narrow by
-        # category and date inside the index.
-        Index("ix_complaints_geo_cell_category_created", "geo_cell", "category_id", "created_at"),
+        # Radius searches: the grid cell ranges, with the box, the listing, the category and the date checked inside
+        # the index, so only rows in the box (and, for similar complaints, of the category and month) are read.
+        Index(
+            "ix_complaints_geo", "geo_cell", "latitude", "longitude", "is_listed", "category_id", "created_at"
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)

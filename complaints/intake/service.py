@@ -67,7 +67,7 @@ def submit(*, reporter: Any, data: dict[str, Any], idempotency_key: str | None) 
     """File a complaint for ``reporter``; with an ``idempotency_key``, a retry returns the first submission."""
     fingerprint = request_hash(data) if idempotency_key else None
     try:
-        categories.require_active(category_id=data["category_id"])
+        categories.ensure_active(category_id=data["category_id"])
     except ValidationFailed:
         # A retry of a submission made while the category was still active gets its complaint back.
         existing = _by_key(reporter_id=reporter.id, key=idempotency_key) if idempotency_key else None

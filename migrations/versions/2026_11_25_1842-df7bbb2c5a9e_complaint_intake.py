@@ -82,7 +82,9 @@ def upgrade() -> None:
         batch_op.create_index("ix_complaints_category_id_id", ["category_id", "id"], unique=False)
         batch_op.create_index("ix_complaints_desa_code_id", ["desa_code", "id"], unique=False)
         batch_op.create_index(
-            "ix_complaints_geo_cell_category_created", ["geo_cell", "category_id", "created_at"], unique=False
+            "ix_complaints_geo",
+            ["geo_cell", "latitude", "longitude", "is_listed", "category_id", "created_at"],
+            unique=False,
         )
         batch_op.create_index("ix_complaints_kabkota_listed_id", ["kabkota_code", "is_listed", "id"], unique=False)
         batch_op.create_index(
@@ -216,7 +218,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_complaints_listed_id")
         batch_op.drop_index("ix_complaints_kabkota_listed_status_id")
         batch_op.drop_index("ix_complaints_kabkota_listed_id")
-        batch_op.drop_index("ix_complaints_geo_cell_category_created")
+        batch_op.drop_index("ix_complaints_geo")
         batch_op.drop_index("ix_complaints_desa_code_id")
         batch_op.drop_index("ix_complaints_category_id_id")
 

@@ -207,7 +207,7 @@ def test_feed_items_carry_the_photo_count_and_the_first_thumbnail(client):
 )
 def test_query_count_does_not_grow_with_page_size(client, count_queries, path):
     reporter = resident()
-    for i in range(12):
+    for i in range(14):  # more than the larger page, all within the first circle of a radius search
         _with_photos(make_complaint(reporter, status="verified", point=offset(BANDUNG, north_m=10 * i)))
     headers = login(reporter)
     counts = []
@@ -218,3 +218,17 @@ def test_query_count_does_not_grow_with_page_size(client, count_queries, path):
         counts.append(q.count)
     assert counts[0] == counts[1], counts
     assert counts[1] <= 3
+
+
+def test_nearest_first_reads_growing_circles_only_as_far_as_needed(client, count_queries):
+    """Dense: the first circle (125 m) fills the page in one query. Sparse: the circles grow until the radius."""
+    for i in range(5):
+        make_complaint(status="verified", point=offset(BANDUNG, east_m=20 * i))
+    far = make_complaint(status="verified", point=offset(BANDUNG, north_m=4000))
+    url = f"{URL}?near={BANDUNG[0]},{BANDUNG[1]}&radius=5000&limit="
+    with count_queries() as dense:
+        assert len(ids(client.get(url + "3"))) == 3
+    with count_queries() as sparse:
+        got = ids(client.get(url + "10"))
+    assert got[-1] == far.id and len(got) == 6
+    assert sparse.count - dense.count == 6  # six more circles: 250, 500, 1000, 2000, 4000 and 5000 m
