@@ -56,9 +56,7 @@ class Complaint(Base):
         Index("ix_complaints_desa_code_id", "desa_code", "id"),
         # Radius searches: the grid cell ranges, with the box, the listing, the category and the date checked inside
         # the index, so only rows in the box (and, for similar complaints, of the category and month) are read.
-        Index(
-            "ix_complaints_geo", "geo_cell", "latitude", "longitude", "is_listed", "category_id", "created_at"
-        ),
+        Index("ix_complaints_geo", "geo_cell", "latitude", "longitude", "is_listed", "category_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
