@@ -232,3 +232,37 @@ def test_nearest_first_reads_growing_circles_only_as_far_as_needed(client, count
         got = ids(client.get(url + "10"))
     assert got[-1] == far.id and len(got) == 6
     assert sparse.count - dense.count == 6  # six more circles: 250, 500, 1000, 2000, 4000 and 5000 m
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "lon=107.59&category=1",  # lat missing
+        "lat=-6.87&category=1",
+        "lat=-6.87&lon=107.59",  # category missing
+        "lat=20&lon=107.59&category=1",  # outside Indonesia
+        "lat=-6.87&lon=200&category=1",
+        "lat=nan&lon=107.59&category=1",
+        "lat=-6.87&lon=107.59&category=0",
+        "lat=-6.87&lon=107.59&category=1&limit=500",
+    ],
+)
+def test_similar_validation(client, query):
+    resp = client.get(f"{URL}/similar?{query}")
+    assert resp.status_code == 422, resp.get_json()
+
+
+def test_similar_unknown_category_is_empty(client):
+    make_complaint(status="verified")
+    got = client.get(f"{URL}/similar?lat={BANDUNG[0]}&lon={BANDUNG[1]}&category=9999").get_json()
+    assert got == {"items": [], "next_cursor": None}
+
+
+def test_my_complaints_filter_and_validation(client):
+    reporter = resident()
+    submitted = make_complaint(reporter)
+    make_complaint(reporter, status="verified")
+    headers = login(reporter)
+    assert ids(client.get("/api/v1/me/complaints?status=submitted", headers=headers)) == [submitted.id]
+    for query in ("status=unknown", "limit=0", "cursor=%%%"):
+        assert client.get(f"/api/v1/me/complaints?{query}", headers=headers).status_code == 422
