@@ -82,6 +82,16 @@ def list_item(m: Mapping[str, Any], *, viewer: Any | None, distance: float | Non
     return item
 
 
+def public_item(m: Mapping[str, Any], *, distance: float | None = None) -> dict[str, Any]:
+    """A row of the public feed (``queries.PUBLIC_COLUMNS``: the texts are already the public ones)."""
+    item = _common(m, True)
+    item["excerpt"] = excerpt(m["excerpt"])
+    item["reporter_name"] = ANONYMOUS if m["is_anonymous"] else m["reporter_label"]
+    if distance is not None:
+        item["distance_m"] = round(distance, 1)
+    return item
+
+
 _DETAIL_FIELDS = (
     "id", "tracking_number", "status", "category_id", "title", "public_title", "address", "public_address",
     "latitude", "longitude", "desa_code", "rw", "is_anonymous", "is_public", "support_count", "photo_count",

@@ -60,6 +60,28 @@ LIST_COLUMNS = (
     T.created_at,
     T.status_changed_at,
 )
+#: The public feed's columns: the texts already as the public sees them (masked copy, else the original).
+PUBLIC_COLUMNS = (
+    T.id,
+    T.tracking_number,
+    T.status,
+    T.category_id,
+    func.coalesce(T.public_title, T.title).label("title"),
+    func.substr(func.coalesce(T.public_description, T.description), 1, EXCERPT_CHARS + 1).label("excerpt"),
+    func.coalesce(T.public_address, T.address).label("address"),
+    T.latitude,
+    T.longitude,
+    T.desa_code,
+    T.rw,
+    T.is_anonymous,
+    T.is_public,
+    T.reporter_label,
+    T.support_count,
+    T.photo_count,
+    T.cover_photo_id,
+    T.created_at,
+    T.status_changed_at,
+)
 _OPEN = sorted(s.value for s in OPEN_STATUSES)
 #: Radii (metres) of the growing circles of a nearest-first search, below the requested radius.
 _RINGS = (125, 250, 500, 1000, 2000, 4000)
@@ -156,7 +178,7 @@ def _feed_statement(
 ) -> Any:
     """The feed's statement for one area and combination of filters (the other values come as parameters)."""
     columns: dict[str, Any] = {"id": T.id, "support_count": T.support_count}
-    selected: list[Any] = list(LIST_COLUMNS)
+    selected: list[Any] = list(PUBLIC_COLUMNS)
     conds: list[Any] = [T.is_listed.is_(True)]
     if area is not None:
         conds.append(area_condition(area, dialect))
@@ -222,7 +244,7 @@ def feed(
     }
     if near is None:
         result = _page(_feed_statement(n_ranges=0, **shape), params, sort, limit)
-        result["items"] = [presenters.list_item(r, viewer=None) for r in result["items"]]
+        result["items"] = [presenters.public_item(r) for r in result["items"]]
         return result
     # Nearest first: look in growing circles (125 m, doubling) and stop at the first that holds a full page. Every
     # row inside a circle is nearer than any row outside it, so that page is exact; in a dense city the first
@@ -235,7 +257,7 @@ def feed(
         result = _page(_feed_statement(n_ranges=n_ranges, **shape), {**params, **near_params}, sort, limit)
         if result["next_cursor"] is not None:
             break
-    result["items"] = [presenters.list_item(r, viewer=None, distance=r["distance_m"]) for r in result["items"]]
+    result["items"] = [presenters.public_item(r, distance=r["distance_m"]) for r in result["items"]]
     return result
 
 
