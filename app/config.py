@@ -78,6 +78,12 @@ class Config:
     RATELIMIT_REGISTER_ACCOUNT: str = "5 per hour"
     RATELIMIT_PASSWORD_IP: str = "10 per minute;50 per hour"
     RATELIMIT_PASSWORD_ACCOUNT: str = "5 per minute;20 per hour"
+    RATELIMIT_COMPLAINT_SUBMIT: str = "10 per hour"
+    RATELIMIT_COMPLAINT_PHOTO: str = "60 per hour"
+    RATELIMIT_COMPLAINT_MESSAGE: str = "10 per minute;100 per hour"
+    RATELIMIT_COMPLAINT_SUPPORT: str = "60 per minute;300 per hour"
+    STORAGE_BACKEND: str = "local"
+    STORAGE_LOCAL_DIR: str = ""
     PROXY_FIX_X_FOR: int = 0
     PASSWORD_TIME_COST: int = 3
     PASSWORD_MEMORY_KIB: int = 65536
@@ -122,6 +128,12 @@ class Config:
             RATELIMIT_REGISTER_ACCOUNT=_env("RATELIMIT_REGISTER_ACCOUNT", d.RATELIMIT_REGISTER_ACCOUNT),
             RATELIMIT_PASSWORD_IP=_env("RATELIMIT_PASSWORD_IP", d.RATELIMIT_PASSWORD_IP),
             RATELIMIT_PASSWORD_ACCOUNT=_env("RATELIMIT_PASSWORD_ACCOUNT", d.RATELIMIT_PASSWORD_ACCOUNT),
+            RATELIMIT_COMPLAINT_SUBMIT=_env("RATELIMIT_COMPLAINT_SUBMIT", d.RATELIMIT_COMPLAINT_SUBMIT),
+            RATELIMIT_COMPLAINT_PHOTO=_env("RATELIMIT_COMPLAINT_PHOTO", d.RATELIMIT_COMPLAINT_PHOTO),
+            RATELIMIT_COMPLAINT_MESSAGE=_env("RATELIMIT_COMPLAINT_MESSAGE", d.RATELIMIT_COMPLAINT_MESSAGE),
+            RATELIMIT_COMPLAINT_SUPPORT=_env("RATELIMIT_COMPLAINT_SUPPORT", d.RATELIMIT_COMPLAINT_SUPPORT),
+            STORAGE_BACKEND=_env("STORAGE_BACKEND", d.STORAGE_BACKEND),
+            STORAGE_LOCAL_DIR=_env("STORAGE_LOCAL_DIR", "") or str(INSTANCE_DIR / "uploads"),
             PROXY_FIX_X_FOR=_env_int("PROXY_FIX_X_FOR", d.PROXY_FIX_X_FOR),
             PASSWORD_TIME_COST=_env_int("PASSWORD_TIME_COST", d.PASSWORD_TIME_COST),
             PASSWORD_MEMORY_KIB=_env_int("PASSWORD_MEMORY_KIB", d.PASSWORD_MEMORY_KIB),
@@ -149,6 +161,8 @@ class Config:
             raise ConfigError(f"FIREBASE_CREDENTIALS names no file: {self.FIREBASE_CREDENTIALS}")
         if self.PUSH_MAX_ATTEMPTS < 1 or self.PUSH_RETRY_BASE_SECONDS < 1 or self.PUSH_LEASE_SECONDS < 10:
             raise ConfigError("PUSH_MAX_ATTEMPTS and PUSH_RETRY_BASE_SECONDS must be >= 1, PUSH_LEASE_SECONDS >= 10")
+        if self.STORAGE_BACKEND not in {"local"}:
+            raise ConfigError(f"STORAGE_BACKEND must be local, got {self.STORAGE_BACKEND!r}")
         if self.ENV == "production":
             if self.SECRET_KEY in ("", DEV_SECRET_KEY):
                 raise ConfigError("SECRET_KEY must be set to a random value in production")
@@ -189,4 +203,5 @@ class TestConfig(Config):
         cfg.FIREBASE_CREDENTIALS = ""
         cfg.GOOGLE_APPLICATION_CREDENTIALS = ""
         cfg.FCM_ENDPOINT = ""
+        cfg.STORAGE_LOCAL_DIR = str(INSTANCE_DIR / "test-uploads")
         return cfg

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-BENCHMARKS = ("bench.bench_foundation", "bench.bench_notifications")
+BENCHMARKS = ("bench.bench_foundation", "bench.bench_notifications", "bench.bench_complaints")
 
 
 def main() -> None:

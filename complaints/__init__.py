@@ -1,6 +1,8 @@
 """Complaints (*aduan*): categories, intake, moderation, routing to offices, handling under working-day SLAs.
 
 Sub-packages each own one part; ``complaints.models`` imports every model so the metadata is complete.
+``complaints.states`` is the one state machine, ``complaints.permissions`` the pure access predicates and
+``complaints.events`` the documented events other features listen to.
 """
 
 from __future__ import annotations
@@ -9,13 +11,28 @@ from typing import Any
 
 
 def register(app: Any, api: Any) -> None:
-    import complaints.demo  # noqa: F401  (registers the demo offices and routing rules with ``flask seed-demo``)
+    import complaints.intake.demo
+    import complaints.offices.demo  # noqa: F401  (each registers its ``flask seed-demo`` data)
+    from app.core.db import SQLITE_CONNECT_HOOKS
     from complaints.categories.routes import blp as categories_blp
+    from complaints.conversation.routes import blp as conversation_blp
+    from complaints.geo import register_sqlite_math
+    from complaints.intake.routes import blp as intake_blp
+    from complaints.intake.routes import me_blp
     from complaints.offices.routes import blp as offices_blp
+    from complaints.photos.routes import blp as photos_blp
     from complaints.routing.routes import blp as routing_blp
     from complaints.sla.routes import blp as sla_blp
+    from complaints.supports.routes import blp as supports_blp
 
+    if register_sqlite_math not in SQLITE_CONNECT_HOOKS:
+        SQLITE_CONNECT_HOOKS.append(register_sqlite_math)
     api.register_blueprint(categories_blp)
     api.register_blueprint(offices_blp)
     api.register_blueprint(routing_blp)
     api.register_blueprint(sla_blp)
+    api.register_blueprint(intake_blp)
+    api.register_blueprint(photos_blp)
+    api.register_blueprint(supports_blp)
+    api.register_blueprint(conversation_blp)
+    api.register_blueprint(me_blp)

@@ -108,7 +108,8 @@ def authenticate() -> Any:
     user = load_principal(claims)
     if user is None:
         raise _unauthorized("The session has ended. Log in again.", "revoked")
-    g.balai_user, g.balai_claims = user, claims
+    # ``g`` belongs to the app context, which a test keeps across requests: remember which request this was for.
+    g.balai_user, g.balai_claims, g.balai_environ = user, claims, request.environ
     return user
 
 
@@ -156,7 +157,7 @@ def permission_required(predicate: Callable[[Principal], bool], message: str) ->
 def optional_user() -> Principal | None:
     """The caller when a bearer token is sent, None for an anonymous caller. A bad token is still a 401: an app
     that believes it is signed in must learn that it is not."""
-    if "balai_user" in g:
+    if g.get("balai_environ") is request.environ:
         return g.balai_user
     if not request.headers.get("Authorization"):
         return None

@@ -2,7 +2,8 @@
 
 ``emit``/``on`` let one feature react to another without importing it (accounts emits "home area changed",
 notifications listens). ``after_commit`` runs a callback only once the current session has committed, so a job is
-never enqueued for data that was rolled back; a rollback drops the callbacks.
+never enqueued for data that was rolled back; a rollback drops the callbacks. ``after_rollback`` is the reverse:
+undo work done outside the database (a file written for a row that will not exist) when the transaction rolls back.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def emit(name: str, **payload: Any) -> None:
 
 
 _KEY = "balai_after_commit"
+_ROLLBACK_KEY = "balai_after_rollback"
 
 
 def after_commit(session: Session, fn: Callable[[], None]) -> None:
@@ -42,8 +44,14 @@ def after_commit(session: Session, fn: Callable[[], None]) -> None:
     session.info.setdefault(_KEY, []).append(fn)
 
 
+def after_rollback(session: Session, fn: Callable[[], None]) -> None:
+    """Run ``fn`` if ``session``'s transaction rolls back; forget it once the transaction commits."""
+    session.info.setdefault(_ROLLBACK_KEY, []).append(fn)
+
+
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session: Session) -> None:
+    session.info.pop(_ROLLBACK_KEY, None)
     callbacks = session.info.pop(_KEY, [])
     for fn in callbacks:
         fn()
@@ -54,3 +62,5 @@ def _drop_unless_committed(session: Session, transaction: Any) -> None:
     # The outermost transaction ended; if it committed, after_commit already took the callbacks.
     if transaction.parent is None:
         session.info.pop(_KEY, None)
+        for fn in session.info.pop(_ROLLBACK_KEY, []):
+            fn()

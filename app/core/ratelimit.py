@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask_limiter.util import get_remote_address
 
 from app.extensions import limiter
@@ -23,9 +23,16 @@ def per_ip(config_key: str) -> Any:
     return limiter.limit(_limit(config_key), key_func=lambda: "ip:" + get_remote_address())
 
 
-def per_account(config_key: str, key: Callable[[], str], *, failures_only: bool = False) -> Any:
-    """Limit by an account key (a normalised login, a user id); ``failures_only`` counts only 4xx answers."""
-    deduct = (lambda response: response.status_code in (400, 401, 403, 422)) if failures_only else None
+def per_account(
+    config_key: str,
+    key: Callable[[], str],
+    *,
+    failures_only: bool = False,
+    counts: Callable[[Response], bool] | None = None,
+) -> Any:
+    """Limit by an account key (a normalised login, a user id); ``failures_only`` counts only 4xx answers,
+    ``counts(response)`` decides otherwise which answers use up the limit (e.g. not an idempotent replay)."""
+    deduct = (lambda response: response.status_code in (400, 401, 403, 422)) if failures_only else counts
     return limiter.limit(_limit(config_key), key_func=lambda: "acct:" + key(), deduct_when=deduct)
 
 

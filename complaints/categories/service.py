@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.core.db import flush_unique
 from app.core.errors import Conflict, NotFound, ValidationFailed
@@ -28,10 +28,18 @@ def get(*, category_id: int) -> Category | None:
 
 def require_active(*, category_id: int, field: str = "category_id") -> Category:
     """The category a resident chose, which must exist and be active (422 otherwise)."""
-    category = db.session.get(Category, category_id)
-    if category is None or not category.is_active:
+    ensure_active(category_id=category_id, field=field)
+    return db.session.get(Category, category_id)
+
+
+_IS_ACTIVE = select(Category.__table__.c.is_active).where(Category.__table__.c.id == bindparam("category_id"))
+
+
+def ensure_active(*, category_id: int, field: str = "category_id") -> None:
+    """``require_active`` without loading the object: one indexed lookup on the hot submission path."""
+    active = db.session.connection().execute(_IS_ACTIVE, {"category_id": category_id}).scalar()
+    if not active:
         raise ValidationFailed("Choose an active category.", errors={field: ["Unknown or inactive category."]})
-    return category
 
 
 def _check_parent(category: Category | None, parent_id: int | None) -> None:

@@ -1,0 +1,1 @@
+"""Complaint intake: submission, reading (own, single, public feed, similar) and withdrawal."""

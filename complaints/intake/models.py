@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.db import Base, BigIntPK, code_string, utcnow
+from complaints.states import STATUSES
+
+TITLE_MAX = 150
+DESCRIPTION_MAX = 5000
+ADDRESS_MAX = 300
+IDEMPOTENCY_KEY_MAX = 100
+
+
+class Complaint(Base):
+    """An *aduan*: what, where, by whom, and how far it has come.
+
+    The public copies of the texts (``public_*``) are the originals with personal data masked at submission, and are
+    NULL when nothing had to be masked. ``is_listed`` (public and verified or later) is kept by ``states.transition``;
+    ``kabkota_code`` is the kab/kota of ``desa_code``, so the feed's area filter has an equality to use an index on.
+    """
+
+    __tablename__ = "complaints"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({', '.join(repr(s) for s in STATUSES)})", name="status"),
+        CheckConstraint("rw IS NULL OR rw BETWEEN 1 AND 999", name="rw"),
+        CheckConstraint("support_count >= 0", name="support_count"),
+        # One submission per (reporter, Idempotency-Key): a retried POST finds the first one, even under a race.
+        UniqueConstraint("reporter_id", "idempotency_key"),
+        # Public feed: newest first, optionally by status and by kab/kota; most supported.
+        Index("ix_complaints_listed_id", "is_listed", "id"),
+        Index("ix_complaints_listed_status_id", "is_listed", "status", "id"),
+        Index("ix_complaints_kabkota_listed_id", "kabkota_code", "is_listed", "id"),
+        Index("ix_complaints_kabkota_listed_status_id", "kabkota_code", "is_listed", "status", "id"),
+        Index("ix_complaints_listed_support_id", "is_listed", "support_count", "id"),
+        Index("ix_complaints_category_id_id", "category_id", "id"),
+        # Areas below a kab/kota (within_area on the desa code), and staff scopes.
+        Index("ix_complaints_desa_code_id", "desa_code", "id"),
+        # Radius searches: the grid cell ranges, with the box, the listing, the category and the date checked inside
+        # the index, so only rows in the box (and, for similar complaints, of the category and month) are read.
+        Index("ix_complaints_geo", "geo_cell", "latitude", "longitude", "is_listed", "category_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    tracking_number: Mapped[str] = mapped_column(String(16), unique=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("complaint_categories.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    #: Optimistic lock: every ORM update checks and increments it (two moderators at once: one gets 409).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    description: Mapped[str] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(String(ADDRESS_MAX))
+    public_title: Mapped[str | None] = mapped_column(String(TITLE_MAX + 200))
+    public_description: Mapped[str | None] = mapped_column(Text)
+    public_address: Mapped[str | None] = mapped_column(String(ADDRESS_MAX + 200))
+
+    latitude: Mapped[float] = mapped_column(Double)
+    longitude: Mapped[float] = mapped_column(Double)
+    location_accuracy_m: Mapped[float | None] = mapped_column(Double)
+    geo_cell: Mapped[int] = mapped_column(Integer)
+    desa_code: Mapped[str] = mapped_column(code_string(13), ForeignKey("areas.code"))
+    rw: Mapped[int | None] = mapped_column(SmallInteger)
+    kabkota_code: Mapped[str] = mapped_column(code_string(5))
+
+    is_anonymous: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    is_public: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    is_listed: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    #: What the public sees as the reporter: "Anonim" or the masked name, fixed at submission.
+    reporter_label: Mapped[str] = mapped_column(String(100))
+    support_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: Intake photos, and the first one, so that list pages need no query on the photos table.
+    photo_count: Mapped[int] = mapped_column(SmallInteger, default=0, server_default=text("0"))
+    cover_photo_id: Mapped[int | None] = mapped_column(BigInteger)
+
+    #: Screening at submission, for moderators: {"flags": [...], "abusive_terms": [...], "pii_types": [...]}.
+    screening: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    is_flagged: Mapped[bool] = mapped_column(Boolean, server_default=false())
+
+    idempotency_key: Mapped[str | None] = mapped_column(String(IDEMPOTENCY_KEY_MAX))
+    #: SHA-256 of the submitted fields, to tell a replay from a different request under the same key.
+    request_hash: Mapped[str | None] = mapped_column(String(64))
+
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    status_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class StatusChange(Base):
+    """One status change of a complaint: who, when, from, to, and the note that came with it."""
+
+    __tablename__ = "complaint_status_changes"
+    __table_args__ = (Index("ix_complaint_status_changes_complaint_id_id", "complaint_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
+    from_status: Mapped[str] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    #: None for changes the system makes (scheduled jobs).
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

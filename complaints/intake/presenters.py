@@ -1,0 +1,133 @@
+"""What each caller sees of a complaint. The read schemas dump these dicts; nothing private leaves otherwise.
+
+Everyone but the reporter and staff in scope reads the masked copies of the texts (stored at submission) and the
+public reporter label ("Anonim" or a masked name). Phone, e-mail, NIK and home address are never part of any view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from complaints import permissions as perm
+from complaints.states import TRANSITIONS, Status
+
+EXCERPT_CHARS = 200
+ANONYMOUS = "Anonim"
+
+
+def photo_view(complaint_id: int, photo: Any) -> dict[str, Any]:
+    url = f"/api/v1/complaints/{complaint_id}/photos/{photo.id}"
+    return {
+        "id": photo.id,
+        "url": url,
+        "thumbnail_url": url + "/thumbnail",
+        "width": photo.width,
+        "height": photo.height,
+    }
+
+
+def excerpt(text: str) -> str:
+    if len(text) <= EXCERPT_CHARS:
+        return text
+    return text[: EXCERPT_CHARS - 1].rstrip() + "…"
+
+
+class _Attrs:
+    """Attribute access to a row mapping, for the permission predicates (rows read fastest as mappings)."""
+
+    __slots__ = ("_m",)
+
+    def __init__(self, mapping: Mapping[str, Any]) -> None:
+        self._m = mapping
+
+    def __getattr__(self, name: str) -> Any:
+        return self._m[name]
+
+
+def _common(m: Mapping[str, Any], original: bool) -> dict[str, Any]:
+    """The fields every view has, in one dict literal (lists build thousands of these a second)."""
+    cover = m["cover_photo_id"]
+    return {
+        "id": m["id"],
+        "tracking_number": m["tracking_number"],
+        "status": m["status"],
+        "category_id": m["category_id"],
+        "title": m["title"] if original else (m["public_title"] or m["title"]),
+        "address": m["address"] if original else (m["public_address"] or m["address"]),
+        "latitude": m["latitude"],
+        "longitude": m["longitude"],
+        "desa_code": m["desa_code"],
+        "rw": m["rw"],
+        "is_anonymous": m["is_anonymous"],
+        "is_public": m["is_public"],
+        "support_count": m["support_count"],
+        "photo_count": m["photo_count"],
+        "thumbnail_url": f"/api/v1/complaints/{m['id']}/photos/{cover}/thumbnail" if cover else None,
+        "created_at": m["created_at"].isoformat(),
+        "status_changed_at": m["status_changed_at"].isoformat(),
+    }
+
+
+def list_item(m: Mapping[str, Any], *, viewer: Any | None, distance: float | None = None) -> dict[str, Any]:
+    """A row of a list (a mapping of ``queries.LIST_COLUMNS``): the caller's own complaints with their name and
+    texts as written, others as the public sees them (staff lists with reporter names belong to moderation)."""
+    original = viewer is not None and perm.sees_original(viewer, _Attrs(m))
+    item = _common(m, original)
+    item["excerpt"] = excerpt(m["excerpt"] if original else (m["public_excerpt"] or m["excerpt"]))
+    own = viewer is not None and viewer.id == m["reporter_id"]
+    item["reporter_name"] = viewer.name if own else (ANONYMOUS if m["is_anonymous"] else m["reporter_label"])
+    if distance is not None:
+        item["distance_m"] = round(distance, 1)
+    return item
+
+
+def public_item(m: Mapping[str, Any], *, distance: float | None = None) -> dict[str, Any]:
+    """A row of the public feed (``queries.PUBLIC_COLUMNS``: the texts are already the public ones)."""
+    item = _common(m, True)
+    item["excerpt"] = excerpt(m["excerpt"])
+    item["reporter_name"] = ANONYMOUS if m["is_anonymous"] else m["reporter_label"]
+    if distance is not None:
+        item["distance_m"] = round(distance, 1)
+    return item
+
+
+_DETAIL_FIELDS = (
+    "id", "tracking_number", "status", "category_id", "title", "public_title", "address", "public_address",
+    "latitude", "longitude", "desa_code", "rw", "is_anonymous", "is_public", "support_count", "photo_count",
+    "cover_photo_id", "created_at", "status_changed_at",
+)  # fmt: skip
+
+
+def public_reporter_name(c: Any) -> str:
+    return ANONYMOUS if c.is_anonymous else c.reporter_label
+
+
+def detail(
+    c: Any,
+    *,
+    viewer: Any | None,
+    photos: Sequence[Any],
+    reporter_name: str | None,
+    supported_by_me: bool | None,
+) -> dict[str, Any]:
+    """One complaint for one caller (``reporter_name`` is the account's name; shown only if the caller may)."""
+    original = perm.sees_original(viewer, c)
+    identity = perm.sees_reporter_identity(viewer, c) and reporter_name is not None
+    description = c.description if original else (c.public_description or c.description)
+    out = {
+        **_common({name: getattr(c, name) for name in _DETAIL_FIELDS}, original),
+        "excerpt": excerpt(description),
+        "description": description,
+        "photos": [photo_view(c.id, p) for p in photos],
+        "location_accuracy_m": c.location_accuracy_m,
+        "reporter_name": reporter_name if identity else public_reporter_name(c),
+        "reporter": {"id": c.reporter_id, "name": reporter_name} if identity else None,
+        "supported_by_me": supported_by_me if viewer is not None else None,
+        "can_support": perm.can_support(viewer, c),
+        "can_withdraw": perm.can_withdraw(viewer, c) and Status.WITHDRAWN in TRANSITIONS[Status(c.status)],
+        "can_add_photos": perm.can_add_photo(viewer, c) and c.status == Status.SUBMITTED,
+    }
+    if perm.sees_screening(viewer, c):
+        out["screening"] = dict(c.screening or {"flags": [], "abusive_terms": [], "pii_types": []})
+    return out

@@ -1,0 +1,190 @@
+"""Intake rules: submission (validation, screening, tracking number, idempotency), reading one complaint, withdrawal.
+
+Services flush only; the request commits once.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import exists, select
+
+from app.accounts.models import User
+from app.areas import service as areas
+from app.areas.codes import LEVEL_DESA, ancestors_of
+from app.core.db import utcnow
+from app.core.errors import Forbidden, NotFound, ValidationFailed
+from app.core.events import emit
+from app.extensions import db
+from complaints import geo, states
+from complaints import permissions as perm
+from complaints.categories import service as categories
+from complaints.events import COMPLAINT_SUBMITTED, submitted_payload
+from complaints.intake import presenters, queries, screening
+from complaints.intake.models import Complaint
+from complaints.intake.pii import masked_name
+from complaints.intake.tracking import new_tracking_number
+from complaints.sql import insert_ignoring_conflicts
+from complaints.states import Status
+from complaints.supports.models import Support
+
+DUPLICATES_SHOWN = 5
+_TRACKING_ATTEMPTS = 5
+
+
+@dataclass
+class Submission:
+    #: The stored complaint: its columns as attributes (an ORM object when it was loaded, for a replay).
+    complaint: Any
+    replayed: bool
+
+
+def request_hash(data: dict[str, Any]) -> str:
+    """A fingerprint of the submitted fields (after validation, so key order and spacing do not matter)."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def _by_key(*, reporter_id: int, key: str) -> Complaint | None:
+    stmt = select(Complaint).where(Complaint.reporter_id == reporter_id, Complaint.idempotency_key == key)
+    return db.session.scalars(stmt).one_or_none()
+
+
+def _replay(existing: Complaint, fingerprint: str) -> Submission:
+    if existing.request_hash != fingerprint:
+        raise ValidationFailed(
+            "This Idempotency-Key was already used for a different complaint.",
+            errors={"Idempotency-Key": ["Already used with a different request body; use a new key."]},
+        )
+    return Submission(existing, replayed=True)
+
+
+def submit(*, reporter: Any, data: dict[str, Any], idempotency_key: str | None) -> Submission:
+    """File a complaint for ``reporter``; with an ``idempotency_key``, a retry returns the first submission."""
+    fingerprint = request_hash(data) if idempotency_key else None
+    try:
+        categories.ensure_active(category_id=data["category_id"])
+    except ValidationFailed:
+        # A retry of a submission made while the category was still active gets its complaint back.
+        existing = _by_key(reporter_id=reporter.id, key=idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return _replay(existing, fingerprint or "")
+    desa_code, rw = data["desa_code"], data["rw"]
+    if desa_code is None:
+        if reporter.home_area_code is None:
+            raise ValidationFailed("Choose the desa/kelurahan.", errors={"desa_code": ["Required: no home desa set."]})
+        desa_code = reporter.home_area_code
+        rw = rw if rw is not None else reporter.home_rw
+    areas.require_area(code=desa_code, field="desa_code", level=LEVEL_DESA)
+
+    found = screening.screen(title=data["title"], description=data["description"], address=data["address"])
+    now = utcnow()
+    lat, lon = data["latitude"], data["longitude"]
+    values = {
+        "reporter_id": reporter.id,
+        "category_id": data["category_id"],
+        "status": Status.SUBMITTED.value,
+        "version": 1,
+        "title": data["title"],
+        "description": data["description"],
+        "address": data["address"],
+        "public_title": found.texts["title"].public,
+        "public_description": found.texts["description"].public,
+        "public_address": found.texts["address"].public,
+        "latitude": lat,
+        "longitude": lon,
+        "location_accuracy_m": data["location_accuracy_m"],
+        "geo_cell": geo.cell_of(lat, lon),
+        "desa_code": desa_code,
+        "rw": rw,
+        "kabkota_code": ancestors_of(desa_code)[1],
+        "is_anonymous": data["is_anonymous"],
+        "is_public": data["is_public"],
+        "is_listed": False,
+        "reporter_label": masked_name(reporter.name),
+        "support_count": 0,
+        "photo_count": 0,
+        "cover_photo_id": None,
+        "screening": found.as_json(),
+        "is_flagged": bool(found.flags),
+        "idempotency_key": idempotency_key,
+        "request_hash": fingerprint,
+        "created_at": now,
+        "updated_at": now,
+        "status_changed_at": now,
+    }
+    conn = db.session.connection()
+    for _ in range(_TRACKING_ATTEMPTS):
+        values["tracking_number"] = new_tracking_number()
+        new_id = conn.execute(_insert_statement(db.dialect), values).scalar_one_or_none()
+        if new_id is not None:
+            complaint = SimpleNamespace(id=new_id, **values)  # the row as stored; no ORM object needed
+            emit(COMPLAINT_SUBMITTED, **submitted_payload(complaint))
+            return Submission(complaint, replayed=False)
+        if idempotency_key:  # the key was used before (or by a concurrent retry that just committed)
+            existing = _by_key(reporter_id=reporter.id, key=idempotency_key)
+            if existing is not None:
+                return _replay(existing, fingerprint or "")
+        # otherwise the random tracking number was taken: draw another
+    raise RuntimeError("could not draw a free tracking number")
+
+
+@functools.cache
+def _insert_statement(dialect: str) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING id``, built once; a conflict on the (reporter, key) or the
+    tracking number leaves no row and returns nothing, without aborting the transaction."""
+    return insert_ignoring_conflicts(Complaint.__table__).returning(Complaint.__table__.c.id)
+
+
+def submitted_view(submission: Submission, *, reporter: Any) -> dict[str, Any]:
+    """The reporter's view of the complaint plus the likely duplicates the app may offer to support instead."""
+    c = submission.complaint
+    photos = queries.photos_for([c.id]).get(c.id, []) if submission.replayed else []
+    view = presenters.detail(c, viewer=reporter, photos=photos, reporter_name=reporter.name, supported_by_me=False)
+    dups = queries.similar(
+        viewer=reporter,
+        lat=c.latitude,
+        lon=c.longitude,
+        category_id=c.category_id,
+        exclude_id=c.id,
+        cursor=None,
+        limit=DUPLICATES_SHOWN,
+    )
+    view["likely_duplicates"] = dups["items"]
+    return view
+
+
+def detail_view(*, complaint_id: int, viewer: Any | None) -> dict[str, Any]:
+    """One complaint as ``viewer`` may see it (404 when they may not see it at all)."""
+    c = queries.get_visible(complaint_id=complaint_id, viewer=viewer)
+    reporter_name = None
+    if perm.sees_reporter_identity(viewer, c):
+        reporter_name = viewer.name if perm.is_reporter(viewer, c) else db.session.get(User, c.reporter_id).name
+    supported = None
+    if viewer is not None:
+        supported = db.session.scalar(
+            select(exists().where(Support.complaint_id == c.id, Support.user_id == viewer.id))
+        )
+    photos = queries.photos_for([c.id]).get(c.id, [])
+    return presenters.detail(c, viewer=viewer, photos=photos, reporter_name=reporter_name, supported_by_me=supported)
+
+
+def withdraw(*, complaint_id: int, user: Any, note: str | None) -> Complaint:
+    """The reporter takes the complaint back before verification; it leaves every public list."""
+    c = queries.get_visible(complaint_id=complaint_id, viewer=user, for_update=True)
+    if not perm.can_withdraw(user, c):
+        raise Forbidden("Only the reporter can withdraw a complaint.")
+    states.transition(c, to=Status.WITHDRAWN, actor=user, note=note)
+    return c
+
+
+def get_for_reporter(*, complaint_id: int, user: Any) -> Complaint:
+    c = queries.get_visible(complaint_id=complaint_id, viewer=user)
+    if not perm.is_reporter(user, c):
+        raise NotFound("Complaint not found.")
+    return c

@@ -1,0 +1,102 @@
+"""Who may see and do what with a complaint. Pure predicates: no database, no request.
+
+``user`` is a ``Principal`` (or ``User``) or None for an anonymous caller; ``complaint`` is anything with the
+complaint's columns (an ORM object or a row). Staff "in scope" are the roles that look after complaints in an area
+whose scope contains the complaint's desa (and RW, for an RW official). Office handlers get their reach from their
+office (moderation and handling extend ``is_staff_in_scope``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.areas.codes import area_contains, scope_key
+from complaints.states import OPEN_STATUSES, PUBLIC_STATUSES, Status
+
+#: Staff roles that see the complaints inside their area.
+AREA_STAFF_ROLES = frozenset({"admin", "moderator", "village_official", "rw_official"})
+#: Staff who may know who filed an anonymous complaint (to handle abuse); other staff see "Anonim" too.
+IDENTITY_ROLES = frozenset({"admin", "moderator"})
+
+
+def complaint_key(complaint: Any) -> str:
+    """Where a complaint is, as a scope key: its desa, or desa + RW."""
+    return scope_key(complaint.desa_code, complaint.rw)
+
+
+def is_reporter(user: Any | None, complaint: Any) -> bool:
+    return user is not None and user.id == complaint.reporter_id
+
+
+def is_staff_in_scope(user: Any | None, complaint: Any) -> bool:
+    return bool(
+        user is not None
+        and user.is_active
+        and user.role in AREA_STAFF_ROLES
+        and user.scope
+        and area_contains(user.scope, complaint_key(complaint))
+    )
+
+
+def is_publicly_visible(complaint: Any) -> bool:
+    """Public and verified or later (the ``is_listed`` column holds the same answer for rows)."""
+    return bool(complaint.is_public) and Status(complaint.status) in PUBLIC_STATUSES
+
+
+def can_view(user: Any | None, complaint: Any) -> bool:
+    return is_publicly_visible(complaint) or is_reporter(user, complaint) or is_staff_in_scope(user, complaint)
+
+
+def sees_original(user: Any | None, complaint: Any) -> bool:
+    """The reporter and staff in scope read the texts as written; everyone else the masked copies."""
+    return is_reporter(user, complaint) or is_staff_in_scope(user, complaint)
+
+
+def sees_reporter_identity(user: Any | None, complaint: Any) -> bool:
+    """Who may see the reporter's name: the reporter; staff in scope unless the complaint is anonymous, in which
+    case only moderators and admins (never phone, e-mail or address: staff reach the reporter through messages)."""
+    if is_reporter(user, complaint):
+        return True
+    if not is_staff_in_scope(user, complaint):
+        return False
+    return not complaint.is_anonymous or user.role in IDENTITY_ROLES
+
+
+def sees_screening(user: Any | None, complaint: Any) -> bool:
+    """Screening flags are for staff in scope, not for the reporter or the public."""
+    return is_staff_in_scope(user, complaint)
+
+
+def can_add_photo(user: Any | None, complaint: Any) -> bool:
+    """Only the reporter adds intake photos (whether the status still allows it is checked by the service)."""
+    return is_reporter(user, complaint)
+
+
+def can_withdraw(user: Any | None, complaint: Any) -> bool:
+    """Only the reporter withdraws (the state machine decides whether the status still allows it)."""
+    return is_reporter(user, complaint)
+
+
+def can_support(user: Any | None, complaint: Any) -> bool:
+    """Anyone signed in except the reporter, on a public complaint that is still open."""
+    return (
+        user is not None
+        and not is_reporter(user, complaint)
+        and is_publicly_visible(complaint)
+        and Status(complaint.status) in OPEN_STATUSES
+    )
+
+
+def can_read_conversation(user: Any | None, complaint: Any) -> bool:
+    return is_reporter(user, complaint) or is_staff_in_scope(user, complaint)
+
+
+def can_read_internal_notes(user: Any | None, complaint: Any) -> bool:
+    return is_staff_in_scope(user, complaint)
+
+
+def can_post_message(user: Any | None, complaint: Any, *, visibility: str) -> bool:
+    """The reporter writes shared messages; staff in scope write shared messages and internal notes."""
+    if visibility == "internal":
+        return is_staff_in_scope(user, complaint)
+    return is_reporter(user, complaint) or is_staff_in_scope(user, complaint)
