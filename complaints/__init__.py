@@ -12,6 +12,7 @@ from typing import Any
 
 def register(app: Any, api: Any) -> None:
     import complaints.intake.demo
+    import complaints.notify
     import complaints.offices.demo  # noqa: F401  (each registers its ``flask seed-demo`` data)
     from app.core.db import SQLITE_CONNECT_HOOKS
     from complaints.categories.routes import blp as categories_blp
