@@ -9,9 +9,12 @@ never ORM objects, and never the reporter's contact data.
     complaint_id, reporter_id, tracking_number, title, status ("submitted"), category_id, desa_code, rw,
     is_anonymous, is_public, created_at (ISO 8601)
 
-``COMPLAINT_STATUS_CHANGED``: the status changed (every change goes through ``complaints.states.transition``).
+``COMPLAINT_STATUS_CHANGED``: the status changed (every change goes through ``complaints.states.transition``), or
+    an event the reporter may see happened without a status change (``states.record``: a transfer, a co-handling
+    office added; then old_status == new_status).
     complaint_id, reporter_id, tracking_number, title, old_status, new_status, actor_id (None for the system),
-    note (what the reporter is told, or None), changed_at (ISO 8601)
+    note (what the reporter is told, or None), changed_at (ISO 8601), event ("status", "transfer", "co_handling",
+    "reopen", "validation_failed"), office_id (the office concerned, or None)
 
 ``COMPLAINT_MESSAGE_POSTED``: a message the reporter can read was posted (visibility "shared").
     complaint_id, reporter_id, tracking_number, title, message_id, author_id, from_reporter (bool),
@@ -66,6 +69,8 @@ def status_changed_payload(complaint: Any, change: Any) -> dict[str, Any]:
         "actor_id": change.actor_id,
         "note": change.note,
         "changed_at": change.created_at.isoformat(),
+        "event": change.event,
+        "office_id": change.office_id,
     }
 
 

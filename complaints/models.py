@@ -2,7 +2,10 @@
 
 from complaints.categories.models import Category
 from complaints.conversation.models import Message
+from complaints.feedback.models import Rating
+from complaints.handling.models import Assignment
 from complaints.intake.models import Complaint, StatusChange
+from complaints.moderation.models import Redaction
 from complaints.offices.models import Office, OfficeMember
 from complaints.photos.models import ComplaintPhoto
 from complaints.routing.models import RoutingRule
@@ -10,6 +13,7 @@ from complaints.sla.models import Holiday
 from complaints.supports.models import Support
 
 __all__ = [
+    "Assignment",
     "Category",
     "Complaint",
     "ComplaintPhoto",
@@ -17,6 +21,8 @@ __all__ = [
     "Message",
     "Office",
     "OfficeMember",
+    "Rating",
+    "Redaction",
     "RoutingRule",
     "StatusChange",
     "Support",

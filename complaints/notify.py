@@ -26,6 +26,12 @@ STATUS_TITLES = {
     "duplicate": "Aduan Anda digabungkan dengan aduan serupa",
     "withdrawn": "Aduan Anda dibatalkan",
 }
+#: Titles of the events that keep the status (``states.record``).
+EVENT_TITLES = {
+    "transfer": "Aduan Anda dialihkan ke instansi lain",
+    "co_handling": "Instansi lain ikut menangani aduan Anda",
+    "validation_failed": "Penyelesaian aduan Anda diperiksa ulang",
+}
 _BODY_MAX = 1000
 
 
@@ -68,16 +74,18 @@ def on_status_changed(
     new_status: str,
     actor_id: int | None,
     note: str | None,
+    event: str = "status",
     **_: Any,
 ) -> None:
     if actor_id == reporter_id:
         return  # the reporter withdrew, answered or reopened: they know
+    heading = EVENT_TITLES.get(event) or STATUS_TITLES.get(new_status, "Status aduan Anda berubah")
     _tell_reporter(
         reporter_id=reporter_id,
         complaint_id=complaint_id,
-        title=STATUS_TITLES.get(new_status, "Status aduan Anda berubah"),
+        title=heading,
         body=_body(tracking_number, title, note),
-        data={"status": new_status},
+        data={"status": new_status, "event": event},
     )
 
 

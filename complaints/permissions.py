@@ -2,8 +2,9 @@
 
 ``user`` is a ``Principal`` (or ``User``) or None for an anonymous caller; ``complaint`` is anything with the
 complaint's columns (an ORM object or a row). Staff "in scope" are the roles that look after complaints in an area
-whose scope contains the complaint's desa (and RW, for an RW official). Office handlers get their reach from their
-office (moderation and handling extend ``is_staff_in_scope``).
+whose scope contains the complaint's desa (and RW, for an RW official), and the office handlers of an office with an
+active stage on the complaint: the loader (``complaints.handling.access.attach_viewer_offices``) stores those offices
+on the complaint as ``viewer_offices``; a complaint without it is handled by nobody as far as these predicates know.
 """
 
 from __future__ import annotations
@@ -28,7 +29,11 @@ def is_reporter(user: Any | None, complaint: Any) -> bool:
     return user is not None and user.id == complaint.reporter_id
 
 
-def is_staff_in_scope(user: Any | None, complaint: Any) -> bool:
+#: Roles that moderate (verify, reject, validate resolutions) inside their area.
+MODERATOR_ROLES = frozenset({"admin", "moderator"})
+
+
+def is_area_staff(user: Any | None, complaint: Any) -> bool:
     return bool(
         user is not None
         and user.is_active
@@ -36,6 +41,32 @@ def is_staff_in_scope(user: Any | None, complaint: Any) -> bool:
         and user.scope
         and area_contains(user.scope, complaint_key(complaint))
     )
+
+
+def handling_offices(user: Any | None, complaint: Any) -> frozenset[int]:
+    """The offices through which ``user`` (an office handler) handles the complaint (see the module docstring)."""
+    if user is None or user.role != "office_handler" or not user.is_active:
+        return frozenset()
+    return getattr(complaint, "viewer_offices", frozenset())
+
+
+def is_handler(user: Any | None, complaint: Any) -> bool:
+    """A member of the lead office or of a co-handling office."""
+    return bool(handling_offices(user, complaint))
+
+
+def is_lead_handler(user: Any | None, complaint: Any) -> bool:
+    """A member of the office leading the handling: accepts, assigns, transfers, resolves."""
+    return complaint.office_id is not None and complaint.office_id in handling_offices(user, complaint)
+
+
+def is_staff_in_scope(user: Any | None, complaint: Any) -> bool:
+    return is_area_staff(user, complaint) or is_handler(user, complaint)
+
+
+def can_moderate(user: Any | None, complaint: Any) -> bool:
+    """Moderators and admins whose area contains the complaint."""
+    return is_area_staff(user, complaint) and user.role in MODERATOR_ROLES
 
 
 def is_publicly_visible(complaint: Any) -> bool:

@@ -2,8 +2,17 @@
 
 Nothing else assigns ``Complaint.status`` after submission. ``transition`` checks the table, records who moved the
 complaint from where to where (``StatusChange``), keeps the derived columns in step (``is_listed``), and emits
-``complaints.events.COMPLAINT_STATUS_CHANGED``. Issue 5 (intake) allows only the reporter's withdrawal; moderation
-and handling add their edges to ``TRANSITIONS`` here.
+``complaints.events.COMPLAINT_STATUS_CHANGED``. ``record`` stores an event that keeps the status (a transfer of a
+complaint not yet accepted, a co-handling office added, an assignment, a redaction) in the same history.
+
+The lifecycle::
+
+    submitted -> needs_info -> submitted            (moderator asks; the reporter's answer returns it to the queue)
+    submitted -> verified -> accepted -> in_progress -> resolved -> closed   (routed; office; moderator validates)
+    resolved -> in_progress                          (validation fails)
+    closed -> in_progress                            (the reporter reopens within 7 days, once: guarded by the service)
+    verified | accepted | in_progress -> verified    (transfer / disposisi to another office, which must accept it)
+    submitted | needs_info -> rejected | duplicate | withdrawn       (final)
 """
 
 from __future__ import annotations
@@ -42,18 +51,24 @@ PUBLIC_STATUSES: frozenset[Status] = frozenset(
 OPEN_STATUSES: frozenset[Status] = frozenset(
     {Status.SUBMITTED, Status.NEEDS_INFO, Status.VERIFIED, Status.ACCEPTED, Status.IN_PROGRESS}
 )
+#: Being handled by an office: transfer, co-handling and assignment apply.
+HANDLING_STATUSES: frozenset[Status] = frozenset({Status.VERIFIED, Status.ACCEPTED, Status.IN_PROGRESS})
+#: Waiting for a moderator.
+MODERATION_STATUSES: frozenset[Status] = frozenset({Status.SUBMITTED})
 #: Never left again.
 FINAL_STATUSES: frozenset[Status] = frozenset({Status.REJECTED, Status.DUPLICATE, Status.WITHDRAWN})
 
 #: The only allowed status changes (from → allowed targets). Every status has an entry; final ones have none.
 TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.SUBMITTED: frozenset({Status.WITHDRAWN}),
-    Status.NEEDS_INFO: frozenset({Status.WITHDRAWN}),
-    Status.VERIFIED: frozenset(),
-    Status.ACCEPTED: frozenset(),
-    Status.IN_PROGRESS: frozenset(),
-    Status.RESOLVED: frozenset(),
-    Status.CLOSED: frozenset(),
+    Status.SUBMITTED: frozenset(
+        {Status.NEEDS_INFO, Status.VERIFIED, Status.REJECTED, Status.DUPLICATE, Status.WITHDRAWN}
+    ),
+    Status.NEEDS_INFO: frozenset({Status.SUBMITTED, Status.REJECTED, Status.DUPLICATE, Status.WITHDRAWN}),
+    Status.VERIFIED: frozenset({Status.ACCEPTED}),
+    Status.ACCEPTED: frozenset({Status.IN_PROGRESS, Status.VERIFIED}),
+    Status.IN_PROGRESS: frozenset({Status.RESOLVED, Status.VERIFIED}),
+    Status.RESOLVED: frozenset({Status.CLOSED, Status.IN_PROGRESS}),
+    Status.CLOSED: frozenset({Status.IN_PROGRESS}),
     Status.REJECTED: frozenset(),
     Status.DUPLICATE: frozenset(),
     Status.WITHDRAWN: frozenset(),
@@ -71,18 +86,45 @@ def is_listed(*, is_public: bool, status: str) -> bool:
     return is_public and Status(status) in PUBLIC_STATUSES
 
 
-def transition(complaint: Any, *, to: str, actor: Any | None, note: str | None = None) -> Any:
-    """Move ``complaint`` to status ``to`` for ``actor`` (a user, or None for the system), or raise
-    ``InvalidTransition`` (409) naming the allowed targets. Returns the ``StatusChange`` row.
-
-    The complaint's ``version`` makes the update conditional: if someone else changed the complaint since it was
-    loaded, the flush matches no row and the caller gets 409 instead of overwriting their change.
-    """
-    from complaints.events import COMPLAINT_STATUS_CHANGED, status_changed_payload
+def _history(
+    complaint: Any,
+    *,
+    to: str,
+    actor: Any | None,
+    note: str | None,
+    event: str,
+    office_id: int | None,
+    is_internal: bool,
+) -> Any:
     from complaints.intake.models import StatusChange
 
-    target = Status(to)
-    current = Status(complaint.status)
+    now = utcnow()
+    change = StatusChange(
+        complaint_id=complaint.id,
+        from_status=complaint.status,
+        to_status=to,
+        actor_id=actor.id if actor is not None else None,
+        note=note,
+        created_at=now,
+        event=event,
+        office_id=office_id,
+        is_internal=is_internal,
+    )
+    complaint.updated_at = now
+    db.session.add(change)
+    return change
+
+
+def _flush() -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise Conflict("Someone else changed this complaint at the same time. Reload and try again.") from None
+
+
+def check(complaint: Any, to: str) -> None:
+    """Raise ``InvalidTransition`` (409, naming the allowed targets) unless ``complaint`` may move to ``to``."""
+    target, current = Status(to), Status(complaint.status)
     if target not in TRANSITIONS[current]:
         allowed = allowed_targets(current)
         hint = ", ".join(allowed) if allowed else "none (this status is final)"
@@ -90,23 +132,65 @@ def transition(complaint: Any, *, to: str, actor: Any | None, note: str | None =
             f"A complaint in status {current.value!r} cannot become {target.value!r}. Allowed: {hint}.",
             errors={"status": [f"Allowed from {current.value}: {hint}."]},
         )
-    now = utcnow()
-    change = StatusChange(
-        complaint_id=complaint.id,
-        from_status=current.value,
-        to_status=target.value,
-        actor_id=actor.id if actor is not None else None,
-        note=note,
-        created_at=now,
+
+
+def transition(
+    complaint: Any,
+    *,
+    to: str,
+    actor: Any | None,
+    note: str | None = None,
+    event: str = "status",
+    office_id: int | None = None,
+) -> Any:
+    """Move ``complaint`` to status ``to`` for ``actor`` (a user, or None for the system), or raise
+    ``InvalidTransition`` (409) naming the allowed targets. Returns the history row.
+
+    ``complaint`` must be an ORM object loaded in this transaction: its ``version`` makes the update conditional, so
+    if someone else changed the complaint since it was loaded, the flush matches no row and the caller gets 409
+    instead of overwriting their change.
+    """
+    from complaints.events import COMPLAINT_STATUS_CHANGED, status_changed_payload
+
+    check(complaint, to)
+    target = Status(to)
+    change = _history(
+        complaint, to=target.value, actor=actor, note=note, event=event, office_id=office_id, is_internal=False
     )
     complaint.status = target.value
-    complaint.status_changed_at = now
-    complaint.updated_at = now
+    complaint.status_changed_at = change.created_at
     complaint.is_listed = is_listed(is_public=complaint.is_public, status=target.value)
-    db.session.add(change)
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise Conflict("Someone else changed this complaint at the same time. Reload and try again.") from None
+    _flush()
     emit(COMPLAINT_STATUS_CHANGED, **status_changed_payload(complaint, change))
+    return change
+
+
+def record(
+    complaint: Any,
+    *,
+    event: str,
+    actor: Any | None,
+    note: str | None = None,
+    office_id: int | None = None,
+    is_internal: bool = False,
+) -> Any:
+    """Store an event that keeps the status (from = to) in the history, under the same optimistic lock.
+
+    Events the reporter may see (``is_internal`` False) are emitted as ``COMPLAINT_STATUS_CHANGED`` with the same
+    old and new status and the ``event`` name, so the reporter hears of a transfer too.
+    """
+    from complaints.events import COMPLAINT_STATUS_CHANGED, status_changed_payload
+
+    change = _history(
+        complaint,
+        to=complaint.status,
+        actor=actor,
+        note=note,
+        event=event,
+        office_id=office_id,
+        is_internal=is_internal,
+    )
+    _flush()
+    if not is_internal:
+        emit(COMPLAINT_STATUS_CHANGED, **status_changed_payload(complaint, change))
     return change

@@ -57,6 +57,9 @@ class Complaint(Base):
         # Radius searches: the grid cell ranges, with the box, the listing, the category and the date checked inside
         # the index, so only rows in the box (and, for similar complaints, of the category and month) are read.
         Index("ix_complaints_geo", "geo_cell", "latitude", "longitude", "is_listed", "category_id", "created_at"),
+        # The moderation queue: one status, oldest first, inside a kab/kota (or, with a prefix, a province).
+        Index("ix_complaints_status_kabkota_id", "status", "kabkota_code", "id"),
+        Index("ix_complaints_office_id", "office_id"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -104,11 +107,35 @@ class Complaint(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     status_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
+    # Moderation and handling (issue 6). The lead office and the deadlines of its current stage are copied here from
+    # ``handling.models.Assignment`` so that statistics and permission checks read one row.
+    #: The office leading the handling (None until routed).
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))
+    #: A moderator verified it but no routing rule applies: it waits in moderation for an office to be picked.
+    awaiting_route: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: ``rejected``: the reason code (spam, abusive, incomplete, not_authority, duplicate).
+    rejection_reason: Mapped[str | None] = mapped_column(String(20))
+    #: ``duplicate``: the complaint it duplicates.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id", ondelete="SET NULL"))
+    verified_at: Mapped[dt.datetime | None]
+    first_response_at: Mapped[dt.datetime | None]
+    resolved_at: Mapped[dt.datetime | None]
+    closed_at: Mapped[dt.datetime | None]
+    #: The reporter reopened it once after closing ("belum beres"); never again.
+    reopened_at: Mapped[dt.datetime | None]
+    response_due_at: Mapped[dt.datetime | None]
+    resolution_due_at: Mapped[dt.datetime | None]
+
     __mapper_args__ = {"version_id_col": version}
 
 
+#: What a history entry records: a status change, or an event that keeps the status (a transfer of a complaint
+#: still waiting to be accepted, a co-handling office added, a redaction, an assignment to a colleague).
+HISTORY_EVENTS = ("status", "transfer", "co_handling", "redaction", "assignment", "reopen", "validation_failed")
+
+
 class StatusChange(Base):
-    """One status change of a complaint: who, when, from, to, and the note that came with it."""
+    """One entry of a complaint's history: who, when, from, to, what happened and the note that came with it."""
 
     __tablename__ = "complaint_status_changes"
     __table_args__ = (Index("ix_complaint_status_changes_complaint_id_id", "complaint_id", "id"),)
@@ -121,3 +148,8 @@ class StatusChange(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    event: Mapped[str] = mapped_column(String(20), default="status", server_default="status")
+    #: The office the entry concerns (routed to, transferred to, added as co-handler); shown on the public timeline.
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id", ondelete="SET NULL"))
+    #: Staff-only entries (an assignment to a colleague, a redaction) never reach the reporter or the public.
+    is_internal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -42,7 +42,10 @@ class _Attrs:
         self._m = mapping
 
     def __getattr__(self, name: str) -> Any:
-        return self._m[name]
+        try:
+            return self._m[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 def _common(m: Mapping[str, Any], original: bool) -> dict[str, Any]:

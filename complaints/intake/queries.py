@@ -26,6 +26,7 @@ from app.extensions import db
 from complaints import geo
 from complaints import permissions as perm
 from complaints.categories.models import Category
+from complaints.handling.access import attach_viewer_offices
 from complaints.intake import presenters
 from complaints.intake.models import Complaint
 from complaints.intake.presenters import EXCERPT_CHARS
@@ -374,6 +375,9 @@ def get_visible(*, complaint_id: int, viewer: Any | None, for_update: bool = Fal
     if for_update:
         stmt = stmt.with_for_update()
     complaint = db.session.scalars(stmt).one_or_none()
-    if complaint is None or not perm.can_view(viewer, complaint):
+    if complaint is None:
+        raise NotFound("Complaint not found.")
+    attach_viewer_offices(complaint, viewer)
+    if not perm.can_view(viewer, complaint):
         raise NotFound("Complaint not found.")
     return complaint

@@ -26,7 +26,16 @@ def test_the_table_covers_every_status_and_final_ones_lead_nowhere():
     )  # fmt: skip
     for status in FINAL_STATUSES:
         assert TRANSITIONS[status] == frozenset()
-    assert set(ALLOWED) == {(Status.SUBMITTED, Status.WITHDRAWN), (Status.NEEDS_INFO, Status.WITHDRAWN)}
+    S = Status
+    assert set(ALLOWED) == {
+        (S.SUBMITTED, S.NEEDS_INFO), (S.NEEDS_INFO, S.SUBMITTED),
+        (S.SUBMITTED, S.VERIFIED), (S.VERIFIED, S.ACCEPTED), (S.ACCEPTED, S.IN_PROGRESS),
+        (S.IN_PROGRESS, S.RESOLVED), (S.RESOLVED, S.CLOSED),
+        (S.RESOLVED, S.IN_PROGRESS), (S.CLOSED, S.IN_PROGRESS),
+        (S.ACCEPTED, S.VERIFIED), (S.IN_PROGRESS, S.VERIFIED),
+        (S.SUBMITTED, S.REJECTED), (S.SUBMITTED, S.DUPLICATE), (S.SUBMITTED, S.WITHDRAWN),
+        (S.NEEDS_INFO, S.REJECTED), (S.NEEDS_INFO, S.DUPLICATE), (S.NEEDS_INFO, S.WITHDRAWN),
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(("src", "dst"), ALLOWED)
@@ -52,7 +61,21 @@ def test_allowed_transition_is_recorded(src, dst, events):
         "actor_id": actor.id,
         "note": "catatan",
         "changed_at": row.created_at.isoformat(),
+        "event": "status",
+        "office_id": None,
     }
+
+
+def test_recorded_event_keeps_the_status_and_the_lock(events):
+    c = make_complaint(status="verified")
+    version = c.version
+    change = states.record(c, event="transfer", actor=None, note="salah instansi")
+    assert (change.from_status, change.to_status, change.event) == ("verified", "verified", "transfer")
+    assert c.status == "verified" and c.version == version + 1
+    [payload] = [p for name, p in events if name == COMPLAINT_STATUS_CHANGED]
+    assert payload["event"] == "transfer" and payload["old_status"] == payload["new_status"] == "verified"
+    states.record(c, event="assignment", actor=None, is_internal=True)
+    assert len([p for name, p in events if name == COMPLAINT_STATUS_CHANGED]) == 1  # internal: not announced
 
 
 @pytest.mark.parametrize(("src", "dst"), FORBIDDEN)

@@ -52,7 +52,12 @@ def test_withdrawn_complaint_leaves_public_lists_but_stays_mine(client):
 
 @pytest.mark.parametrize(
     ("status", "allowed"),
-    [("verified", "none"), ("in_progress", "none"), ("withdrawn", "none"), ("rejected", "none")],
+    [
+        ("verified", "accepted"),
+        ("in_progress", "verified, resolved"),
+        ("withdrawn", "none"),
+        ("rejected", "none"),
+    ],
 )
 def test_after_verification_it_is_409_naming_the_allowed_moves(client, status, allowed):
     reporter = resident()

@@ -1,0 +1,55 @@
+"""How an office handler reaches a complaint: through an office of theirs that has an active stage on it.
+
+``attach_viewer_offices`` loads, in one query, the offices through which ``viewer`` handles the complaint (the lead
+office or a co-handling one, where ``viewer`` is an effective member) and stores them on the loaded object as
+``viewer_offices``, which the pure predicates in ``complaints.permissions`` read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from app.accounts.roles import Role
+from app.extensions import db
+from complaints.handling.models import Assignment
+from complaints.offices.models import Office, OfficeMember
+from complaints.offices.permissions import can_join
+
+
+def offices_handling(*, complaint_id: int, viewer: Any) -> frozenset[int]:
+    """The offices with an active stage on the complaint in which ``viewer`` is an effective member."""
+    rows = db.session.execute(
+        select(Office.id, Office.area_code)
+        .join(Assignment, Assignment.office_id == Office.id)
+        .join(OfficeMember, OfficeMember.office_id == Office.id)
+        .where(
+            Assignment.complaint_id == complaint_id,
+            Assignment.is_active.is_(True),
+            OfficeMember.user_id == viewer.id,
+        )
+    ).all()
+    return frozenset(r.id for r in rows if can_join(viewer, r))
+
+
+def attach_viewer_offices(complaint: Any, viewer: Any | None) -> Any:
+    """Set ``complaint.viewer_offices`` for an office handler (empty for everyone else); returns the complaint."""
+    offices: frozenset[int] = frozenset()
+    if viewer is not None and viewer.role == Role.OFFICE_HANDLER and viewer.is_active:
+        offices = offices_handling(complaint_id=complaint.id, viewer=viewer)
+    complaint.viewer_offices = offices
+    return complaint
+
+
+def my_offices(*, user: Any) -> list[Office]:
+    """The offices ``user`` effectively works for (membership, active handler scoped inside the office's reach)."""
+    rows = db.session.scalars(
+        select(Office).join(OfficeMember, OfficeMember.office_id == Office.id).where(OfficeMember.user_id == user.id)
+    ).all()
+    return [o for o in rows if can_join(user, o)]
+
+
+def is_head_of(*, user: Any, office_id: int) -> bool:
+    member = db.session.get(OfficeMember, (office_id, user.id))
+    return bool(member is not None and member.is_head)

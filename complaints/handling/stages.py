@@ -1,0 +1,115 @@
+"""Starting and ending an office's stage on a complaint: the one place that writes ``Assignment`` rows and copies the
+lead stage's deadlines onto the complaint. Moderation (verify) and handling (transfer, co-handling) call it.
+
+A lead stage gets its deadlines from the category's SLA in working days, counted from the start of the stage in the
+complaint's area (``complaints.sla.service.sla_deadlines``). A transfer restarts the response clock; the resolution
+deadline promised to the reporter is kept (``keep_resolution_due``). Co-handling stages carry no deadline of their
+own: the lead office answers for the SLA.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+
+from app.core.db import utcnow
+from app.core.errors import ValidationFailed
+from app.extensions import db
+from complaints.handling.models import Assignment
+from complaints.offices.models import Office
+from complaints.routing.permissions import office_covers
+from complaints.sla.service import sla_deadlines
+
+
+def require_office(*, office_id: int, complaint: Any, field: str = "office_id") -> Office:
+    """An active office whose jurisdiction covers the complaint's desa, or 422 naming ``field``."""
+    office = db.session.get(Office, office_id)
+    if office is None or not office.is_active:
+        raise ValidationFailed("Unknown or inactive office.", errors={field: ["No active office with this id."]})
+    if not office_covers(office, complaint.desa_code):
+        raise ValidationFailed(
+            "The office does not cover the complaint's area.",
+            errors={field: [f"The office covers {office.area_code}, not {complaint.desa_code}."]},
+        )
+    return office
+
+
+def active_stages(complaint_id: int) -> list[Assignment]:
+    """The complaint's active stages, lead first."""
+    stmt = (
+        select(Assignment)
+        .where(Assignment.complaint_id == complaint_id, Assignment.is_active.is_(True))
+        .order_by(Assignment.role.desc(), Assignment.id)  # "lead" > "co"
+    )
+    return list(db.session.scalars(stmt))
+
+
+def lead_stage(complaint_id: int) -> Assignment | None:
+    stmt = select(Assignment).where(
+        Assignment.complaint_id == complaint_id, Assignment.is_active.is_(True), Assignment.role == "lead"
+    )
+    return db.session.scalars(stmt).one_or_none()
+
+
+def start_stage(
+    *,
+    complaint: Any,
+    office: Office,
+    actor: Any | None,
+    role: str = "lead",
+    reason: str | None = None,
+    is_override: bool = False,
+    rule_id: int | None = None,
+    keep_resolution_due: bool = False,
+    now: dt.datetime | None = None,
+) -> Assignment:
+    """Give ``office`` a stage on ``complaint`` (an ORM object); a lead stage also becomes ``complaint.office_id``
+    with its deadlines copied onto the complaint. The caller ends the previous lead stage first."""
+    now = now or utcnow()
+    stage = Assignment(
+        complaint_id=complaint.id,
+        office_id=office.id,
+        role=role,
+        is_active=True,
+        started_at=now,
+        reason=reason,
+        is_override=is_override,
+        routing_rule_id=rule_id,
+        created_by_id=actor.id if actor is not None else None,
+        due_provisional=False,
+    )
+    if role == "lead":
+        sla = sla_deadlines(category_id=complaint.category_id, area_code=complaint.desa_code, start=now)
+        resolution_due = sla.resolution.due_at
+        if keep_resolution_due and complaint.resolution_due_at is not None:
+            resolution_due = complaint.resolution_due_at
+        stage.response_due_at = sla.response.due_at
+        stage.resolution_due_at = resolution_due
+        stage.due_at = sla.response.due_at
+        stage.due_provisional = sla.response.provisional or sla.resolution.provisional
+        complaint.office_id = office.id
+        complaint.response_due_at = stage.response_due_at
+        complaint.resolution_due_at = resolution_due
+    db.session.add(stage)
+    return stage
+
+
+def end_stage(stage: Assignment, *, now: dt.datetime | None = None) -> None:
+    """The office's part is over (transferred away, or the co-handling ended)."""
+    stage.is_active = False
+    stage.ended_at = now or utcnow()
+    stage.due_at = None
+
+
+def mark_responded(stage: Assignment, *, now: dt.datetime) -> None:
+    """The office responded: the response deadline is met, the resolution deadline is next."""
+    if stage.responded_at is None:
+        stage.responded_at = now
+    stage.due_at = stage.resolution_due_at
+
+
+def mark_resolved(stage: Assignment) -> None:
+    """Nothing is due any more (until a failed validation or a reopening sets ``due_at`` again)."""
+    stage.due_at = None
