@@ -150,7 +150,8 @@ def reopen(*, complaint_id: int, user: Any, note: str, now: dt.datetime | None =
     refusal = rules.reopen_refusal(c, now=now)
     if refusal == rules.NOT_CLOSED:
         states.check(c, Status.IN_PROGRESS)  # the state machine's 409, naming the allowed moves
-        raise Conflict(f"Only a closed complaint can be reopened; this one is {c.status}.")
+        message = f"Only a closed complaint can be reopened; this one is {c.status}."
+        raise Conflict(message, errors={"status": [message]})
     if refusal is not None:
         raise Conflict(_REFUSALS[refusal], errors={"status": [_REFUSALS[refusal]]})
 
