@@ -17,6 +17,7 @@ def register(app: Any, api: Any) -> None:
     from app.core.db import SQLITE_CONNECT_HOOKS
     from complaints.categories.routes import blp as categories_blp
     from complaints.conversation.routes import blp as conversation_blp
+    from complaints.feedback.routes import blp as feedback_blp
     from complaints.geo import register_sqlite_math
     from complaints.intake.routes import blp as intake_blp
     from complaints.intake.routes import me_blp
@@ -36,4 +37,5 @@ def register(app: Any, api: Any) -> None:
     api.register_blueprint(photos_blp)
     api.register_blueprint(supports_blp)
     api.register_blueprint(conversation_blp)
+    api.register_blueprint(feedback_blp)
     api.register_blueprint(me_blp)

@@ -131,3 +131,23 @@ def can_post_message(user: Any | None, complaint: Any, *, visibility: str) -> bo
     if visibility == "internal":
         return is_staff_in_scope(user, complaint)
     return is_reporter(user, complaint) or is_staff_in_scope(user, complaint)
+
+
+def can_reopen(user: Any | None, complaint: Any) -> bool:
+    """Only the reporter says "belum beres" (``complaints.feedback.rules`` decides whether it is still possible)."""
+    return is_reporter(user, complaint)
+
+
+def can_rate(user: Any | None, complaint: Any) -> bool:
+    """Only the reporter rates; nobody rates on their behalf (status and "once" are the service's checks)."""
+    return is_reporter(user, complaint)
+
+
+def sees_history_notes(user: Any | None, complaint: Any) -> bool:
+    """Notes in the history are written to the reporter and may name them: the reporter and staff in scope."""
+    return sees_original(user, complaint)
+
+
+def sees_rating_comment(user: Any | None, complaint: Any) -> bool:
+    """A rating's comment is the reporter's free text, never masked: the reporter and staff in scope."""
+    return sees_original(user, complaint)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, false, func, or_, select, text, tuple_
+from sqlalchemy.orm import aliased
 
 from app.areas import service as areas
 from app.areas.codes import LEVEL_KABKOTA, level_of, within_area
@@ -26,11 +27,14 @@ from app.extensions import db
 from complaints import geo
 from complaints import permissions as perm
 from complaints.categories.models import Category
+from complaints.feedback.models import Rating
 from complaints.handling.access import attach_viewer_offices
+from complaints.handling.models import Assignment
 from complaints.intake import presenters
 from complaints.intake.models import Complaint
 from complaints.intake.presenters import EXCERPT_CHARS
 from complaints.intake.schemas import SIMILAR_DAYS, SIMILAR_RADIUS_M
+from complaints.offices.models import Office
 from complaints.photos.models import ComplaintPhoto
 from complaints.states import OPEN_STATUSES
 
@@ -381,3 +385,42 @@ def get_visible(*, complaint_id: int, viewer: Any | None, for_update: bool = Fal
     if not perm.can_view(viewer, complaint):
         raise NotFound("Complaint not found.")
     return complaint
+
+
+_Original = aliased(Complaint, name="original")
+
+
+def detail_extras(complaint_id: int) -> presenters.DetailExtras:
+    """What the detail shows beyond the complaint's own row, in one query: the lead office's name, the complaint
+    this one duplicates, the rating's score, and the lead stage's next deadline (for ``overdue``)."""
+    A = Assignment
+    lead = and_(A.complaint_id == Complaint.id, A.is_active.is_(True), A.role == "lead")
+    row = db.session.execute(
+        select(
+            Office.id.label("office_id"),
+            Office.name.label("office_name"),
+            _Original.id.label("original_id"),
+            _Original.tracking_number.label("original_tracking_number"),
+            Rating.score,
+            A.due_at,
+        )
+        .select_from(Complaint)
+        .outerjoin(Office, Office.id == Complaint.office_id)
+        .outerjoin(_Original, _Original.id == Complaint.duplicate_of_id)
+        .outerjoin(Rating, Rating.complaint_id == Complaint.id)
+        .outerjoin(A, lead)
+        .where(Complaint.id == complaint_id)
+        .limit(1)
+    ).first()
+    if row is None:
+        return presenters.DetailExtras()
+    return presenters.DetailExtras(
+        office={"id": row.office_id, "name": row.office_name} if row.office_id is not None else None,
+        duplicate_of=(
+            {"id": row.original_id, "tracking_number": row.original_tracking_number}
+            if row.original_id is not None
+            else None
+        ),
+        rating=row.score,
+        due_at=row.due_at,
+    )

@@ -161,6 +161,16 @@ class ReporterSchema(ma.Schema):
     name = ma.fields.String(required=True)
 
 
+class LeadOfficeSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True, metadata={"example": "Dinas Sumber Daya Air dan Bina Marga"})
+
+
+class DuplicateOfSchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    tracking_number = ma.fields.String(required=True, metadata={"example": "ADU-7K3Q-M9XP"})
+
+
 class ComplaintSchema(ComplaintItemSchema):
     """One complaint, as much as the caller may see."""
 
@@ -180,6 +190,44 @@ class ComplaintSchema(ComplaintItemSchema):
     can_support = ma.fields.Boolean(required=True)
     can_withdraw = ma.fields.Boolean(required=True)
     can_add_photos = ma.fields.Boolean(required=True)
+    office = ma.fields.Nested(
+        LeadOfficeSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "The office leading the handling (null before routing)."},
+    )
+    response_due_at = ma.fields.DateTime(
+        required=True, allow_none=True, metadata={"description": "First response due (working days), or null."}
+    )
+    resolution_due_at = ma.fields.DateTime(
+        required=True, allow_none=True, metadata={"description": "Resolution due (working days), or null."}
+    )
+    overdue = ma.fields.Boolean(
+        required=True, metadata={"description": "Being handled and past the lead office's next deadline."}
+    )
+    rejection_reason = ma.fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "`rejected` only: spam, abusive, incomplete, not_authority or duplicate.",
+            "example": "incomplete",
+        },
+    )
+    duplicate_of = ma.fields.Nested(
+        DuplicateOfSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "`duplicate` only: the complaint this one was merged into."},
+    )
+    can_reopen = ma.fields.Boolean(
+        required=True, metadata={"description": 'The reporter may still say "belum beres" (closed ≤ 7 days, once).'}
+    )
+    can_rate = ma.fields.Boolean(
+        required=True, metadata={"description": "The reporter may rate it (closed, not rated)."}
+    )
+    rating = ma.fields.Integer(
+        required=True, allow_none=True, metadata={"description": "The reporter's score 1-5, or null.", "example": 4}
+    )
 
 
 class SubmittedSchema(ComplaintSchema):

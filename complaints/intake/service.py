@@ -145,7 +145,10 @@ def submitted_view(submission: Submission, *, reporter: Any) -> dict[str, Any]:
     """The reporter's view of the complaint plus the likely duplicates the app may offer to support instead."""
     c = submission.complaint
     photos = queries.photos_for([c.id]).get(c.id, []) if submission.replayed else []
-    view = presenters.detail(c, viewer=reporter, photos=photos, reporter_name=reporter.name, supported_by_me=False)
+    extras = queries.detail_extras(c.id) if submission.replayed else presenters.NO_EXTRAS
+    view = presenters.detail(
+        c, viewer=reporter, photos=photos, reporter_name=reporter.name, supported_by_me=False, extras=extras
+    )
     dups = queries.similar(
         viewer=reporter,
         lat=c.latitude,
@@ -171,7 +174,14 @@ def detail_view(*, complaint_id: int, viewer: Any | None) -> dict[str, Any]:
             select(exists().where(Support.complaint_id == c.id, Support.user_id == viewer.id))
         )
     photos = queries.photos_for([c.id]).get(c.id, [])
-    return presenters.detail(c, viewer=viewer, photos=photos, reporter_name=reporter_name, supported_by_me=supported)
+    return presenters.detail(
+        c,
+        viewer=viewer,
+        photos=photos,
+        reporter_name=reporter_name,
+        supported_by_me=supported,
+        extras=queries.detail_extras(c.id),
+    )
 
 
 def withdraw(*, complaint_id: int, user: Any, note: str | None) -> Complaint:

@@ -1,0 +1,225 @@
+"""The reporter's follow-up: the history anyone who sees the complaint may read, reopening ("belum beres") and
+the 1-5 rating. Services flush only; the request commits once.
+
+Decisions:
+- The timeline shows the history entries that are not internal, oldest first, after a first ``submitted`` entry
+  built from ``created_at``. Who acted is a role label (``actor_label``), read from the account's current role;
+  names and account ids never leave. Notes are written to the reporter and may name them: only the reporter and
+  staff in scope read them (``permissions.sees_history_notes``).
+- Reopening clears ``resolved_at`` and ``closed_at``: they describe the current round of handling (statistics and
+  the reopen window read them) and the first round stays in the history. ``reopened_at`` stays for good: once only.
+- A rating's comment is shown to the reporter and staff in scope only; everyone else sees the score.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.core.db import flush_unique, utcnow
+from app.core.errors import Conflict, Forbidden, NotFound
+from app.core.pagination import decode_cursor, encode_cursor
+from app.extensions import db
+from complaints import permissions as perm
+from complaints import states
+from complaints.feedback import rules
+from complaints.feedback.models import Rating
+from complaints.handling.stages import lead_stage
+from complaints.intake import queries
+from complaints.intake.models import Complaint, StatusChange
+from complaints.offices.models import Office, OfficeMember
+from complaints.offices.permissions import can_join
+from complaints.sla.service import sla_deadlines
+from complaints.states import Status
+from notifications.api import COMPLAINT_UPDATE, notify_users
+
+#: History events that are staff business even if a row were stored without ``is_internal``.
+INTERNAL_EVENTS = ("assignment", "redaction")
+_MODERATOR_ROLES = frozenset({"admin", "moderator"})
+
+
+def actor_label(*, actor_id: int | None, role: str | None, reporter_id: int) -> str:
+    """Who acted, as the public may know it: a role, never a person."""
+    if actor_id is None:
+        return "system"
+    if actor_id == reporter_id:
+        return "reporter"
+    if role == "office_handler":
+        return "office"
+    if role in _MODERATOR_ROLES:
+        return "moderator"
+    return "staff"
+
+
+def _submitted_entry(c: Complaint) -> dict[str, Any]:
+    return {
+        "at": c.created_at,
+        "event": "submitted",
+        "from_status": None,
+        "to_status": Status.SUBMITTED.value,
+        "office": None,
+        "actor": "reporter",
+        "note": None,
+    }
+
+
+def timeline(*, complaint_id: int, viewer: Any | None, cursor: str | None, limit: int) -> dict[str, Any]:
+    """The complaint's public history, oldest first (404 when the caller may not see the complaint)."""
+    c = queries.get_visible(complaint_id=complaint_id, viewer=viewer)
+    notes = perm.sees_history_notes(viewer, c)
+    after = decode_cursor(cursor, types=[int])
+    first_page = after is None
+    # The first page starts with the "submitted" entry, so it holds one history row fewer.
+    rows_wanted = limit - 1 if first_page else limit
+    S = StatusChange
+    stmt = (
+        select(
+            S.id,
+            S.created_at,
+            S.event,
+            S.from_status,
+            S.to_status,
+            S.office_id,
+            Office.name.label("office_name"),
+            S.actor_id,
+            User.role.label("actor_role"),
+            S.note,
+        )
+        .outerjoin(Office, Office.id == S.office_id)
+        .outerjoin(User, User.id == S.actor_id)
+        .where(S.complaint_id == c.id, S.is_internal.is_(False), S.event.notin_(INTERNAL_EVENTS))
+        .order_by(S.id)
+        .limit(rows_wanted + 1)
+    )
+    if after is not None:
+        stmt = stmt.where(S.id > after[0])
+    rows = db.session.execute(stmt).all()
+    shown = rows[:rows_wanted]
+    items = [_submitted_entry(c)] if first_page else []
+    items += [
+        {
+            "at": r.created_at,
+            "event": r.event,
+            "from_status": r.from_status,
+            "to_status": r.to_status,
+            "office": {"id": r.office_id, "name": r.office_name} if r.office_id is not None else None,
+            "actor": actor_label(actor_id=r.actor_id, role=r.actor_role, reporter_id=c.reporter_id),
+            "note": r.note if notes else None,
+        }
+        for r in shown
+    ]
+    next_cursor = None
+    if len(rows) > rows_wanted:
+        next_cursor = encode_cursor([shown[-1].id if shown else 0])
+    return {"items": items, "next_cursor": next_cursor}
+
+
+def _office_recipients(office_id: int | None) -> list[int]:
+    """The office's effective heads, or all its effective members when it has no head."""
+    if office_id is None:
+        return []
+    office = db.session.get(Office, office_id)
+    if office is None:
+        return []
+    rows = db.session.execute(
+        select(OfficeMember.is_head, User)
+        .join(User, User.id == OfficeMember.user_id)
+        .where(OfficeMember.office_id == office_id)
+    ).all()
+    members = [(is_head, user) for is_head, user in rows if can_join(user, office)]
+    heads = [user.id for is_head, user in members if is_head]
+    return heads or [user.id for _, user in members]
+
+
+_REFUSALS = {
+    rules.ALREADY_REOPENED: "This complaint was already reopened once; it cannot be reopened again.",
+    rules.WINDOW_PASSED: "A complaint can be reopened only within 7 days of closing; that time has passed.",
+}
+
+
+def reopen(*, complaint_id: int, user: Any, note: str, now: dt.datetime | None = None) -> Complaint:
+    """The reporter says the problem is not fixed ("belum beres"): closed → in_progress, once, within 7 days, with a
+    fresh resolution deadline for the lead office, whose heads are told."""
+    now = now or utcnow()
+    c = queries.get_visible(complaint_id=complaint_id, viewer=user, for_update=True)
+    if not perm.can_reopen(user, c):
+        raise Forbidden("Only the reporter can reopen a complaint.")
+    refusal = rules.reopen_refusal(c, now=now)
+    if refusal == rules.NOT_CLOSED:
+        states.check(c, Status.IN_PROGRESS)  # the state machine's 409, naming the allowed moves
+        message = f"Only a closed complaint can be reopened; this one is {c.status}."
+        raise Conflict(message, errors={"status": [message]})
+    if refusal is not None:
+        raise Conflict(_REFUSALS[refusal], errors={"status": [_REFUSALS[refusal]]})
+
+    due = sla_deadlines(category_id=c.category_id, area_code=c.desa_code, start=now).resolution
+    stage = lead_stage(c.id)
+    if stage is not None:
+        stage.resolution_due_at = due.due_at
+        stage.due_at = due.due_at
+        stage.resolution_escalated_at = None
+        stage.due_provisional = due.provisional
+    c.resolution_due_at = due.due_at
+    c.reopened_at = now
+    c.resolved_at = None
+    c.closed_at = None
+    states.transition(c, to=Status.IN_PROGRESS, actor=user, event="reopen", note=note)
+
+    recipients = _office_recipients(c.office_id)
+    if recipients:
+        notify_users(
+            user_ids=recipients,
+            kind=COMPLAINT_UPDATE,
+            title="Aduan dibuka kembali oleh pelapor",
+            body=f"{c.tracking_number} · {c.title}\n{note}"[:1000],
+            link={"type": "complaint", "id": c.id},
+            data={"status": Status.IN_PROGRESS.value, "event": "reopen"},
+        )
+    return c
+
+
+def _view(rating: Rating, *, viewer: Any | None, complaint: Any) -> dict[str, Any]:
+    return {
+        "score": rating.score,
+        "comment": rating.comment if perm.sees_rating_comment(viewer, complaint) else None,
+        "created_at": rating.created_at,
+    }
+
+
+def _already_rated() -> Conflict:
+    return Conflict("This complaint was already rated; a rating is given once.", errors={"score": ["Already rated."]})
+
+
+def _rating_of(complaint_id: int) -> Rating | None:
+    return db.session.get(Rating, complaint_id)
+
+
+def rate(*, complaint_id: int, user: Any, score: int, comment: str | None) -> dict[str, Any]:
+    """The reporter rates a closed complaint 1-5, once (the primary key keeps it once under a race too)."""
+    c = queries.get_visible(complaint_id=complaint_id, viewer=user)
+    if not perm.can_rate(user, c):
+        raise Forbidden("Only the reporter can rate a complaint.")
+    if _rating_of(c.id) is not None:  # the friendly answer; the primary key settles a race (flush_unique)
+        raise _already_rated()
+    if not rules.may_be_rated(c, rated=False):
+        raise Conflict(
+            f"Only a closed complaint can be rated; this one is {c.status}.",
+            errors={"status": ["Rate it once it is closed."]},
+        )
+    rating = Rating(
+        complaint_id=c.id, user_id=user.id, score=score, comment=comment, office_id=c.office_id, created_at=utcnow()
+    )
+    flush_unique(db.session, rating, conflict=_already_rated)
+    return _view(rating, viewer=user, complaint=c)
+
+
+def get_rating(*, complaint_id: int, viewer: Any | None) -> dict[str, Any]:
+    """The rating, to anyone who may see the complaint (404 when not rated)."""
+    c = queries.get_visible(complaint_id=complaint_id, viewer=viewer)
+    rating = _rating_of(c.id)
+    if rating is None:
+        raise NotFound("This complaint has not been rated.")
+    return _view(rating, viewer=viewer, complaint=c)
