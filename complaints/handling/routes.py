@@ -38,8 +38,8 @@ ADMIN, HANDLER = Role.ADMIN.value, Role.OFFICE_HANDLER.value
 NOTE_EXAMPLE = {"note": "Tim kami akan meninjau lokasi besok pagi."}
 
 
-def _answer(complaint) -> object:
-    return json_response(service.handling_view(complaint))
+def _answer(complaint, status: int = 200) -> object:
+    return json_response(service.handling_view(complaint), status)
 
 
 @blp.route("/me/offices")
@@ -146,7 +146,7 @@ class CoHandlers(MethodView):
         active, cover the complaint's desa, and not lead or co-handle it already (409). Its members may then read
         the complaint and write messages and internal notes; the lead office still answers for the deadlines.
         """
-        return _answer(service.add_co_handler(complaint_id=complaint_id, actor=get_current_user(), **data))
+        return _answer(service.add_co_handler(complaint_id=complaint_id, actor=get_current_user(), **data), 201)
 
 
 @blp.route("/complaints/<id:complaint_id>/co-handlers/<id:office_id>")

@@ -116,8 +116,7 @@ def transfer(
     restarts; the resolution deadline promised to the reporter is kept."""
     c = _load(complaint_id, actor)
     _require_lead(actor, c, "transfer it")
-    if c.status != Status.VERIFIED:
-        states.check(c, Status.VERIFIED)  # 409 unless accepted or in progress
+    _require_handling(c, "transferred")  # verified (stays), accepted or in progress (back to verified)
     target = stages.require_office(office_id=office_id, complaint=c)
     if target.id == c.office_id:
         raise ValidationFailed("The office already leads the handling.", errors={"office_id": ["Already the lead."]})
