@@ -272,3 +272,26 @@ def test_unknown_office_is_404(client):
     user = handler(office("32.73"))
     assert client.get("/api/v1/offices/999999/inbox", headers=login(user)).status_code == 404
     assert client.get("/api/v1/offices/999999/inbox", headers=login(staff("admin", "32"))).status_code == 404
+
+
+def test_answers_match_their_documented_schemas():
+    from app.core.pagination import page_of
+    from complaints.handling import inbox, service
+    from complaints.handling.schemas import HandlingSchema, InboxItemSchema, MyOfficesSchema
+    from complaints.photos.service import add_photo
+    from tests.complaints.helpers import jpeg_bytes
+    from tests.complaints.test_responses import same_as_schema
+
+    dinas, partner = office("32.73"), office("32.73")
+    user = handler(dinas, head=True)
+    c = handled(dinas, status="accepted", address=None)
+    add_photo(complaint=c, data=jpeg_bytes(), uploader_id=c.reporter_id)
+    stage_of(c, dinas).assignee_id = user.id
+    co(c, partner)
+    handled(dinas, status="resolved")
+    args = {"status": None, "category": None, "overdue": None, "assignee": None, "role": None, "cursor": None}
+    page = inbox.inbox(office_id=dinas.id, user=user, limit=1, **args)
+    assert page["next_cursor"] and page["items"][0]["thumbnail_url"]
+    same_as_schema(page, page_of(InboxItemSchema)())
+    same_as_schema(service.handling_view(c), HandlingSchema())
+    same_as_schema({"items": inbox.my_offices(user=user)}, MyOfficesSchema())

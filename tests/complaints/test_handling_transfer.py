@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from app.extensions import db
+from complaints.photos.service import add_photo
 from complaints.sla.service import sla_deadlines
 from tests.complaints.handling_helpers import co, handled, handler, history, notes_for, reload, stage_of, stages_of
 from tests.complaints.helpers import jpeg_bytes
@@ -141,15 +142,16 @@ def test_resolution_photos_are_added_listed_and_served(client):
     dinas = office("32.73")
     user = handler(dinas)
     c = handled(dinas, status="in_progress", is_public=True)
+    intake = add_photo(complaint=c, data=jpeg_bytes(), uploader_id=c.reporter_id)
     resp = upload(client, c, user)
     assert resp.status_code == 201, resp.get_json()
     photo = resp.get_json()
     assert photo["url"] == f"/api/v1/complaints/{c.id}/photos/{photo['id']}"
-    assert reload(c).photo_count == 0  # intake photos only
+    assert reload(c).photo_count == 1  # intake photos only
     for viewer in (user, None, resident()):
         headers = login(viewer) if viewer else {}
         detail = client.get(f"/api/v1/complaints/{c.id}", headers=headers).get_json()
-        assert detail["photos"] == [] and detail["resolution_photos"] == [photo]
+        assert [p["id"] for p in detail["photos"]] == [intake.id] and detail["resolution_photos"] == [photo]
         assert client.get(photo["url"], headers=headers).status_code == 200
         assert client.get(photo["thumbnail_url"], headers=headers).status_code == 200
 
@@ -184,7 +186,14 @@ def test_resolution_photos_only_while_working_on_it(client, status):
 
 @pytest.mark.parametrize(
     ("who", "expected"),
-    [("co-handling office member", 403), ("moderator", 403), ("reporter", 403), ("anonymous", 401)],
+    [
+        ("co-handling office member", 403),
+        ("member of another office", 403),
+        ("moderator", 403),
+        ("reporter", 403),
+        ("resident", 403),
+        ("anonymous", 401),
+    ],
 )
 def test_who_adds_resolution_photos(client, who, expected):
     dinas, partner = office("32.73"), office("32.73")
@@ -192,8 +201,10 @@ def test_who_adds_resolution_photos(client, who, expected):
     co(c, partner)
     user = {
         "co-handling office member": lambda: handler(partner),
+        "member of another office": lambda: handler(office("32.73")),
         "moderator": lambda: staff("moderator", "32.73"),
         "reporter": lambda: db.session.get(type(handler(partner)), c.reporter_id),
+        "resident": lambda: resident(),
         "anonymous": lambda: None,
     }[who]()
     assert upload(client, c, user).status_code == expected
