@@ -11,6 +11,7 @@ from typing import Any
 
 
 def register(app: Any, api: Any) -> None:
+    import complaints.handling.tasks  # the periodic escalation job registers on import
     import complaints.intake.demo
     import complaints.notify
     import complaints.offices.demo  # noqa: F401  (each registers its ``flask seed-demo`` data)
@@ -19,6 +20,8 @@ def register(app: Any, api: Any) -> None:
     from complaints.conversation.routes import blp as conversation_blp
     from complaints.feedback.routes import blp as feedback_blp
     from complaints.geo import register_sqlite_math
+    from complaints.handling.cli import complaints_cli
+    from complaints.handling.routes import blp as handling_blp
     from complaints.intake.routes import blp as intake_blp
     from complaints.intake.routes import me_blp
     from complaints.offices.routes import blp as offices_blp
@@ -39,3 +42,5 @@ def register(app: Any, api: Any) -> None:
     api.register_blueprint(conversation_blp)
     api.register_blueprint(feedback_blp)
     api.register_blueprint(me_blp)
+    api.register_blueprint(handling_blp)
+    app.cli.add_command(complaints_cli)

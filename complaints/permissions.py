@@ -60,6 +60,17 @@ def is_lead_handler(user: Any | None, complaint: Any) -> bool:
     return complaint.office_id is not None and complaint.office_id in handling_offices(user, complaint)
 
 
+def can_assign_stage(user: Any | None, complaint: Any, office_id: int) -> bool:
+    """Members of an office with a stage on the complaint assign that stage (the lead office its lead stage, a
+    co-handling office its own)."""
+    return office_id in handling_offices(user, complaint)
+
+
+def can_end_co_handling(user: Any | None, complaint: Any, office_id: int) -> bool:
+    """The lead office ends any co-handling; a co-handling office ends its own."""
+    return is_lead_handler(user, complaint) or office_id in handling_offices(user, complaint)
+
+
 def is_staff_in_scope(user: Any | None, complaint: Any) -> bool:
     return is_area_staff(user, complaint) or is_handler(user, complaint)
 

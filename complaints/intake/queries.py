@@ -103,15 +103,15 @@ def _connection() -> Any:
     return db.read_connection() if db.is_read_request() else db.session.connection()
 
 
-def photos_for(complaint_ids: Sequence[int]) -> dict[int, list[Any]]:
-    """Intake photos of several complaints, in upload order (one query)."""
+def photos_for(complaint_ids: Sequence[int], *, kinds: Sequence[str] = ("intake",)) -> dict[int, list[Any]]:
+    """Photos of several complaints (intake ones unless ``kinds`` says more), by kind, in upload order (one query)."""
     if not complaint_ids:
         return {}
     P = ComplaintPhoto
     rows = db.session.execute(
-        select(P.id, P.complaint_id, P.width, P.height)
-        .where(P.complaint_id.in_(complaint_ids), P.kind == "intake")
-        .order_by(P.complaint_id, P.position)
+        select(P.id, P.complaint_id, P.kind, P.width, P.height)
+        .where(P.complaint_id.in_(complaint_ids), P.kind.in_(kinds))
+        .order_by(P.complaint_id, P.kind, P.position)
     )
     out: dict[int, list[Any]] = defaultdict(list)
     for r in rows:

@@ -176,6 +176,11 @@ class ComplaintSchema(ComplaintItemSchema):
 
     description = ma.fields.String(required=True)
     photos = ma.fields.List(ma.fields.Nested(PhotoSchema), required=True)
+    resolution_photos = ma.fields.List(
+        ma.fields.Nested(PhotoSchema),
+        required=True,
+        metadata={"description": "Photos of the work done, added by the handling office."},
+    )
     location_accuracy_m = ma.fields.Float(required=True, allow_none=True)
     reporter = ma.fields.Nested(
         ReporterSchema,

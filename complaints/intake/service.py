@@ -173,7 +173,7 @@ def detail_view(*, complaint_id: int, viewer: Any | None) -> dict[str, Any]:
         supported = db.session.scalar(
             select(exists().where(Support.complaint_id == c.id, Support.user_id == viewer.id))
         )
-    photos = queries.photos_for([c.id]).get(c.id, [])
+    photos = queries.photos_for([c.id], kinds=("intake", "resolution")).get(c.id, [])
     return presenters.detail(
         c,
         viewer=viewer,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app
@@ -15,6 +16,7 @@ from app.core.events import after_rollback
 from app.core.storage import get_storage
 from app.extensions import db
 from complaints import permissions as perm
+from complaints.handling.access import attach_viewer_offices
 from complaints.intake import queries
 from complaints.intake.models import Complaint
 from complaints.photos.models import ComplaintPhoto
@@ -120,6 +122,8 @@ def photo_file(*, complaint_id: int, photo_id: int, viewer: Any | None, thumbnai
     C, P = Complaint, ComplaintPhoto
     row = db.session.execute(
         select(
+            C.id,
+            C.office_id,
             C.reporter_id,
             C.desa_code,
             C.rw,
@@ -133,7 +137,10 @@ def photo_file(*, complaint_id: int, photo_id: int, viewer: Any | None, thumbnai
         .join(P, P.complaint_id == C.id)
         .where(C.id == complaint_id, P.id == photo_id)
     ).one_or_none()
-    if row is None or not perm.can_view(viewer, row):
+    if row is None:
+        raise NotFound("Photo not found.")
+    complaint = attach_viewer_offices(SimpleNamespace(**row._mapping), viewer)  # office handlers see theirs
+    if not perm.can_view(viewer, complaint):
         raise NotFound("Photo not found.")
     key = row.thumbnail_key if thumbnail else row.storage_key
     return PhotoFile(
