@@ -131,3 +131,13 @@ def can_post_message(user: Any | None, complaint: Any, *, visibility: str) -> bo
     if visibility == "internal":
         return is_staff_in_scope(user, complaint)
     return is_reporter(user, complaint) or is_staff_in_scope(user, complaint)
+
+
+def can_answer_info_request(user: Any | None, complaint: Any) -> bool:
+    """Only the reporter answers a moderator's request for more information."""
+    return is_reporter(user, complaint)
+
+
+def can_read_redactions(user: Any | None, complaint: Any) -> bool:
+    """The texts as first written, before a redaction, are for admins of the complaint's area only."""
+    return can_moderate(user, complaint) and user.role == "admin"
