@@ -8,13 +8,12 @@ same number of statements whatever its size.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, literal_column, or_, select
 
 from app.accounts.models import User
 from app.areas import service as areas
@@ -140,8 +139,8 @@ def queue_item(m: Any, *, viewer: Any, duplicates: list[dict[str, Any]]) -> dict
 
 def _distance_between(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> ColumnElement[float]:
     """Haversine distance in metres between two rows' points (``geo.distance_sql`` for two columns)."""
-    dphi = func.sin((func.radians(lat2) - func.radians(lat1)) / 2)
-    dlam = func.sin((func.radians(lon2) - func.radians(lon1)) / 2)
+    dphi = func.sin((func.radians(lat2) - func.radians(lat1)) / 2.0)
+    dlam = func.sin((func.radians(lon2) - func.radians(lon1)) / 2.0)
     a = dphi * dphi + func.cos(func.radians(lat1)) * func.cos(func.radians(lat2)) * dlam * dlam
     return 2 * geo.EARTH_RADIUS_M * func.asin(func.sqrt(a))
 
@@ -150,7 +149,7 @@ def _days_before(column: Any, days: int) -> Any:
     """``column`` minus ``days`` days, in SQL (SQLite stores datetimes as ISO text)."""
     if db.dialect == "sqlite":
         return func.strftime("%Y-%m-%d %H:%M:%f", column, f"-{days} days")
-    return column - dt.timedelta(days=days)
+    return column - literal_column(f"interval '{int(days)} days'")
 
 
 def _listed_or_in_scope(columns: Any, viewer: Any) -> Any:
