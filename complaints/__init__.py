@@ -24,6 +24,8 @@ def register(app: Any, api: Any) -> None:
     from complaints.handling.routes import blp as handling_blp
     from complaints.intake.routes import blp as intake_blp
     from complaints.intake.routes import me_blp
+    from complaints.moderation.routes import blp as moderation_blp
+    from complaints.moderation.routes import queue_blp as moderation_queue_blp
     from complaints.offices.routes import blp as offices_blp
     from complaints.photos.routes import blp as photos_blp
     from complaints.routing.routes import blp as routing_blp
@@ -44,3 +46,5 @@ def register(app: Any, api: Any) -> None:
     api.register_blueprint(me_blp)
     api.register_blueprint(handling_blp)
     app.cli.add_command(complaints_cli)
+    api.register_blueprint(moderation_queue_blp)
+    api.register_blueprint(moderation_blp)

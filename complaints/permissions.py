@@ -162,3 +162,13 @@ def sees_history_notes(user: Any | None, complaint: Any) -> bool:
 def sees_rating_comment(user: Any | None, complaint: Any) -> bool:
     """A rating's comment is the reporter's free text, never masked: the reporter and staff in scope."""
     return sees_original(user, complaint)
+
+
+def can_answer_info_request(user: Any | None, complaint: Any) -> bool:
+    """Only the reporter answers a moderator's request for more information."""
+    return is_reporter(user, complaint)
+
+
+def can_read_redactions(user: Any | None, complaint: Any) -> bool:
+    """The texts as first written, before a redaction, are for admins of the complaint's area only."""
+    return can_moderate(user, complaint) and user.role == "admin"
