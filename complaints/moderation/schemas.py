@@ -100,7 +100,7 @@ class QueueItemSchema(ComplaintItemSchema):
     )
 
 
-class LeadOfficeSchema(ma.Schema):
+class RoutedOfficeSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     code = ma.fields.String(required=True, metadata={"example": "DSDABM-3273"})
     name = ma.fields.String(required=True, metadata={"example": "Dinas Sumber Daya Air dan Bina Marga"})
@@ -112,7 +112,7 @@ class ModerationViewSchema(ComplaintSchema):
     awaiting_route = ma.fields.Boolean(required=True)
     is_flagged = ma.fields.Boolean(required=True)
     office = ma.fields.Nested(
-        LeadOfficeSchema, required=True, allow_none=True, metadata={"description": "Lead office."}
+        RoutedOfficeSchema, required=True, allow_none=True, metadata={"description": "Lead office."}
     )
     rejection_reason = ma.fields.String(required=True, allow_none=True, metadata={"enum": [*REJECTION_REASONS, None]})
     duplicate_of = ma.fields.Nested(
