@@ -11,6 +11,7 @@ from typing import Any
 
 
 def register(app: Any, api: Any) -> None:
+    import complaints.handling.demo  # (registers its ``flask seed-demo`` data after intake and offices)
     import complaints.handling.tasks  # the periodic escalation job registers on import
     import complaints.intake.demo
     import complaints.notify

@@ -1,4 +1,8 @@
-"""Demo complaints in Kota Bandung for ``flask seed-demo`` (idempotent: each has a fixed Idempotency-Key)."""
+"""Demo complaints in Kota Bandung for ``flask seed-demo`` (idempotent: each has a fixed Idempotency-Key).
+
+They are filed as residents file them; ``complaints.handling.demo`` then moves them on through moderation and the
+offices, with the real services, to the status given here.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,8 @@ from app.demo import demo_seeder
 from app.extensions import db
 from complaints.categories.models import Category
 from complaints.intake import service
-from complaints.intake.models import Complaint, StatusChange
-from complaints.states import Status, is_listed
+from complaints.intake.models import Complaint
+from complaints.states import Status
 from complaints.supports.models import Support
 
 #: (key, reporter phone, category slug, title, description, lat, lon, address, desa, rw, anonymous, public, status)
@@ -91,15 +95,29 @@ DEMO_COMPLAINTS = [
         False,
         Status.SUBMITTED,
     ),
+    (
+        "demo-6",
+        "+6281200000003",
+        "jalan-rusak",
+        "Trotoar amblas di Jl. Setiabudi",
+        "Trotoar amblas sekitar dua meter di depan minimarket, pejalan kaki terpaksa turun ke jalan.",
+        -6.8669,
+        107.5932,
+        "Jl. Dr. Setiabudi, depan minimarket",
+        "32.73.01.1001",
+        3,
+        False,
+        True,
+        Status.CLOSED,
+    ),
 ]
 
 
 @demo_seeder
 def seed_demo_complaints() -> None:
-    """A few complaints in every state the public feed shows, plus two waiting for verification."""
-    moderator = db.session.scalars(select(User).where(User.phone == "+6281100000003")).one_or_none()
+    """A few complaints by the demo residents (moved on to their demo status by ``complaints.handling.demo``)."""
     slugs = dict(db.session.execute(select(Category.slug, Category.id)).all())
-    for key, phone, slug, title, text, lat, lon, address, desa, rw, anonymous, public, status in DEMO_COMPLAINTS:
+    for key, phone, slug, title, text, lat, lon, address, desa, rw, anonymous, public, _status in DEMO_COMPLAINTS:
         reporter = db.session.scalars(select(User).where(User.phone == phone)).one_or_none()
         if reporter is None or slug not in slugs:
             continue
@@ -108,17 +126,7 @@ def seed_demo_complaints() -> None:
             "location_accuracy_m": 10.0, "address": address, "desa_code": desa, "rw": rw,
             "is_anonymous": anonymous, "is_public": public,
         }  # fmt: skip
-        submission = service.submit(reporter=reporter, data=data, idempotency_key=key)
-        if submission.replayed or status == Status.SUBMITTED:
-            continue
-        complaint = db.session.get(Complaint, submission.complaint.id)
-        # Demo data only: moderation (the next issue) will make these moves through states.transition.
-        db.session.add(
-            StatusChange(complaint_id=complaint.id, from_status=complaint.status, to_status=status.value,
-                         actor_id=moderator.id if moderator else None, note="Data demo.")
-        )  # fmt: skip
-        complaint.status = status.value
-        complaint.is_listed = is_listed(is_public=complaint.is_public, status=status.value)
+        service.submit(reporter=reporter, data=data, idempotency_key=key)
     db.session.flush()
     first = db.session.scalars(select(Complaint).where(Complaint.idempotency_key == "demo-1")).first()
     supporter = db.session.scalars(select(User).where(User.phone == "+6281200000003")).one_or_none()

@@ -1,11 +1,13 @@
-"""`flask seed-demo` adds a few complaints in Kota Bandung, once."""
+"""`flask seed-demo` adds a few complaints in Kota Bandung, once, and moves them on with the real services."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
 from app.extensions import db
-from complaints.intake.models import Complaint
+from complaints.feedback.models import Rating
+from complaints.handling.models import Assignment
+from complaints.intake.models import Complaint, StatusChange
 
 
 def test_seed_demo_adds_complaints_once(app, client):
@@ -13,13 +15,23 @@ def test_seed_demo_adds_complaints_once(app, client):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     count = db.session.scalar(select(func.count()).select_from(Complaint))
-    assert count == 5
+    assert count == 6
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert db.session.scalar(select(func.count()).select_from(Complaint)) == count
     feed = client.get("/api/v1/complaints?area=32.73").get_json()["items"]
-    assert {i["status"] for i in feed} == {"verified", "in_progress"} and len(feed) == 3
+    assert sorted(i["status"] for i in feed) == ["closed", "in_progress", "verified", "verified"]
     anonymous = [i for i in feed if i["is_anonymous"]]
     assert anonymous and anonymous[0]["reporter_name"] == "Anonim"
     masked = [i for i in feed if "0812-3456-7890" in i["title"] + i["excerpt"]]
     assert masked == []
     assert db.session.scalar(select(func.max(Complaint.support_count))) == 1
+    # Verified through moderation (routed by the demo rules), handled by the demo office, rated by the reporter.
+    routed = db.session.scalars(select(Complaint).where(Complaint.office_id.is_not(None))).all()
+    assert len(routed) == 4 and all(c.response_due_at is not None for c in routed)
+    assert db.session.scalar(select(func.count()).select_from(Assignment)) == 4
+    closed = db.session.scalars(select(Complaint).where(Complaint.status == "closed")).one()
+    steps = db.session.scalars(
+        select(StatusChange.to_status).where(StatusChange.complaint_id == closed.id).order_by(StatusChange.id)
+    ).all()
+    assert steps == ["verified", "accepted", "in_progress", "resolved", "closed"]
+    assert db.session.get(Rating, closed.id).score == 4
