@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
@@ -22,12 +21,11 @@ from sqlalchemy import and_, or_, select, update
 from app.accounts.models import User
 from app.accounts.roles import Role
 from app.areas.codes import ancestors_of, area_contains, scope_key
-from app.core.principal import AreaScoped
 from app.extensions import db
 from complaints.handling.models import Assignment
 from complaints.intake.models import Complaint
 from complaints.offices.models import Office, OfficeMember
-from complaints.offices.permissions import can_join
+from complaints.offices.permissions import AccountRef, AreaRef, can_join
 from notifications.api import COMPLAINT_UPDATE, notify_users
 
 BATCH_SIZE = 500
@@ -37,19 +35,6 @@ TITLES = {
     "response": "Batas waktu tanggapan aduan terlewati",
     "resolution": "Batas waktu penyelesaian aduan terlewati",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class _Account(AreaScoped):
-    role: str
-    is_active: bool
-    scope_area_code: str | None
-    scope_rw: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Area:
-    area_code: str
 
 
 def _overdue(now: dt.datetime) -> Any:
@@ -102,7 +87,7 @@ def _heads(office_ids: set[int]) -> dict[int, list[int]]:
     )
     out: dict[int, list[int]] = defaultdict(list)
     for office_id, area_code, user_id, *account in rows:
-        if can_join(_Account(*account), _Area(area_code)):
+        if can_join(AccountRef(*account), AreaRef(area_code)):
             out[office_id].append(user_id)
     return out
 

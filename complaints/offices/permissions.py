@@ -14,10 +14,12 @@ Rules:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from app.accounts.roles import Role
 from app.areas.codes import LEVEL_KABKOTA, ancestors_of, area_contains, level_of
+from app.core.principal import AreaScoped
 
 
 class Actor(Protocol):
@@ -29,6 +31,23 @@ class Actor(Protocol):
 
 
 class HasArea(Protocol):
+    area_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRef(AreaScoped):
+    """An account's role and scope read as plain columns (to test memberships of many rows without ORM objects)."""
+
+    role: str
+    is_active: bool
+    scope_area_code: str | None
+    scope_rw: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class AreaRef:
+    """An office's jurisdiction read as a plain column."""
+
     area_code: str
 
 

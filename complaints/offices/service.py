@@ -7,7 +7,6 @@ A membership counts only while its account qualifies (see ``permissions.can_join
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -19,10 +18,11 @@ from app.areas.codes import area_contains, within_area
 from app.core.db import flush_unique
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.core.pagination import keyset, page
-from app.core.principal import AreaScoped
 from app.extensions import db
 from complaints.offices.models import Office, OfficeMember
 from complaints.offices.permissions import (
+    AccountRef,
+    AreaRef,
     can_be_parent,
     can_join,
     can_manage_area,
@@ -33,19 +33,6 @@ from complaints.offices.permissions import (
 
 #: Sub-units nest a few levels at most (dinas > UPT > sub-UPT); deeper chains are refused.
 MAX_DEPTH = 5
-
-
-@dataclass(frozen=True, slots=True)
-class _Account(AreaScoped):
-    role: str
-    is_active: bool
-    scope_area_code: str | None
-    scope_rw: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Area:
-    area_code: str
 
 
 # --- public look-ups -------------------------------------------------------------------------------------------
@@ -96,7 +83,7 @@ def _membership(user_id: int, office_id: int) -> OfficeMember | None:
     if row is None:
         return None
     member, area_code, *account = row
-    return member if can_join(_Account(*account), _Area(area_code)) else None
+    return member if can_join(AccountRef(*account), AreaRef(area_code)) else None
 
 
 def is_member(user_id: int, office_id: int) -> bool:
@@ -121,7 +108,7 @@ def offices_of(user_id: int) -> list[int]:
         .where(OfficeMember.user_id == user_id)
         .order_by(Office.id)
     )
-    return [office_id for office_id, area_code in rows if can_join(user, _Area(area_code))]
+    return [office_id for office_id, area_code in rows if can_join(user, AreaRef(area_code))]
 
 
 def sub_units(office_id: int, *, recursive: bool = False, active_only: bool = False) -> list[int]:
@@ -209,7 +196,7 @@ def _parent_for(*, actor: Any, office: Office | None, parent_id: int) -> Office:
 
 
 def _check_inside_parent(parent: Office, area_code: str, *, field: str) -> None:
-    if not can_be_parent(parent, _Area(area_code)):
+    if not can_be_parent(parent, AreaRef(area_code)):
         raise ValidationFailed(
             "A sub-unit's area must lie inside its parent office's area.",
             errors={field: [f"The parent office covers {parent.area_code}, not {area_code}."]},
