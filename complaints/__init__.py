@@ -24,6 +24,7 @@ def register(app: Any, api: Any) -> None:
     from complaints.photos.routes import blp as photos_blp
     from complaints.routing.routes import blp as routing_blp
     from complaints.sla.routes import blp as sla_blp
+    from complaints.stats.routes import blp as stats_blp
     from complaints.supports.routes import blp as supports_blp
 
     if register_sqlite_math not in SQLITE_CONNECT_HOOKS:
@@ -37,3 +38,4 @@ def register(app: Any, api: Any) -> None:
     api.register_blueprint(supports_blp)
     api.register_blueprint(conversation_blp)
     api.register_blueprint(me_blp)
+    api.register_blueprint(stats_blp)

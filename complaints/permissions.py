@@ -131,3 +131,16 @@ def can_post_message(user: Any | None, complaint: Any, *, visibility: str) -> bo
     if visibility == "internal":
         return is_staff_in_scope(user, complaint)
     return is_reporter(user, complaint) or is_staff_in_scope(user, complaint)
+
+
+#: Who reads complaint statistics: area staff (inside their area) and office handlers (their offices' complaints).
+STATS_ROLES = AREA_STAFF_ROLES | {"office_handler"}
+
+
+def can_view_stats(user: Any | None) -> bool:
+    return bool(user is not None and user.is_active and user.role in STATS_ROLES and user.scope)
+
+
+def can_view_stats_of_area(user: Any | None, area_code: str) -> bool:
+    """Statistics of an area: only one inside the caller's own scope."""
+    return can_view_stats(user) and area_contains(user.scope, area_code)
