@@ -14,6 +14,8 @@ import json
 import random
 import time
 import zlib
+from collections.abc import Callable
+from typing import Protocol
 
 from sqlalchemy import create_engine, text
 
@@ -94,14 +96,60 @@ def _point(rnd: random.Random, desa: str) -> tuple[float, float]:
     return lat, lon
 
 
-def generate(url: str, *, count: int, seed: int = 5) -> float:
-    """Insert ``count`` complaints (and their reporters) into an empty, migrated database with areas loaded."""
+class Extra(Protocol):
+    """More columns per complaint (``bench.handling_data``): a status that may depend on the complaint's age, and
+    values for ``columns`` (a comma-separated list, written after the base columns)."""
+
+    columns: str
+
+    def status(self, rnd: random.Random, created: dt.datetime) -> str: ...
+
+    def values(
+        self, rnd: random.Random, *, status: str, created: dt.datetime, category_id: int, desa: str
+    ) -> tuple: ...
+
+
+def desa_chooser(desas: list[str], focus: dict[str, float] | None) -> Callable[[random.Random], str]:
+    """Picks a desa: with ``focus`` (kab/kota -> share), that share of picks in each kab/kota and the rest uniform
+    over ``desas``; without it, ``CITY_SHARE`` over the big cities' desas."""
+    if focus is None:
+        city_desas = [d for d in desas if d[:5] in CITIES]
+        return lambda rnd: rnd.choice(city_desas) if rnd.random() < CITY_SHARE else rnd.choice(desas)
+    groups = [([d for d in desas if d[:5] == kabkota], share) for kabkota, share in focus.items()]
+
+    def choose(rnd: random.Random) -> str:
+        r = rnd.random()
+        for group, share in groups:
+            if r < share:
+                return rnd.choice(group)
+            r -= share
+        return rnd.choice(desas)
+
+    return choose
+
+
+def generate(
+    url: str,
+    *,
+    count: int,
+    seed: int = 5,
+    within: str | None = None,
+    focus: dict[str, float] | None = None,
+    extra: Extra | None = None,
+) -> float:
+    """Insert ``count`` complaints (and their reporters) into an empty, migrated database with areas loaded.
+
+    ``within`` keeps every desa (of complaints and of reporters' homes) inside one area; ``focus`` weights some
+    kab/kota (see ``desa_chooser``); ``extra`` adds columns (handling: offices, dates, deadlines).
+    """
     started = time.perf_counter()
     rnd = random.Random(seed)
     engine = create_engine(url)
     with engine.connect() as conn:
         desas = conn.execute(text("SELECT code FROM areas WHERE level = 4 ORDER BY code")).scalars().all()
-    city_desas = [d for d in desas if d[:5] in CITIES]
+    if within is not None:
+        desas = [d for d in desas if d.startswith(within + ".")]
+    pick_desa = desa_chooser(desas, focus)
     statuses, weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
     now = dt.datetime.now(dt.UTC)
     start = now - dt.timedelta(days=730)
@@ -113,31 +161,33 @@ def generate(url: str, *, count: int, seed: int = 5) -> float:
             "password_changed_at) FROM STDIN"
         ) as copy:
             for uid in range(1, USERS + 1):
-                desa = rnd.choice(city_desas) if rnd.random() < CITY_SHARE else rnd.choice(desas)
+                desa = pick_desa(rnd)
                 copy.write_row(
                     (uid, f"Warga {uid}", f"+62857{uid:08d}", "x", "resident", desa, True, start, start, start)
                 )
         screening = json.dumps({"flags": [], "abusive_terms": [], "pii_types": []})
         step = dt.timedelta(days=730) / count
-        with cur.copy(f"COPY complaints ({_COLUMNS}) FROM STDIN") as copy:
+        columns = _COLUMNS + (", " + extra.columns if extra is not None else "")
+        with cur.copy(f"COPY complaints ({columns}) FROM STDIN") as copy:
             for i in range(1, count + 1):
-                desa = rnd.choice(city_desas) if rnd.random() < CITY_SHARE else rnd.choice(desas)
+                desa = pick_desa(rnd)
                 lat, lon = _point(rnd, desa)
-                status = rnd.choices(statuses, weights)[0]
-                public = rnd.random() < 0.85
                 created = start + step * i
+                status = rnd.choices(statuses, weights)[0] if extra is None else extra.status(rnd, created)
+                public = rnd.random() < 0.85
                 supports = int(rnd.paretovariate(1.5)) - 1 if rnd.random() < 0.3 else 0
                 cat = rnd.randint(1, 10)
-                copy.write_row(
-                    (
-                        i, _tracking(i * 7919 + 17), rnd.randint(1, USERS), cat, status, 1, TITLES[cat - 1],
-                        DESCRIPTION.format(n=rnd.randint(2, 60), rt=rnd.randint(1, 15), rw=rnd.randint(1, 12)),
-                        "Jl. Raya No. " + str(rnd.randint(1, 200)), lat, lon, 10.0, cell_of(lat, lon), desa,
-                        rnd.randint(1, 12), desa[:5], rnd.random() < 0.1, public,
-                        is_listed(is_public=public, status=status), "W*** ***", min(supports, 5000), screening,
-                        False, created, created, created,
-                    )
+                row = (
+                    i, _tracking(i * 7919 + 17), rnd.randint(1, USERS), cat, status, 1, TITLES[cat - 1],
+                    DESCRIPTION.format(n=rnd.randint(2, 60), rt=rnd.randint(1, 15), rw=rnd.randint(1, 12)),
+                    "Jl. Raya No. " + str(rnd.randint(1, 200)), lat, lon, 10.0, cell_of(lat, lon), desa,
+                    rnd.randint(1, 12), desa[:5], rnd.random() < 0.1, public,
+                    is_listed(is_public=public, status=status), "W*** ***", min(supports, 5000), screening,
+                    False, created, created, created,
                 )  # fmt: skip
+                if extra is not None:
+                    row += extra.values(rnd, status=status, created=created, category_id=cat, desa=desa)
+                copy.write_row(row)
         cur.execute("SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT max(id) FROM users))")
         cur.execute("SELECT setval(pg_get_serial_sequence('complaints', 'id'), (SELECT max(id) FROM complaints))")
         raw.commit()

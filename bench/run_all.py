@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import importlib
 
-BENCHMARKS = ("bench.bench_foundation", "bench.bench_notifications", "bench.bench_complaints")
+BENCHMARKS = (
+    "bench.bench_foundation",
+    "bench.bench_notifications",
+    "bench.bench_complaints",
+    "bench.bench_handling",
+)
 
 
 def main() -> None:

@@ -31,6 +31,7 @@ def register(app: Any, api: Any) -> None:
     from complaints.photos.routes import blp as photos_blp
     from complaints.routing.routes import blp as routing_blp
     from complaints.sla.routes import blp as sla_blp
+    from complaints.stats.routes import blp as stats_blp
     from complaints.supports.routes import blp as supports_blp
 
     if register_sqlite_math not in SQLITE_CONNECT_HOOKS:
@@ -49,3 +50,4 @@ def register(app: Any, api: Any) -> None:
     app.cli.add_command(complaints_cli)
     api.register_blueprint(moderation_queue_blp)
     api.register_blueprint(moderation_blp)
+    api.register_blueprint(stats_blp)

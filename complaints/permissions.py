@@ -172,3 +172,16 @@ def can_answer_info_request(user: Any | None, complaint: Any) -> bool:
 def can_read_redactions(user: Any | None, complaint: Any) -> bool:
     """The texts as first written, before a redaction, are for admins of the complaint's area only."""
     return can_moderate(user, complaint) and user.role == "admin"
+
+
+#: Who reads complaint statistics: area staff (inside their area) and office handlers (their offices' complaints).
+STATS_ROLES = AREA_STAFF_ROLES | {"office_handler"}
+
+
+def can_view_stats(user: Any | None) -> bool:
+    return bool(user is not None and user.is_active and user.role in STATS_ROLES and user.scope)
+
+
+def can_view_stats_of_area(user: Any | None, area_code: str) -> bool:
+    """Statistics of an area: only one inside the caller's own scope."""
+    return can_view_stats(user) and area_contains(user.scope, area_code)
