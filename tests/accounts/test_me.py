@@ -84,3 +84,21 @@ def test_home_change_emits_event(client, monkeypatch):
     client.patch("/api/v1/me", json={"home_rw": 6}, headers=login(user))
     client.patch("/api/v1/me", json={"name": "Same Home"}, headers=login(user))
     assert seen == [{"user_id": user.id, "old": "32.73.01.1001.005", "new": "32.73.01.1001.006"}]
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "kwargs", "location"),
+    [
+        ("patch", "/api/v1/me", {"json": {"name": "Budi\x00"}}, "json"),
+        ("patch", "/api/v1/me", {"json": {"email": None, "name": "j\u00c83\x00\u00b6"}}, "json"),
+        ("get", "/api/v1/me/complaints?status=submitted%00", {}, "query"),
+    ],
+)
+def test_a_nul_character_anywhere_is_422_not_a_database_error(client, method, url, kwargs, location):
+    """Found by schemathesis on PostgreSQL, which cannot store NUL: refused while parsing, for every endpoint."""
+    user = resident(name="Budi Santoso")
+    resp = getattr(client, method)(url, headers=login(user), **kwargs)
+    assert resp.status_code == 422
+    assert resp.get_json()["errors"][location] == ["Text must not contain NUL (U+0000) characters."]
+    db.session.refresh(user)
+    assert user.name == "Budi Santoso"
