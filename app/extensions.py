@@ -26,14 +26,23 @@ class ErrorSchema(ma.Schema):
     errors = ma.fields.Dict(required=True, metadata={"example": {"phone": ["Nomor harus diawali 0, 62, atau +62."]}})
 
 
-def _has_nul(value: Any) -> bool:
+def _nul_field(value: Any, path: str = "") -> str | None:
+    """The dotted path of the first text holding a NUL character (``""`` for the whole value), or None."""
     if isinstance(value, str):
-        return "\x00" in value
+        return path if "\x00" in value else None
+    pairs: Any = ()
     if isinstance(value, Mapping):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
-    return False
+        pairs = value.items()
+    elif isinstance(value, list | tuple):
+        pairs = enumerate(value)
+    for key, item in pairs:
+        name = f"{path}.{key}" if path else str(key)
+        if "\x00" in str(key):
+            return name
+        found = _nul_field(item, name)
+        if found is not None:
+            return found
+    return None
 
 
 class Parser(FlaskParser):
@@ -45,13 +54,15 @@ class Parser(FlaskParser):
         data = super()._load_location_data(schema=schema, req=req, location=location)
         raw: Any = data
         if location in ("query", "querystring"):
-            raw = list(req.args.lists())
+            raw = {key: values for key, values in req.args.lists()}
         elif location == "form":
-            raw = list(req.form.lists())
+            raw = {key: values for key, values in req.form.lists()}
         elif location in ("headers", "files", "cookies"):
             raw = None
-        if _has_nul(raw):
-            raise ma.ValidationError({location: ["Text must not contain NUL (U+0000) characters."]})
+        field = _nul_field(raw)
+        if field is not None:
+            field = field.split(".")[0] if location != "json" else field
+            raise ma.ValidationError({field or location: ["Text must not contain NUL (U+0000) characters."]})
         return data
 
 

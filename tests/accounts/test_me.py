@@ -87,18 +87,18 @@ def test_home_change_emits_event(client, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("method", "url", "kwargs", "location"),
+    ("method", "url", "kwargs", "field"),
     [
-        ("patch", "/api/v1/me", {"json": {"name": "Budi\x00"}}, "json"),
-        ("patch", "/api/v1/me", {"json": {"email": None, "name": "j\u00c83\x00\u00b6"}}, "json"),
-        ("get", "/api/v1/me/complaints?status=submitted%00", {}, "query"),
+        ("patch", "/api/v1/me", {"json": {"name": "Budi\x00"}}, "name"),
+        ("patch", "/api/v1/me", {"json": {"email": None, "name": "j\u00c83\x00\u00b6"}}, "name"),
+        ("get", "/api/v1/me/complaints?status=submitted%00", {}, "status"),
     ],
 )
-def test_a_nul_character_anywhere_is_422_not_a_database_error(client, method, url, kwargs, location):
+def test_a_nul_character_anywhere_is_422_not_a_database_error(client, method, url, kwargs, field):
     """Found by schemathesis on PostgreSQL, which cannot store NUL: refused while parsing, for every endpoint."""
     user = resident(name="Budi Santoso")
     resp = getattr(client, method)(url, headers=login(user), **kwargs)
     assert resp.status_code == 422
-    assert resp.get_json()["errors"][location] == ["Text must not contain NUL (U+0000) characters."]
+    assert resp.get_json()["errors"][field] == ["Text must not contain NUL (U+0000) characters."]
     db.session.refresh(user)
     assert user.name == "Budi Santoso"
