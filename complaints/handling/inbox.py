@@ -20,7 +20,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, literal_column, select, tuple_, union_all
+from sqlalchemy import Connection, and_, bindparam, func, literal_column, select, true, tuple_, union_all
 
 from app.accounts.models import User
 from app.accounts.roles import Role
@@ -135,7 +135,9 @@ class _Area:
 
 
 def _filters(*, status: bool, category: bool, assignee: str | None, role: bool) -> list[Any]:
-    conds: list[Any] = [A.office_id == bindparam("office_id"), A.is_active.is_(True)]
+    # ``= true``, not ``IS TRUE``: PostgreSQL estimates ``IS TRUE`` badly on this column and then sorts thousands of
+    # stages instead of walking the index in deadline order (60 ms instead of 0.4 ms for a busy office).
+    conds: list[Any] = [A.office_id == bindparam("office_id"), A.is_active == true()]
     if status:
         conds.append(C.status == bindparam("status"))
     if category:
@@ -164,11 +166,12 @@ def _limit() -> Any:
 
 def _dated(conds: list[Any], *, overdue: bool | None, after: bool) -> Any:
     """Stages with an open deadline, earliest first (after the cursor's (due_at, id) when ``after``)."""
-    conds = [*conds, A.due_at.is_not(None)]
-    if overdue is True:
-        conds.append(A.due_at < bindparam("now", type_=_DUE_TYPE))
+    if overdue is True:  # implies a deadline; an extra IS NOT NULL would again spoil the estimate
+        conds = [*conds, A.due_at < bindparam("now", type_=_DUE_TYPE)]
     elif overdue is False:
-        conds.append(A.due_at >= bindparam("now", type_=_DUE_TYPE))
+        conds = [*conds, A.due_at >= bindparam("now", type_=_DUE_TYPE)]
+    else:
+        conds = [*conds, A.due_at.is_not(None)]
     if after:
         conds.append(tuple_(A.due_at, A.id) > tuple_(bindparam("after_due", type_=_DUE_TYPE), bindparam("after_id")))
     return _base(conds).order_by(A.due_at, A.id).limit(_limit())
