@@ -89,16 +89,23 @@ def _access_statement() -> Any:
     )
 
 
+def _require_access(user: Any, *, area_code: str, is_head: bool | None) -> None:
+    """403 unless ``user`` is an admin who manages the office (of ``area_code``) or an effective member
+    (``is_head`` is None when they are not a member at all)."""
+    office = _Area(area_code)
+    if user.role == Role.ADMIN and can_manage_office(user, office):
+        return
+    if is_head is not None and can_join(user, office):
+        return
+    raise Forbidden("Only the office's members and the admins who manage it see its inbox.")
+
+
 def check_inbox_access(*, office_id: int, user: Any) -> None:
     """Effective members of the office and the admins who manage it; 404 for an unknown office, 403 otherwise."""
     row = _connection().execute(_access_statement(), {"office_id": office_id, "user_id": user.id}).first()
     if row is None:
         raise NotFound("Office not found.")
-    if user.role == Role.ADMIN and can_manage_office(user, row):
-        return
-    if row.is_head is not None and can_join(user, row):
-        return
-    raise Forbidden("Only the office's members and the admins who manage it see its inbox.")
+    _require_access(user, area_code=row.area_code, is_head=row.is_head)
 
 
 # --- my offices ------------------------------------------------------------------------------------------------
@@ -185,11 +192,32 @@ def _undated(conds: list[Any], *, after: bool) -> Any:
     return _base(conds).order_by(A.id).limit(_limit())
 
 
+def _with_access(page: Any) -> Any:
+    """The office and the caller's membership joined to the page in one statement (one round trip, not two): at
+    least one row when the office exists (page columns NULL when the page is empty), none otherwise."""
+    p = page.subquery("page")
+    membership = and_(M.office_id == O.id, M.user_id == bindparam("user_id"))
+    joined = Office.__table__.outerjoin(OfficeMember.__table__, membership).outerjoin(p, true())
+    return (
+        select(O.area_code.label("office_area_code"), M.is_head.label("member_is_head"), *p.c)
+        .select_from(joined)
+        .where(O.id == bindparam("office_id"))
+        .order_by(p.c.due_at.asc().nulls_last(), p.c.stage_id)
+    )
+
+
 @functools.lru_cache(maxsize=256)
 def _inbox_statement(
     *, status: bool, category: bool, assignee: str | None, role: bool, overdue: bool | None, phase: str | None
 ) -> Any:
     """The page statement of one shape. ``phase``: where the cursor stands (None: first page; "dated"; "undated")."""
+    return _with_access(_page_statement(status=status, category=category, assignee=assignee, role=role,
+                                        overdue=overdue, phase=phase))  # fmt: skip
+
+
+def _page_statement(
+    *, status: bool, category: bool, assignee: str | None, role: bool, overdue: bool | None, phase: str | None
+) -> Any:
     conds = _filters(status=status, category=category, assignee=assignee, role=role)
     if phase is None and overdue is None:
         return _base(conds).order_by(A.due_at.asc().nulls_last(), A.id).limit(_limit())
@@ -280,11 +308,11 @@ def inbox(
     limit: int,
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """The office's active stages with their complaints, earliest open deadline first (``check_inbox_access``
-    first)."""
+    """The office's active stages with their complaints, earliest open deadline first; 404 for an unknown office
+    and 403 for a caller who may not read it (checked on the row that comes with the page)."""
     now = now or utcnow()
     phase, after_due, after_id = _decode(cursor)
-    params: dict[str, Any] = {"office_id": office_id, "limit_plus_one": limit + 1, "now": now}
+    params: dict[str, Any] = {"office_id": office_id, "user_id": user.id, "limit_plus_one": limit + 1, "now": now}
     if phase is not None:
         params.update(after_due=after_due, after_id=after_id)
     if status is not None:
@@ -300,6 +328,7 @@ def inbox(
     if role is not None:
         params["role"] = role
     if overdue is True and phase == "undated":
+        check_inbox_access(office_id=office_id, user=user)
         return {"items": [], "next_cursor": None}  # nothing undated is overdue
     stmt = _inbox_statement(
         status=status is not None,
@@ -310,9 +339,12 @@ def inbox(
         phase=phase,
     )
     rows = _connection().execute(stmt, params).mappings().all()
-    items = rows[:limit]
+    if not rows:
+        raise NotFound("Office not found.")
+    _require_access(user, area_code=rows[0]["office_area_code"], is_head=rows[0]["member_is_head"])
+    items = [r for r in rows if r["stage_id"] is not None][:limit]
     next_cursor = None
-    if len(rows) > limit and items:
+    if len(rows) > limit and len(items) == limit:
         last = items[-1]
         next_cursor = encode_cursor([_iso(last["due_at"]), last["stage_id"]])
     return {"items": [item(r, now=now) for r in items], "next_cursor": next_cursor}
