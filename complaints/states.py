@@ -134,6 +134,19 @@ def check(complaint: Any, to: str) -> None:
         )
 
 
+def require_from(complaint: Any, allowed: frozenset[Status], *, action: str) -> None:
+    """Raise ``InvalidTransition`` (409) unless ``complaint`` is in one of ``allowed``: for an action that owns only
+    some edges into its target (``in_progress`` is reached from ``accepted`` by the office, from ``resolved`` by the
+    moderator's failed validation, from ``closed`` by the reporter's reopening)."""
+    if Status(complaint.status) in allowed:
+        return
+    names = ", ".join(s.value for s in Status if s in allowed)
+    raise InvalidTransition(
+        f"A complaint in status {complaint.status!r} cannot be {action}. Allowed from: {names}.",
+        errors={"status": [f"Allowed from: {names}."]},
+    )
+
+
 def transition(
     complaint: Any,
     *,

@@ -14,7 +14,7 @@ import marshmallow as ma
 from sqlalchemy import Select, tuple_
 
 from app.core.errors import ValidationFailed
-from app.core.fields import WholeInteger
+from app.core.fields import MAX_ID, WholeInteger
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -72,6 +72,8 @@ def decode_cursor(cursor: str | None, *, types: Sequence[type]) -> list[Any] | N
             if typ is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
             if not isinstance(value, typ) or (isinstance(value, bool) and typ is not bool):
+                raise ValueError
+            if typ is int and not -MAX_ID <= value <= MAX_ID:  # a 64-bit column's range; beyond it SQLite overflows
                 raise ValueError
             out.append(value)
         return out

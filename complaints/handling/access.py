@@ -19,7 +19,8 @@ from complaints.offices.permissions import can_join
 
 
 def offices_handling(*, complaint_id: int, viewer: Any) -> frozenset[int]:
-    """The offices with an active stage on the complaint in which ``viewer`` is an effective member."""
+    """The active offices with an active stage on the complaint in which ``viewer`` is an effective member (a
+    deactivated office's members lose their reach at once; an admin transfers its complaints away)."""
     rows = db.session.execute(
         select(Office.id, Office.area_code)
         .join(Assignment, Assignment.office_id == Office.id)
@@ -27,6 +28,7 @@ def offices_handling(*, complaint_id: int, viewer: Any) -> frozenset[int]:
         .where(
             Assignment.complaint_id == complaint_id,
             Assignment.is_active.is_(True),
+            Office.is_active.is_(True),
             OfficeMember.user_id == viewer.id,
         )
     ).all()

@@ -83,19 +83,19 @@ def _access_statement() -> Any:
     """The office and the caller's membership row, if any (one row, or none if the office does not exist)."""
     membership = and_(M.office_id == O.id, M.user_id == bindparam("user_id"))
     return (
-        select(O.area_code, M.is_head)
+        select(O.area_code, O.is_active, M.is_head)
         .select_from(Office.__table__.outerjoin(OfficeMember.__table__, membership))
         .where(O.id == bindparam("office_id"))
     )
 
 
-def _require_access(user: Any, *, area_code: str, is_head: bool | None) -> None:
-    """403 unless ``user`` is an admin who manages the office (of ``area_code``) or an effective member
-    (``is_head`` is None when they are not a member at all)."""
+def _require_access(user: Any, *, area_code: str, is_active: bool, is_head: bool | None) -> None:
+    """403 unless ``user`` is an admin who manages the office (of ``area_code``) or an effective member of an
+    active office (``is_head`` is None when they are not a member at all)."""
     office = _Area(area_code)
     if user.role == Role.ADMIN and can_manage_office(user, office):
         return
-    if is_head is not None and can_join(user, office):
+    if is_active and is_head is not None and can_join(user, office):
         return
     raise Forbidden("Only the office's members and the admins who manage it see its inbox.")
 
@@ -105,7 +105,7 @@ def check_inbox_access(*, office_id: int, user: Any) -> None:
     row = _connection().execute(_access_statement(), {"office_id": office_id, "user_id": user.id}).first()
     if row is None:
         raise NotFound("Office not found.")
-    _require_access(user, area_code=row.area_code, is_head=row.is_head)
+    _require_access(user, area_code=row.area_code, is_active=row.is_active, is_head=row.is_head)
 
 
 # --- my offices ------------------------------------------------------------------------------------------------
@@ -199,7 +199,12 @@ def _with_access(page: Any) -> Any:
     membership = and_(M.office_id == O.id, M.user_id == bindparam("user_id"))
     joined = Office.__table__.outerjoin(OfficeMember.__table__, membership).outerjoin(p, true())
     return (
-        select(O.area_code.label("office_area_code"), M.is_head.label("member_is_head"), *p.c)
+        select(
+            O.area_code.label("office_area_code"),
+            O.is_active.label("office_is_active"),
+            M.is_head.label("member_is_head"),
+            *p.c,
+        )
         .select_from(joined)
         .where(O.id == bindparam("office_id"))
         .order_by(p.c.due_at.asc().nulls_last(), p.c.stage_id)
@@ -341,7 +346,10 @@ def inbox(
     rows = _connection().execute(stmt, params).mappings().all()
     if not rows:
         raise NotFound("Office not found.")
-    _require_access(user, area_code=rows[0]["office_area_code"], is_head=rows[0]["member_is_head"])
+    first = rows[0]
+    _require_access(
+        user, area_code=first["office_area_code"], is_active=first["office_is_active"], is_head=first["member_is_head"]
+    )
     items = [r for r in rows if r["stage_id"] is not None][:limit]
     next_cursor = None
     if len(rows) > limit and len(items) == limit:

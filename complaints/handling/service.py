@@ -87,7 +87,7 @@ def start(*, complaint_id: int, actor: Any, note: str | None, now: dt.datetime |
     """Work begins (accepted → in_progress)."""
     c = _load(complaint_id, actor)
     _require_lead(actor, c, "start the work")
-    states.check(c, Status.IN_PROGRESS)
+    states.require_from(c, frozenset({Status.ACCEPTED}), action="started")
     stage = stages.lead_stage(c.id)
     if stage is not None and stage.responded_at is None:
         stages.mark_responded(stage, now=now or utcnow())
@@ -186,7 +186,9 @@ def add_co_handler(*, complaint_id: int, actor: Any, office_id: int, note: str |
     if _stage_of(c.id, target.id) is not None:
         raise Conflict("This office already co-handles the complaint.", errors={"office_id": ["Already co-handling."]})
     stages.start_stage(complaint=c, office=target, actor=actor, role="co", reason=note)
-    states.record(c, event="co_handling", actor=actor, note=note, office_id=target.id)
+    # The request to the other office is between offices: it stays on the stage, the reporter only learns which
+    # office joined.
+    states.record(c, event="co_handling", actor=actor, note=None, office_id=target.id)
     return c
 
 

@@ -172,9 +172,11 @@ def _original(*, duplicate_of_id: int, complaint: Complaint, actor: Any) -> Comp
 
     if duplicate_of_id == complaint.id:
         raise invalid("A complaint cannot duplicate itself.")
-    original = db.session.get(Complaint, duplicate_of_id)
+    original = db.session.get(Complaint, duplicate_of_id, populate_existing=True)  # locked by mark_duplicate
     if original is None or not perm.can_view(actor, attach_viewer_offices(original, actor)):
         raise invalid("No complaint with this id that you can see.")
+    if not perm.can_moderate(actor, original):
+        raise invalid(f"Complaint {original.tracking_number} is outside your area; its moderators merge into it.")
     if Status(original.status) in _DEAD:
         raise invalid(f"Complaint {original.tracking_number} is {original.status}; choose a complaint still open.")
     return original
@@ -193,6 +195,14 @@ def _recount(*complaint_ids: int) -> None:
 def mark_duplicate(*, complaint_id: int, actor: Any, duplicate_of_id: int, note: str | None) -> Complaint:
     """Merge into an original: supporters (and the reporter) move over as its supporters, counts are recomputed,
     and the reporter is told the original's tracking number."""
+    # Lock both rows, lower id first, so that "A duplicates B" and "B duplicates A" at once cannot both succeed (the
+    # second sees its original already a duplicate) nor deadlock.
+    db.session.execute(
+        select(Complaint.id)
+        .where(Complaint.id.in_([complaint_id, duplicate_of_id]))
+        .order_by(Complaint.id)
+        .with_for_update()
+    ).all()
     c = _load(complaint_id=complaint_id, actor=actor)
     original = _original(duplicate_of_id=duplicate_of_id, complaint=c, actor=actor)
     states.check(c, Status.DUPLICATE)
@@ -287,6 +297,7 @@ def validate(*, complaint_id: int, actor: Any, approved: bool, note: str | None)
         c.closed_at = utcnow()
         states.transition(c, to=Status.CLOSED, actor=actor, note=note)
         return c
+    c.resolved_at = None  # not resolved after all: statistics must not count it as resolved (in time)
     lead = stages.lead_stage(c.id)
     if lead is not None:
         lead.due_at = lead.resolution_due_at or c.resolution_due_at
