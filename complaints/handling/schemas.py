@@ -11,6 +11,7 @@ from app.core.fields import MAX_ID, IdField
 from app.core.pagination import PageArgs
 from complaints.fields import PlainText, StrictBoolean
 from complaints.handling.models import ASSIGNMENT_ROLES
+from complaints.intake.schemas import ComplaintHeadSchema
 from complaints.states import STATUSES
 
 NOTE_MAX = 1000
@@ -149,16 +150,9 @@ class InboxStageSchema(ma.Schema):
     reason = ma.fields.String(required=True, allow_none=True, metadata={"description": "Why the office got it."})
 
 
-class InboxItemSchema(ma.Schema):
+class InboxItemSchema(ComplaintHeadSchema):
     """A complaint in an office's inbox: the texts as written (staff), and the office's stage on it."""
 
-    id = ma.fields.Integer(required=True)
-    tracking_number = ma.fields.String(required=True, metadata={"example": "ADU-7K3Q-M9XP"})
-    status = ma.fields.String(required=True, metadata={"enum": list(STATUSES)})
-    category_id = ma.fields.Integer(required=True)
-    title = ma.fields.String(required=True)
-    excerpt = ma.fields.String(required=True, metadata={"description": "The first 200 characters of the description."})
-    address = ma.fields.String(required=True, allow_none=True)
     desa_code = ma.fields.String(required=True, metadata={"example": "32.73.01.1001"})
     rw = ma.fields.Integer(required=True, allow_none=True)
     created_at = ma.fields.DateTime(required=True)

@@ -114,8 +114,8 @@ class PhotoSchema(ma.Schema):
     height = ma.fields.Integer(required=True, metadata={"example": 1440})
 
 
-class ComplaintItemSchema(ma.Schema):
-    """A complaint in a list: the excerpt of the description, the number of photos and the first one's thumbnail."""
+class ComplaintHeadSchema(ma.Schema):
+    """What every list of complaints shows first (public feed, my complaints, office inbox)."""
 
     id = ma.fields.Integer(required=True)
     tracking_number = ma.fields.String(required=True, metadata={"example": "ADU-7K3Q-M9XP"})
@@ -124,6 +124,11 @@ class ComplaintItemSchema(ma.Schema):
     title = ma.fields.String(required=True)
     excerpt = ma.fields.String(required=True, metadata={"description": "The first 200 characters of the description."})
     address = ma.fields.String(required=True, allow_none=True)
+
+
+class ComplaintItemSchema(ComplaintHeadSchema):
+    """A complaint in a list: the excerpt of the description, the number of photos and the first one's thumbnail."""
+
     latitude = ma.fields.Float(required=True)
     longitude = ma.fields.Float(required=True)
     desa_code = ma.fields.String(required=True, metadata={"example": "32.73.01.1001"})
