@@ -184,6 +184,8 @@ SELECT id, reporter_id,
     CASE WHEN id % 4 = 0 THEN 'Terima kasih, sudah ditangani.' END, office_id, closed_at + interval '1 day'
 FROM complaints WHERE status = 'closed' AND id % 3 = 0
 """
+#: The copy the rating service keeps on the complaint (statistics read it there).
+_RATING_COPIES = "UPDATE complaints c SET rating = r.score FROM complaint_ratings r WHERE r.complaint_id = c.id"
 
 
 def generate_handling(url: str, *, count: int, seed: int = 6) -> float:
@@ -214,6 +216,7 @@ def generate_handling(url: str, *, count: int, seed: int = 6) -> float:
     with engine.begin() as conn:
         conn.execute(text(_STAGES), {"base": STAFF_ID_BASE, "per": MEMBERS_PER_OFFICE})
         conn.execute(text(_RATINGS))
+        conn.execute(text(_RATING_COPIES))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         for table in ("complaints", "complaint_assignments", "complaint_ratings", "users", "office_members"):
             conn.execute(text(f"VACUUM ANALYZE {table}"))

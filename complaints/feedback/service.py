@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.accounts.models import User
 from app.core.db import flush_unique, utcnow
@@ -213,6 +213,10 @@ def rate(*, complaint_id: int, user: Any, score: int, comment: str | None) -> di
         complaint_id=c.id, user_id=user.id, score=score, comment=comment, office_id=c.office_id, created_at=utcnow()
     )
     flush_unique(db.session, rating, conflict=_already_rated)
+    # The copy statistics read (not a change of the complaint's handling: no version bump, no history).
+    db.session.execute(
+        update(Complaint).where(Complaint.id == c.id).values(rating=score).execution_options(synchronize_session=False)
+    )
     return _view(rating, viewer=user, complaint=c)
 
 

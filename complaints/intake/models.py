@@ -33,7 +33,7 @@ IDEMPOTENCY_KEY_MAX = 100
 #: Columns the statistics read, carried in their index (``ix_complaints_stats``) so it alone answers them.
 STATS_INCLUDE = [
     "desa_code", "rw", "status", "category_id", "office_id", "verified_at", "first_response_at", "resolved_at",
-    "response_due_at", "resolution_due_at", "id",
+    "response_due_at", "resolution_due_at", "id", "rating",
 ]  # fmt: skip
 
 
@@ -135,6 +135,8 @@ class Complaint(Base):
     reopened_at: Mapped[dt.datetime | None]
     response_due_at: Mapped[dt.datetime | None]
     resolution_due_at: Mapped[dt.datetime | None]
+    #: The reporter's 1-5 score, copied from ``complaint_ratings`` by the rating service: statistics read one table.
+    rating: Mapped[int | None] = mapped_column(SmallInteger)
 
     __mapper_args__ = {"version_id_col": version}
 

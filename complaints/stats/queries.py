@@ -30,13 +30,11 @@ from app.areas.codes import LEVEL_KABKOTA, level_of, within_area
 from app.core.db import UTCDateTime
 from app.extensions import db
 from complaints.categories.models import Category
-from complaints.feedback.models import Rating
 from complaints.intake.models import Complaint
 from complaints.offices.models import Office
 from complaints.states import HANDLING_STATUSES, STATUSES
 
 C = Complaint.__table__.c
-R = Rating.__table__.c
 _HANDLING = sorted(s.value for s in HANDLING_STATUSES)
 _NOW = bindparam("now", type_=UTCDateTime())
 #: The sums every breakdown and the totals carry (name -> aggregate over complaint rows).
@@ -145,8 +143,8 @@ def _sums(dialect: str) -> dict[str, Any]:
         "resolution_met": func.count().filter(C.resolved_at <= C.resolution_due_at),
         "resolution_total": func.count().filter(C.resolution_due_at.is_not(None), resolution_decided),
         "overdue_open": func.count().filter(C.office_id.is_not(None), C.status.in_(_HANDLING), next_due < _NOW),
-        "rating_count": func.count(R.score),
-        "rating_sum": func.sum(R.score),
+        "rating_count": func.count(C.rating),
+        "rating_sum": func.sum(C.rating),
         "response_count": func.count().filter(C.verified_at.is_not(None), C.first_response_at.is_not(None)),
         "resolution_count": func.count().filter(C.verified_at.is_not(None), C.resolved_at.is_not(None)),
     }
@@ -160,7 +158,7 @@ def _statement(scope: Scope, dialect: str, **shape: bool) -> Any:
     where = _where(scope, **shape)
     grouped = (
         select(C.status, C.category_id, C.office_id, *(agg.label(name) for name, agg in _sums(dialect).items()))
-        .select_from(Complaint.__table__.outerjoin(Rating.__table__, R.complaint_id == C.id))
+        .select_from(Complaint.__table__)
         .where(*where)
         .group_by(C.status, C.category_id, C.office_id)
         .cte("grouped")

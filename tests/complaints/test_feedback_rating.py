@@ -44,6 +44,10 @@ def test_reporter_rates_a_closed_complaint_once(client):
 
     detail = client.get(f"/api/v1/complaints/{c.id}", headers=headers).get_json()
     assert (detail["rating"], detail["can_rate"]) == (4, False)
+    db.session.refresh(c)
+    assert c.rating == 4  # the copy statistics read
+    stats = client.get("/api/v1/stats/complaints", headers=login(staff("moderator", "32.73"))).get_json()
+    assert stats["rating"] == {"average": 4.0, "count": 1}
 
 
 def test_comment_is_optional(client):

@@ -30,8 +30,9 @@ def handled(status, *, category_id, to=None, verified=None, responded=None, reso
     c.verified_at, c.first_response_at, c.resolved_at = verified, responded, resolved
     c.response_due_at, c.resolution_due_at = response_due, resolution_due
     db.session.flush()
-    if rating is not None:
+    if rating is not None:  # as the rating service stores it: the row and its copy on the complaint
         db.session.add(Rating(complaint_id=c.id, user_id=c.reporter_id, score=rating, office_id=c.office_id))
+        c.rating = rating
         db.session.flush()
     return c
 
