@@ -132,7 +132,7 @@ def _where(scope: Scope, *, since: bool, until: bool, office: bool, categories: 
 
 
 def _sums(dialect: str) -> dict[str, Any]:
-    """Aggregates over complaint rows (joined to their rating): what ``SUMS`` names."""
+    """Aggregates over complaint rows (the rating is the copy on the complaint): what ``SUMS`` names."""
     decided = C.first_response_at.is_not(None) | (C.response_due_at < _NOW)
     resolution_decided = C.resolved_at.is_not(None) | (C.resolution_due_at < _NOW)
     next_due = case((C.first_response_at.is_(None), C.response_due_at), else_=C.resolution_due_at)
