@@ -6,6 +6,7 @@ import marshmallow as ma
 
 from app.core.fields import WholeInteger
 from complaints.fields import PlainText
+from complaints.offices.schemas import OfficeNameSchema
 from complaints.states import STATUSES
 
 NOTE_MAX = COMMENT_MAX = 1000
@@ -13,11 +14,6 @@ NOTE_MAX = COMMENT_MAX = 1000
 TIMELINE_EVENTS = ("submitted", "status", "transfer", "co_handling", "reopen", "validation_failed")
 #: Who acted, as a role label only: never a staff member's name or account.
 ACTOR_LABELS = ("reporter", "moderator", "office", "staff", "system")
-
-
-class TimelineOfficeSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    name = ma.fields.String(required=True, metadata={"example": "Dinas Sumber Daya Air dan Bina Marga"})
 
 
 class TimelineEntrySchema(ma.Schema):
@@ -28,7 +24,7 @@ class TimelineEntrySchema(ma.Schema):
     )
     to_status = ma.fields.String(required=True, metadata={"enum": list(STATUSES)})
     office = ma.fields.Nested(
-        TimelineOfficeSchema,
+        OfficeNameSchema,
         required=True,
         allow_none=True,
         metadata={"description": "The office concerned (routed to, transferred to, added as co-handler), or null."},

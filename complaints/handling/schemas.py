@@ -12,6 +12,7 @@ from app.core.pagination import PageArgs
 from complaints.fields import PlainText, StrictBoolean
 from complaints.handling.models import ASSIGNMENT_ROLES
 from complaints.intake.schemas import ComplaintHeadSchema
+from complaints.offices.schemas import OfficeBriefSchema
 from complaints.states import STATUSES
 
 NOTE_MAX = 1000
@@ -161,14 +162,8 @@ class InboxItemSchema(ComplaintHeadSchema):
     stage = ma.fields.Nested(InboxStageSchema, required=True)
 
 
-class StageOfficeSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    code = ma.fields.String(required=True)
-    name = ma.fields.String(required=True)
-
-
 class HandlingStageSchema(InboxStageSchema):
-    office = ma.fields.Nested(StageOfficeSchema, required=True)
+    office = ma.fields.Nested(OfficeBriefSchema, required=True)
 
 
 class HandlingSchema(ma.Schema):

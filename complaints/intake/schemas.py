@@ -14,6 +14,7 @@ from app.core.pagination import PageArgs
 from complaints.fields import PlainText, StrictBoolean
 from complaints.geo import LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, in_indonesia
 from complaints.intake.models import ADDRESS_MAX, DESCRIPTION_MAX, IDEMPOTENCY_KEY_MAX, TITLE_MAX
+from complaints.offices.schemas import OfficeNameSchema
 from complaints.states import PUBLIC_STATUSES, STATUSES
 
 DESA_PATTERN = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
@@ -166,11 +167,6 @@ class ReporterSchema(ma.Schema):
     name = ma.fields.String(required=True)
 
 
-class LeadOfficeSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    name = ma.fields.String(required=True, metadata={"example": "Dinas Sumber Daya Air dan Bina Marga"})
-
-
 class DuplicateOfSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     tracking_number = ma.fields.String(required=True, metadata={"example": "ADU-7K3Q-M9XP"})
@@ -201,7 +197,7 @@ class ComplaintSchema(ComplaintItemSchema):
     can_withdraw = ma.fields.Boolean(required=True)
     can_add_photos = ma.fields.Boolean(required=True)
     office = ma.fields.Nested(
-        LeadOfficeSchema,
+        OfficeNameSchema,
         required=True,
         allow_none=True,
         metadata={"description": "The office leading the handling (null before routing)."},

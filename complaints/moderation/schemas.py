@@ -20,6 +20,7 @@ from complaints.intake.schemas import (
     ReporterSchema,
     ScreeningSchema,
 )
+from complaints.offices.schemas import OfficeBriefSchema
 from complaints.states import STATUSES
 
 #: Why a complaint is rejected: spam, abusive, incomplete, not the government's authority, a duplicate.
@@ -100,19 +101,13 @@ class QueueItemSchema(ComplaintItemSchema):
     )
 
 
-class RoutedOfficeSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    code = ma.fields.String(required=True, metadata={"example": "DSDABM-3273"})
-    name = ma.fields.String(required=True, metadata={"example": "Dinas Sumber Daya Air dan Bina Marga"})
-
-
 class ModerationViewSchema(ComplaintSchema):
     """One complaint as its moderator sees it after an action."""
 
     awaiting_route = ma.fields.Boolean(required=True)
     is_flagged = ma.fields.Boolean(required=True)
     office = ma.fields.Nested(
-        RoutedOfficeSchema, required=True, allow_none=True, metadata={"description": "Lead office."}
+        OfficeBriefSchema, required=True, allow_none=True, metadata={"description": "Lead office."}
     )
     rejection_reason = ma.fields.String(required=True, allow_none=True, metadata={"enum": [*REJECTION_REASONS, None]})
     duplicate_of = ma.fields.Nested(

@@ -28,6 +28,19 @@ _area = {
 }
 
 
+class OfficeNameSchema(ma.Schema):
+    """An office as residents see it on a complaint: who handles it."""
+
+    id = ma.fields.Integer(required=True, metadata={"example": 1})
+    name = ma.fields.String(required=True, metadata={"example": "Dinas Sumber Daya Air dan Bina Marga Kota Bandung"})
+
+
+class OfficeBriefSchema(OfficeNameSchema):
+    """An office as staff see it next to a complaint: with its code."""
+
+    code = ma.fields.String(required=True, metadata={"example": "DSDABM-3273"})
+
+
 class OfficeSchema(ma.Schema):
     id = ma.fields.Integer(required=True, metadata={"example": 1})
     code = ma.fields.String(required=True, metadata={"example": "DSDABM-3273"})

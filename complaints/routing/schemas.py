@@ -5,6 +5,7 @@ import marshmallow as ma
 from app.areas.codes import AREA_CODE_PATTERN
 from app.core.fields import IdField
 from app.core.pagination import PageArgs
+from complaints.offices.schemas import OfficeBriefSchema
 
 _area = ma.validate.Regexp(AREA_CODE_PATTERN, error="An area code such as 32.73.01.1001.")
 _match = {
@@ -14,10 +15,7 @@ _match = {
 }
 
 
-class OfficeRefSchema(ma.Schema):
-    id = ma.fields.Integer(required=True, metadata={"example": 1})
-    code = ma.fields.String(required=True, metadata={"example": "DLH-3273"})
-    name = ma.fields.String(required=True, metadata={"example": "Dinas Lingkungan Hidup Kota Bandung"})
+class OfficeRefSchema(OfficeBriefSchema):
     is_active = ma.fields.Boolean(required=True)
 
 
