@@ -79,3 +79,11 @@ def count_queries():
             event.remove(db.engine, "before_cursor_execute", counter)
 
     return counting
+
+
+@pytest.fixture
+def moderator():
+    """A moderator of Kota Bandung (32.73), where the test complaints are filed."""
+    from tests.factories import staff
+
+    return staff("moderator", "32.73")

@@ -42,3 +42,21 @@ def handled(
         c.closed_at = c.status_changed_at = now - closed_ago
     db.session.flush()
     return c, lead, stage
+
+
+def someone_else(who: str, lead: Office, *, head: bool = False) -> Any:
+    """A caller who is not the reporter: ``anonymous`` (None), ``other_resident``, ``moderator`` (of the
+    complaint's kab/kota), ``outside_moderator`` (of another), or ``handler`` (a member of the lead office)."""
+    from tests.complaints.office_factories import member
+    from tests.factories import resident, staff
+
+    if who == "handler":
+        handler = staff("office_handler", "32.73")
+        member(lead, handler, head=head)
+        return handler
+    return {
+        "anonymous": lambda: None,
+        "other_resident": resident,
+        "moderator": lambda: staff("moderator", "32.73"),
+        "outside_moderator": lambda: staff("moderator", "32.04"),
+    }[who]()

@@ -11,7 +11,7 @@ from app.extensions import db
 from complaints import states
 from complaints.feedback import service
 from complaints.feedback.models import Rating
-from tests.complaints.feedback_helpers import handled
+from tests.complaints.feedback_helpers import handled, someone_else
 from tests.complaints.office_factories import member
 from tests.factories import login, resident, staff
 
@@ -114,15 +114,7 @@ def test_only_a_closed_complaint_is_rated(client, status):
 )
 def test_only_the_reporter_rates(client, who, public, expected):
     c, lead, _ = handled(is_public=public)
-    handler = staff("office_handler", "32.73")
-    member(lead, handler)
-    user = {
-        "anonymous": None,
-        "other_resident": resident(),
-        "moderator": staff("moderator", "32.73"),
-        "outside_moderator": staff("moderator", "32.04"),
-        "handler": handler,
-    }[who]
+    user = someone_else(who, lead)
     resp = client.post(url(c), json={"score": 5}, headers=login(user) if user else {})
     assert resp.status_code == expected, resp.get_json()
     assert ratings() == 0

@@ -13,7 +13,7 @@ from complaints.events import COMPLAINT_STATUS_CHANGED
 from complaints.intake.models import StatusChange
 from complaints.sla.service import sla_deadlines
 from notifications.models import Notification
-from tests.complaints.feedback_helpers import DAY, handled
+from tests.complaints.feedback_helpers import DAY, handled, someone_else
 from tests.complaints.helpers import make_complaint
 from tests.complaints.office_factories import member, office
 from tests.factories import login, resident, staff
@@ -191,15 +191,7 @@ def test_not_closed_yet_is_409(client, status, message):
 )
 def test_only_the_reporter_reopens(client, who, public, expected):
     c, lead, _ = handled(is_public=public)
-    handler = staff("office_handler", "32.73")
-    member(lead, handler, head=True)
-    user = {
-        "anonymous": None,
-        "other_resident": resident(),
-        "moderator": staff("moderator", "32.73"),
-        "outside_moderator": staff("moderator", "32.04"),
-        "handler": handler,
-    }[who]
+    user = someone_else(who, lead, head=True)
     resp = client.post(url(c), json={"note": NOTE}, headers=login(user) if user else {})
     assert resp.status_code == expected, resp.get_json()
     db.session.refresh(c)

@@ -9,7 +9,7 @@ from app.extensions import db
 from complaints.supports.models import Support
 from tests.complaints.helpers import SOREANG, make_complaint
 from tests.complaints.moderation_helpers import fresh, history, inbox
-from tests.factories import login, resident, staff
+from tests.factories import login, resident
 
 
 def url(c) -> str:
@@ -24,11 +24,6 @@ def support(c, *users) -> None:
     for u in users:
         db.session.add(Support(complaint_id=c.id, user_id=u.id))
     db.session.flush()
-
-
-@pytest.fixture
-def moderator():
-    return staff("moderator", "32.73")
 
 
 def test_supporters_and_reporter_move_to_the_original(client, moderator):

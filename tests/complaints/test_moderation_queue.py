@@ -24,11 +24,6 @@ def ago(days: float) -> dt.datetime:
     return utcnow() - dt.timedelta(days=days)
 
 
-@pytest.fixture
-def moderator():
-    return staff("moderator", "32.73")
-
-
 def test_queue_is_the_moderators_area_oldest_first(client, moderator):
     first = make_complaint(created_at=ago(3))
     second = make_complaint(point=offset(BANDUNG, north_m=2000), created_at=ago(1))

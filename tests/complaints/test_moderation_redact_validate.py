@@ -24,11 +24,6 @@ def url(c, action: str) -> str:
     return f"/api/v1/complaints/{c.id}/{action}"
 
 
-@pytest.fixture
-def moderator():
-    return staff("moderator", "32.73")
-
-
 def test_redaction_keeps_the_original_for_admins_only(client, moderator):
     reporter = resident()
     c = make_complaint(reporter, status="verified", description=PHONE_TEXT)

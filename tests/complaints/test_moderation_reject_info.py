@@ -20,11 +20,6 @@ def url(c, action: str) -> str:
     return f"/api/v1/complaints/{c.id}/{action}"
 
 
-@pytest.fixture
-def moderator():
-    return staff("moderator", "32.73")
-
-
 @pytest.mark.parametrize("status", ["submitted", "needs_info"])
 def test_reject_stores_reason_and_tells_the_reporter(client, moderator, status):
     reporter = resident()

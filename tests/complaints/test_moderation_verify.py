@@ -18,11 +18,6 @@ def url(c, action: str = "verify") -> str:
     return f"/api/v1/complaints/{c.id}/{action}"
 
 
-@pytest.fixture
-def moderator():
-    return staff("moderator", "32.73")
-
-
 def test_verify_routes_by_rule(client, moderator):
     reporter = resident()
     c = make_complaint(reporter)
