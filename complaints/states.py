@@ -115,7 +115,8 @@ def _history(
     return change
 
 
-def _flush() -> None:
+def flush() -> None:
+    """Flush under the optimistic lock: 409 when someone else changed the complaint since it was loaded."""
     try:
         db.session.flush()
     except StaleDataError:
@@ -173,7 +174,7 @@ def transition(
     complaint.status = target.value
     complaint.status_changed_at = change.created_at
     complaint.is_listed = is_listed(is_public=complaint.is_public, status=target.value)
-    _flush()
+    flush()
     emit(COMPLAINT_STATUS_CHANGED, **status_changed_payload(complaint, change))
     return change
 
@@ -203,7 +204,7 @@ def record(
         office_id=office_id,
         is_internal=is_internal,
     )
-    _flush()
+    flush()
     if not is_internal:
         emit(COMPLAINT_STATUS_CHANGED, **status_changed_payload(complaint, change))
     return change

@@ -47,12 +47,7 @@ def _require_lead(actor: Any, c: Complaint, what: str) -> None:
 
 
 def _require_handling(c: Complaint, what: str) -> None:
-    if Status(c.status) not in HANDLING_STATUSES:
-        allowed = ", ".join(sorted(s.value for s in HANDLING_STATUSES))
-        raise Conflict(
-            f"A complaint in status {c.status!r} cannot be {what}.",
-            errors={"status": [f"Only while {allowed}."]},
-        )
+    states.require_from(c, HANDLING_STATUSES, action=what)
 
 
 def _stage_of(complaint_id: int, office_id: int) -> Assignment | None:

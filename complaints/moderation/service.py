@@ -11,11 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, func, literal, select, update
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.models import User
 from app.core.db import utcnow
-from app.core.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
+from app.core.errors import Forbidden, ValidationFailed
 from app.core.events import emit
 from app.core.pagination import keyset, page
 from app.extensions import db
@@ -49,13 +48,6 @@ def _load(*, complaint_id: int, actor: Any) -> Complaint:
     return c
 
 
-def _flush() -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise Conflict("Someone else changed this complaint at the same time. Reload and try again.") from None
-
-
 def _join(*parts: str | None) -> str | None:
     text = "\n".join(p for p in parts if p)
     return text or None
@@ -71,12 +63,8 @@ def verify(*, complaint_id: int, actor: Any, office_id: int | None, note: str | 
     to pick an office; nothing else changes.
     """
     c = _load(complaint_id=complaint_id, actor=actor)
-    states.check(c, Status.VERIFIED)
-    if c.status != Status.SUBMITTED:  # verified -> verified is a transfer, which belongs to the office
-        raise InvalidTransition(
-            f"Only a submitted complaint is verified; this one is {c.status!r}.",
-            errors={"status": ["Must be submitted."]},
-        )
+    # The table also leads accepted and in-progress complaints to verified: that is a transfer, the office's move.
+    states.require_from(c, frozenset({Status.SUBMITTED}), action="verified")
     resolution = routing.resolve(category_id=c.category_id, desa_code=c.desa_code)
     if office_id is not None:
         office = stages.require_office(office_id=office_id, complaint=c)
@@ -85,7 +73,7 @@ def verify(*, complaint_id: int, actor: Any, office_id: int | None, note: str | 
     elif resolution is None:
         if not c.awaiting_route:
             c.awaiting_route = True
-            _flush()
+            states.flush()
         return c
     else:
         office = db.session.get(Office, resolution.office_id)
@@ -287,12 +275,7 @@ def redactions(*, complaint_id: int, viewer: Any, cursor: str | None, limit: int
 def validate(*, complaint_id: int, actor: Any, approved: bool, note: str | None) -> Complaint:
     """Close a resolved complaint, or send it back to the office, whose resolution deadline runs again."""
     c = _load(complaint_id=complaint_id, actor=actor)
-    if c.status != Status.RESOLVED:
-        states.check(c, Status.CLOSED if approved else Status.IN_PROGRESS)  # names the allowed moves
-        raise InvalidTransition(
-            f"Only a resolved complaint is validated; this one is {c.status!r}.",
-            errors={"status": ["Must be resolved."]},
-        )
+    states.require_from(c, frozenset({Status.RESOLVED}), action="validated")
     if approved:
         c.closed_at = utcnow()
         states.transition(c, to=Status.CLOSED, actor=actor, note=note)
