@@ -126,7 +126,18 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN" if _reads_only() else "BEGIN IMMEDIATE")
+
+
+def _reads_only() -> bool:
+    """Whether the transaction about to begin belongs to a read request (GET, HEAD, OPTIONS).
+
+    SQLite lets one writer in at a time. A deferred transaction that reads and then writes cannot wait for the
+    lock: if another connection committed meanwhile, its snapshot is stale and the write fails at once with
+    "database is locked", whatever the busy timeout. So every other transaction (writing requests, jobs, commands)
+    takes the write lock when it begins and waits for it on the busy timeout, as PostgreSQL's row locks would.
+    """
+    return has_request_context() and request.method in SAFE_METHODS
 
 
 #: Features register SQLite user functions here (e.g. trigonometry for distance) so both backends run one query.
