@@ -103,6 +103,7 @@ def sync_due_topics(*, limit: int = SYNC_CLAIM) -> dict[str, int]:
             changes[(topic, True)].append(r)
         for topic in sorted(have - target):
             changes[(topic, False)].append(r)
+    db.session.commit()  # no transaction (and, on SQLite, no write lock) held while FCM is called
     sender = get_sender()
     failed: dict[int, str] = {}
     prune: set[int] = set()
