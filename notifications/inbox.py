@@ -109,18 +109,13 @@ def _params(user: Any, before: int | None = None) -> dict[str, Any]:
     return params
 
 
-def _connection() -> Any:
-    """The read request's autocommit connection (no ORM session needed for a Core query), else the session's."""
-    return db.read_connection() if db.is_read_request() else db.session.connection()
-
-
 def list_inbox(*, user: Any, unread: bool, cursor: str | None, limit: int) -> dict[str, Any]:
     """A page of the inbox, newest first (keyset on id)."""
     after = decode_cursor(cursor, types=[int])
     before = after[0] if after else None
     params = _params(user, before)
     stmt = _page_statement(len(params) - 1 - (before is not None), before is not None, unread, limit + 1)
-    rows = _connection().execute(stmt, params).all()
+    rows = db.connection().execute(stmt, params).all()
     items = [_item(r) for r in rows[:limit]]
     next_cursor = encode_cursor([items[-1]["id"]]) if len(rows) > limit and items else None
     return {"items": items, "next_cursor": next_cursor}
@@ -146,7 +141,7 @@ def _item(row: Any) -> dict[str, Any]:
 def unread_count(*, user: Any) -> dict[str, Any]:
     """Unread notifications, counted up to ``UNREAD_CAP`` (each branch stops there)."""
     params = _params(user)
-    total = _connection().execute(_count_statement(len(params) - 1), params).scalar_one()
+    total = db.connection().execute(_count_statement(len(params) - 1), params).scalar_one()
     return {"unread": min(total, UNREAD_CAP), "capped": total > UNREAD_CAP}
 
 

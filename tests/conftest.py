@@ -75,15 +75,14 @@ def config(app: Flask) -> TestConfig:
 @pytest.fixture(scope="session")
 def app() -> Iterator[Flask]:
     yield get_test_app()
-    assert db.engine is not None
-    db.engine.dispose()
+    db.dispose()
 
 
 @pytest.fixture(autouse=True)
 def _transaction(app: Flask) -> Iterator[Any]:
     """Each test runs inside a transaction that is rolled back; requests commit into savepoints of it."""
     assert db.engine is not None
-    connection = db.engine.connect()
+    connection = db.engine.connect().execution_options(sqlite_deferred=True)
     outer = connection.begin()
     db.factory.configure(bind=connection, join_transaction_mode="create_savepoint")
     read_engine, db.read_engine = db.read_engine, None  # every request must see the test's transaction

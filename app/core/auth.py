@@ -93,7 +93,7 @@ def load_principal(claims: dict[str, Any]) -> Principal | None:
     params = {"user_id": user_id, "sid": claims["sid"]}
     # On a read request, check the token on the thread's autocommit connection without an ORM session
     # (GET /me then costs one round trip and nothing else).
-    conn = db.read_connection() if db.is_read_request() else db.session.connection()
+    conn = db.connection()
     row = conn.execute(_principal_query(), params).first()
     return Principal(*row) if row is not None else None
 

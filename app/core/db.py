@@ -126,7 +126,17 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN" if _reads_only() else "BEGIN IMMEDIATE")
+        # A read request's transaction cannot write (query_only), like PostgreSQL's read-only read connection.
+        # A connection opened with execution_options(sqlite_deferred=True) begins as SQLite's default does (the test
+        # suite's outer transaction, so that tests with connections of their own can still write).
+        if conn.get_execution_options().get("sqlite_deferred"):
+            conn.exec_driver_sql("BEGIN")
+        elif _reads_only():
+            conn.exec_driver_sql("PRAGMA query_only=ON")
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("PRAGMA query_only=OFF")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _reads_only() -> bool:
@@ -166,6 +176,27 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10, echo: b
     )
 
 
+def make_read_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10, echo: bool = False) -> Engine:
+    """PostgreSQL connections for read requests: autocommit, and read-only for every statement they run."""
+    engine = create_engine(
+        url,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_recycle=1800,
+        isolation_level="AUTOCOMMIT",
+    )
+
+    @event.listens_for(engine, "connect")
+    def _read_only(dbapi_conn: Any, _record: Any) -> None:
+        autocommit = dbapi_conn.autocommit
+        dbapi_conn.autocommit = True
+        dbapi_conn.execute("SET default_transaction_read_only = on")
+        dbapi_conn.autocommit = autocommit
+
+    return engine
+
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: ``Session.info`` flag of a read request's session on the autocommit connection (nothing to commit).
 AUTOCOMMIT_READ = "balai_autocommit_read"
@@ -174,9 +205,12 @@ AUTOCOMMIT_READ = "balai_autocommit_read"
 class Database:
     """Holds the engine and a session per app context (one per request, CLI command or job).
 
-    On PostgreSQL, read requests (GET) run in autocommit mode on a connection each worker thread keeps open: no
-    BEGIN/COMMIT round trips and no pool checkout around a read-only request (each statement sees its own snapshot,
-    which read endpoints accept). Everything else runs in one transaction on a pooled connection.
+    On PostgreSQL, read requests (GET, HEAD, OPTIONS) run in autocommit mode on a connection each worker thread
+    keeps open: no BEGIN/COMMIT round trips and no pool checkout around a read-only request (each statement sees its
+    own snapshot, which read endpoints accept). That connection comes from a pool of its own whose sessions are
+    read-only (``default_transaction_read_only``), so a read request that tries to write fails loudly instead of
+    writing outside any transaction. On SQLite a read request's transaction is ``query_only``. Everything else runs
+    in one transaction on a pooled connection. Code that runs statements asks ``connection()`` and never chooses.
     """
 
     def __init__(self) -> None:
@@ -188,6 +222,11 @@ class Database:
 
     def is_read_request(self) -> bool:
         return self.read_engine is not None and has_request_context() and request.method in SAFE_METHODS
+
+    def connection(self) -> Connection:
+        """The connection for this request's Core statements: the read connection on a read request, else the
+        session's (inside its transaction)."""
+        return self.read_connection() if self.is_read_request() else self.session.connection()
 
     def read_connection(self) -> Connection:
         """This thread's autocommit connection for read requests, reopened after a disconnect."""
@@ -213,10 +252,25 @@ class Database:
         )
         self.factory.configure(bind=self.engine)
         if self.engine.dialect.name == "postgresql":
-            self.read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            self.read_engine = make_read_engine(
+                cfg["DATABASE_URL"],
+                pool_size=cfg["DB_POOL_SIZE"],
+                max_overflow=cfg["DB_MAX_OVERFLOW"],
+                echo=cfg["DB_ECHO"],
+            )
         app.extensions["balai_db"] = self
         app.teardown_request(self._remove_session)
         app.teardown_appcontext(self._remove_session)
+
+    def dispose(self) -> None:
+        """Close this thread's read connection and every pooled connection (tests, forked workers)."""
+        conn: Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+        for engine in (self.read_engine, self.engine):
+            if engine is not None:
+                engine.dispose()
 
     def _remove_session(self, _exc: BaseException | None) -> None:
         self.session.remove()

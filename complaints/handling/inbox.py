@@ -20,7 +20,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, literal_column, select, true, tuple_, union_all
+from sqlalchemy import and_, bindparam, func, literal_column, select, true, tuple_, union_all
 
 from app.accounts.models import User
 from app.accounts.roles import Role
@@ -70,11 +70,6 @@ COLUMNS = (
 )
 
 
-def _connection() -> Connection:
-    """The worker's autocommit connection on a GET (no session, no transaction), else the request's session."""
-    return db.read_connection() if db.is_read_request() else db.session.connection()
-
-
 # --- who may read an inbox -------------------------------------------------------------------------------------
 
 
@@ -102,7 +97,7 @@ def _require_access(user: Any, *, area_code: str, is_active: bool, is_head: bool
 
 def check_inbox_access(*, office_id: int, user: Any) -> None:
     """Effective members of the office and the admins who manage it; 404 for an unknown office, 403 otherwise."""
-    row = _connection().execute(_access_statement(), {"office_id": office_id, "user_id": user.id}).first()
+    row = db.connection().execute(_access_statement(), {"office_id": office_id, "user_id": user.id}).first()
     if row is None:
         raise NotFound("Office not found.")
     _require_access(user, area_code=row.area_code, is_active=row.is_active, is_head=row.is_head)
@@ -127,7 +122,7 @@ def my_offices(*, user: Any) -> list[dict[str, Any]]:
     The SQL twin of ``complaints.handling.access.my_offices`` plus ``is_head``, in one statement."""
     if user.role != Role.OFFICE_HANDLER or not user.is_active:
         return []
-    rows = _connection().execute(_my_offices_statement(), {"user_id": user.id}).mappings().all()
+    rows = db.connection().execute(_my_offices_statement(), {"user_id": user.id}).mappings().all()
     return [dict(r) for r in rows if can_join(user, _Area(r["area_code"]))]
 
 
@@ -343,7 +338,7 @@ def inbox(
         overdue=overdue,
         phase=phase,
     )
-    rows = _connection().execute(stmt, params).mappings().all()
+    rows = db.connection().execute(stmt, params).mappings().all()
     if not rows:
         raise NotFound("Office not found.")
     first = rows[0]

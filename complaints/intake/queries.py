@@ -98,11 +98,6 @@ _ORDERS = {
 }
 
 
-def _connection() -> Any:
-    """The worker's autocommit connection on a GET (no session, no transaction), else the request's session."""
-    return db.read_connection() if db.is_read_request() else db.session.connection()
-
-
 def photos_for(complaint_ids: Sequence[int], *, kinds: Sequence[str] = ("intake",)) -> dict[int, list[Any]]:
     """Photos of several complaints (intake ones unless ``kinds`` says more), by kind, in upload order (one query)."""
     if not complaint_ids:
@@ -200,7 +195,7 @@ def _feed_statement(
 
 def _category_ids(category_id: int) -> list[int]:
     """A category and everything below it (the category table is small)."""
-    pairs = _connection().execute(select(Category.id, Category.parent_id)).all()
+    pairs = db.connection().execute(select(Category.id, Category.parent_id)).all()
     children: dict[int | None, list[int]] = defaultdict(list)
     for cid, parent in pairs:
         children[parent].append(cid)
@@ -215,7 +210,7 @@ def _category_ids(category_id: int) -> list[int]:
 
 def _page(stmt: Any, params: dict[str, Any], order: str, limit: int) -> dict[str, Any]:
     """Rows as mappings (much faster to read than row attributes), the envelope, the next cursor."""
-    rows = _connection().execute(stmt, params).mappings().all()
+    rows = db.connection().execute(stmt, params).mappings().all()
     names = _ORDERS[order][0]
     return page(rows, limit=limit, key=lambda r: [r[n] for n in names])
 

@@ -42,10 +42,6 @@ _DLON = _DLAT / math.cos(math.radians(12.0))
 _ROW = geo.cell_of(0.0 + geo.CELL_DEG / 2, 100.0) - geo.cell_of(0.0 - geo.CELL_DEG / 2, 100.0)
 
 
-def _connection() -> Any:
-    return db.read_connection() if db.is_read_request() else db.session.connection()
-
-
 def moderation_scope(user: Any) -> str | None:
     """The area ``user`` moderates (an admin's or moderator's scope), or None."""
     if (
@@ -116,7 +112,7 @@ def queue(
         .order_by(T.id)
         .limit(limit + 1)
     )
-    rows = _connection().execute(stmt).mappings().all()
+    rows = db.connection().execute(stmt).mappings().all()
     result = page(rows, limit=limit, key=lambda r: [r["id"]])
     dups = likely_duplicates([r["id"] for r in result["items"]], viewer=user)
     result["items"] = [queue_item(r, viewer=user, duplicates=dups.get(r["id"], [])) for r in result["items"]]
@@ -202,7 +198,7 @@ def likely_duplicates(complaint_ids: Sequence[int], *, viewer: Any) -> dict[int,
         .order_by(ranked.c.for_id, ranked.c.rank)
     )
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for r in _connection().execute(stmt).mappings():
+    for r in db.connection().execute(stmt).mappings():
         out[r["for_id"]].append(
             {
                 "id": r["id"],

@@ -69,11 +69,6 @@ class Filters:
     categories: tuple[int, ...] | None = None
 
 
-def _connection() -> Any:
-    """The worker's autocommit connection on a GET (no session, no transaction), else the request's session."""
-    return db.read_connection() if db.is_read_request() else db.session.connection()
-
-
 def _literal(cond: Any) -> Any:
     sql = cond.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True})
     return text(f"({sql})")
@@ -249,7 +244,7 @@ def complaint_stats(*, scope: Scope, filters: Filters, now: dt.datetime) -> dict
         "categories": list(filters.categories or ()),
         "scope_offices": list(scope.offices or ()),
     }
-    conn = _connection()
+    conn = db.connection()
     with _tuned(conn):
         rows = conn.execute(_statement(scope, db.dialect, **shape), params).mappings().all()
     kinds: dict[str, list[Any]] = defaultdict(list)

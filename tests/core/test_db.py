@@ -77,8 +77,4 @@ def test_read_requests_use_an_autocommit_connection_on_postgresql(config):
             assert session.connection().connection.dbapi_connection.autocommit is False
             database.session.remove()
     finally:
-        assert database.engine is not None
-        conn = getattr(database._local, "conn", None)
-        if conn is not None:
-            conn.close()
-        database.engine.dispose()
+        database.dispose()
