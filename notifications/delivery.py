@@ -9,6 +9,10 @@ Outcomes by FCM error class (``notifications.sender.classify``): unregistered / 
 targets are deleted; unavailable / internal / quota are retried (only the devices that failed) with exponential
 backoff and jitter or the server's ``Retry-After``, capped, up to ``PUSH_MAX_ATTEMPTS``; then the notification is
 marked failed (or partial) with its counts, which admins see in ``GET /api/v1/admin/notifications``.
+
+Every row gets an outcome, whatever goes wrong: the sender never raises (``sender.Guarded``: an OAuth or network
+outage is a retry of the messages of that call, a message the client refuses fails alone), and a row whose
+message cannot even be built fails on its own.
 """
 
 from __future__ import annotations
@@ -131,7 +135,13 @@ def deliver_due(*, limit: int = SEND_BATCH, max_rounds: int = 1000) -> dict[str,
         rows = db.session.execute(select(Notification.__table__).where(_N.id.in_(ids)).order_by(_N.id)).all()
         stats["claimed"] += len(rows)
         for n in (r for r in rows if r.area_key is not None):
-            _store([_record(n, [(None, get_sender().send(topic_message(n)))], stats)])
+            try:
+                message = topic_message(n)
+            except Exception as exc:  # a row the client could never send: it fails alone
+                outcome = _unbuildable(n, exc)
+            else:
+                outcome = get_sender().send(message)
+            _store([_record(n, [(None, outcome)], stats)])
             db.session.commit()
         _deliver_personal([r for r in rows if r.user_id is not None], stats)
     return dict(stats)
@@ -181,13 +191,26 @@ def _deliver_personal(rows: list[Any], stats: dict[str, int]) -> None:
     db.session.commit()
 
 
+def _unbuildable(n: Any, exc: Exception) -> Outcome:
+    log.warning("push of notification %s cannot be built: %r", n.id, exc, exc_info=True)
+    return Outcome(FAIL, f"{type(exc).__name__}: {exc}"[:200])
+
+
 def _send_chunk(chunk: list[tuple[Any, list[Any]]], stats: dict[str, int]) -> None:
-    messages = []
+    messages, sendable, updates = [], [], []
     for n, targets in chunk:
-        payload = _payload(n)
-        messages += [device_message(payload, token=d.token, token_kind=d.token_kind) for d in targets]
+        try:
+            payload = _payload(n)
+            built = [device_message(payload, token=d.token, token_kind=d.token_kind) for d in targets]
+        except Exception as exc:  # a row whose message cannot be built fails alone, not its chunk
+            outcome = _unbuildable(n, exc)
+            updates.append(_record(n, [(d.id, outcome) for d in targets], stats))
+            continue
+        messages += built
+        sendable.append((n, targets))
     outcomes = iter(get_sender().send_each(messages))
-    _store([_record(n, [(d.id, next(outcomes)) for d in targets], stats) for n, targets in chunk])
+    updates += [_record(n, [(d.id, next(outcomes)) for d in targets], stats) for n, targets in sendable]
+    _store(updates)
     db.session.commit()  # recorded: a worker killed after this point never sends these again
 
 
