@@ -12,7 +12,8 @@ marked failed (or partial) with its counts, which admins see in ``GET /api/v1/ad
 
 Every row gets an outcome, whatever goes wrong: the sender never raises (``sender.Guarded``: an OAuth or network
 outage is a retry of the messages of that call, a message the client refuses fails alone), and a row whose
-message cannot even be built fails on its own.
+message cannot even be built fails on its own. A notification with nothing delivered and nothing failed (every
+device gone or unregistered, at the first try or before a retry) ends ``no_devices``.
 """
 
 from __future__ import annotations
@@ -216,7 +217,7 @@ def _send_chunk(chunk: list[tuple[Any, list[Any]]], stats: dict[str, int]) -> No
 
 def _final_status(sent: int, failed: int) -> str:
     if failed == 0:
-        return PUSH_SENT
+        return PUSH_SENT if sent else PUSH_NO_DEVICES  # nothing failed and nothing reached anyone: no device left
     return PUSH_PARTIAL if sent else PUSH_FAILED
 
 
@@ -236,7 +237,8 @@ def _record(n: Any, results: list[tuple[int | None, Outcome]], stats: dict[str, 
     cfg = current_app.config
     sent = sum(1 for _, o in results if o.ok)
     prune = [device_id for device_id, o in results if o.action == PRUNE and device_id is not None]
-    failed = sum(1 for _, o in results if o.action == FAIL)
+    # A topic cannot be pruned: FCM calling it unregistered or invalid is a failure of the broadcast.
+    failed = sum(1 for device_id, o in results if o.action == FAIL or (o.action == PRUNE and device_id is None))
     retry = [(device_id, o) for device_id, o in results if o.action == RETRY]
     attempts = n.push_attempts + 1
     values: dict[str, Any] = {

@@ -247,6 +247,41 @@ def test_a_sender_that_raises_anything_is_an_outcome(app, fake_fcm, queued):
     _assert_retry(_rows(ids), 1, "Boom", before)
 
 
+@pytest.mark.parametrize("how", ["logged_out", "unregistered_on_retry"])
+def test_devices_gone_before_the_retry_is_no_devices(fake_fcm, queued, how):
+    [uid] = make_residents(1)
+    [token] = make_devices([uid], prefix="gone")
+    db.session.commit()
+    fake_fcm.script("gone-", fcm.UNAVAILABLE, times=1)
+    notify_users(user_ids=[uid], kind=COMPLAINT_UPDATE, title="T", body="B")
+    db.session.commit()
+    _round(queued)
+    [n] = db.session.scalars(select(Notification).where(Notification.user_id == uid)).all()
+    assert (n.push_status, n.push_attempts) == ("pending", 1)
+    if how == "logged_out":
+        db.session.execute(Device.__table__.delete().where(Device.token == token))
+        db.session.commit()
+    else:
+        fake_fcm.script("gone-", fcm.UNREGISTERED)
+    make_due_now()
+    _round(queued)
+    db.session.refresh(n)
+    assert (n.push_status, n.sent_count, n.failed_count, n.push_due_at) == ("no_devices", 0, 0, None)
+
+
+def test_every_device_unregistered_on_the_first_try_is_no_devices(fake_fcm, queued):
+    [uid] = make_residents(1)
+    make_devices([uid], prefix="dead", per_user=2)
+    db.session.commit()
+    fake_fcm.script("dead-", fcm.UNREGISTERED)
+    notify_users(user_ids=[uid], kind=NEWS, title="T", body="B")
+    db.session.commit()
+    _round(queued)
+    [n] = db.session.scalars(select(Notification).where(Notification.user_id == uid)).all()
+    assert (n.push_status, n.sent_count, n.pruned_count) == ("no_devices", 0, 2)
+    assert db.session.scalars(select(Device).where(Device.user_id == uid)).all() == []
+
+
 def test_topic_sync_during_an_oauth_outage_is_retried(fake_fcm, cold_sender, queued):
     from notifications.topics import sync_due_topics
 
