@@ -9,6 +9,11 @@ Outcomes by FCM error class (``notifications.sender.classify``): unregistered / 
 targets are deleted; unavailable / internal / quota are retried (only the devices that failed) with exponential
 backoff and jitter or the server's ``Retry-After``, capped, up to ``PUSH_MAX_ATTEMPTS``; then the notification is
 marked failed (or partial) with its counts, which admins see in ``GET /api/v1/admin/notifications``.
+
+Every row gets an outcome, whatever goes wrong: the sender never raises (``sender.Guarded``: an OAuth or network
+outage is a retry of the messages of that call, a message the client refuses fails alone), and a row whose
+message cannot even be built fails on its own. A notification with nothing delivered and nothing failed (every
+device gone or unregistered, at the first try or before a retry) ends ``no_devices``.
 """
 
 from __future__ import annotations
@@ -131,7 +136,13 @@ def deliver_due(*, limit: int = SEND_BATCH, max_rounds: int = 1000) -> dict[str,
         rows = db.session.execute(select(Notification.__table__).where(_N.id.in_(ids)).order_by(_N.id)).all()
         stats["claimed"] += len(rows)
         for n in (r for r in rows if r.area_key is not None):
-            _store([_record(n, [(None, get_sender().send(topic_message(n)))], stats)])
+            try:
+                message = topic_message(n)
+            except Exception as exc:  # a row the client could never send: it fails alone
+                outcome = _unbuildable(n, exc)
+            else:
+                outcome = get_sender().send(message)
+            _store([_record(n, [(None, outcome)], stats)])
             db.session.commit()
         _deliver_personal([r for r in rows if r.user_id is not None], stats)
     return dict(stats)
@@ -181,19 +192,32 @@ def _deliver_personal(rows: list[Any], stats: dict[str, int]) -> None:
     db.session.commit()
 
 
+def _unbuildable(n: Any, exc: Exception) -> Outcome:
+    log.warning("push of notification %s cannot be built: %r", n.id, exc, exc_info=True)
+    return Outcome(FAIL, f"{type(exc).__name__}: {exc}"[:200])
+
+
 def _send_chunk(chunk: list[tuple[Any, list[Any]]], stats: dict[str, int]) -> None:
-    messages = []
+    messages, sendable, updates = [], [], []
     for n, targets in chunk:
-        payload = _payload(n)
-        messages += [device_message(payload, token=d.token, token_kind=d.token_kind) for d in targets]
+        try:
+            payload = _payload(n)
+            built = [device_message(payload, token=d.token, token_kind=d.token_kind) for d in targets]
+        except Exception as exc:  # a row whose message cannot be built fails alone, not its chunk
+            outcome = _unbuildable(n, exc)
+            updates.append(_record(n, [(d.id, outcome) for d in targets], stats))
+            continue
+        messages += built
+        sendable.append((n, targets))
     outcomes = iter(get_sender().send_each(messages))
-    _store([_record(n, [(d.id, next(outcomes)) for d in targets], stats) for n, targets in chunk])
+    updates += [_record(n, [(d.id, next(outcomes)) for d in targets], stats) for n, targets in sendable]
+    _store(updates)
     db.session.commit()  # recorded: a worker killed after this point never sends these again
 
 
 def _final_status(sent: int, failed: int) -> str:
     if failed == 0:
-        return PUSH_SENT
+        return PUSH_SENT if sent else PUSH_NO_DEVICES  # nothing failed and nothing reached anyone: no device left
     return PUSH_PARTIAL if sent else PUSH_FAILED
 
 
@@ -213,7 +237,8 @@ def _record(n: Any, results: list[tuple[int | None, Outcome]], stats: dict[str, 
     cfg = current_app.config
     sent = sum(1 for _, o in results if o.ok)
     prune = [device_id for device_id, o in results if o.action == PRUNE and device_id is not None]
-    failed = sum(1 for _, o in results if o.action == FAIL)
+    # A topic cannot be pruned: FCM calling it unregistered or invalid is a failure of the broadcast.
+    failed = sum(1 for device_id, o in results if o.action == FAIL or (o.action == PRUNE and device_id is None))
     retry = [(device_id, o) for device_id, o in results if o.action == RETRY]
     attempts = n.push_attempts + 1
     values: dict[str, Any] = {

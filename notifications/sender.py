@@ -7,12 +7,18 @@ token, classified by FCM error class into what the outbox does next: done, prune
 
 Retries are the outbox's job (``notifications.delivery``): the SDK's own urllib3 retries, which sleep inside the
 call (a ``Retry-After: 60`` answer would block a worker for minutes), are turned off.
+
+A sender call never raises (``get_sender()`` wraps every sender in ``Guarded``): whatever the client throws is the
+outcome of the messages it carried. An OAuth outage (google-auth's ``TransportError`` / ``RefreshError``, which are
+not ``FirebaseError``), a connection error or anything unexpected is retried later; a message the client refuses
+before sending (``ValueError``: a malformed topic, an empty token) fails alone, without its batch.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -26,6 +32,8 @@ SENT, PRUNE, RETRY, FAIL = "sent", "prune", "retry", "fail"
 #: FCM accepts at most 500 messages per ``send_each`` call.
 SEND_BATCH = 500
 FCM_BASE = "https://fcm.googleapis.com"
+#: After a failed access-token fetch, calls within this many seconds fail with the same error without asking again.
+TOKEN_RETRY_SECONDS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +59,24 @@ def _retry_after(exc: fb_exc.FirebaseError) -> float | None:
         return None  # an HTTP date: fall back to our own backoff
 
 
-def classify(exc: BaseException) -> Outcome:
-    """What to do about a failed message, by FCM error class."""
+def _describe(exc: BaseException) -> str:
+    """A short text for ``push_error``: the class, the cause's class for a wrapped one, the first words."""
     name = type(exc).__name__
+    cause = getattr(exc, "cause", None) or exc.__cause__
+    if isinstance(exc, fb_exc.UnknownError) and cause is not None:
+        exc, name = cause, f"{name}/{type(cause).__name__}"
+    text = " ".join(str(exc).split())[:120]
+    return f"{name}: {text}" if text else name
+
+
+def classify(exc: BaseException) -> Outcome:
+    """What to do about a failed message, by FCM error class; any other exception is retried."""
+    name = type(exc).__name__
+    if not isinstance(exc, fb_exc.FirebaseError):
+        if isinstance(exc, ValueError):
+            return Outcome(FAIL, _describe(exc))  # refused by the client before sending: it will not get better
+        # An OAuth outage (google.auth.exceptions.TransportError, RefreshError), a connection error, a bug.
+        return Outcome(RETRY, _describe(exc))
     if isinstance(exc, messaging.UnregisteredError | messaging.SenderIdMismatchError):
         return Outcome(PRUNE, name)
     if isinstance(exc, fb_exc.InvalidArgumentError):
@@ -74,7 +97,9 @@ def classify(exc: BaseException) -> Outcome:
         | fb_exc.UnknownError
         | fb_exc.UnauthenticatedError,
     ):
-        return Outcome(RETRY, name, _retry_after(exc) if isinstance(exc, fb_exc.FirebaseError) else None)
+        if isinstance(exc, fb_exc.UnknownError) and getattr(exc, "cause", None) is not None:
+            name = _describe(exc)  # e.g. a token refresh that failed inside send_each's threads
+        return Outcome(RETRY, name, _retry_after(exc))
     return Outcome(FAIL, name)  # third-party auth (APNs key), permission denied, plain not-found…
 
 
@@ -135,6 +160,48 @@ class LogSender:
         return [OK] * len(tokens)
 
 
+class Guarded:
+    """A sender whose calls answer one outcome per message or token and never raise an ``Exception``.
+
+    firebase-admin encodes every message of a ``send_each`` (and checks every token of a topic call) before it sends
+    any, so a ``ValueError`` means nothing went out and one item is malformed: the call is split in halves until
+    the refused items stand alone, and only they fail. Any other exception is the outcome of every item of the call
+    (``classify``: retried later). ``BaseException`` (the worker being stopped) passes through.
+    """
+
+    def __init__(self, inner: Sender) -> None:
+        self.inner = inner
+
+    @staticmethod
+    def _split(call: Any, items: list[Any]) -> list[Outcome]:
+        if not items:
+            return []
+        try:
+            outcomes = call(items)
+        except ValueError as exc:
+            if len(items) == 1:
+                log.warning("push refused by the client: %s", exc)
+                return [classify(exc)]
+            half = len(items) // 2
+            return Guarded._split(call, items[:half]) + Guarded._split(call, items[half:])
+        except Exception as exc:
+            log.warning("push call of %d item(s) failed: %r", len(items), exc, exc_info=True)
+            return [classify(exc)] * len(items)
+        return list(outcomes)
+
+    def send_each(self, messages: list[messaging.Message]) -> list[Outcome]:
+        return self._split(self.inner.send_each, messages)
+
+    def send(self, message: messaging.Message) -> Outcome:
+        return self._split(lambda one: [self.inner.send(one[0])], [message])[0]
+
+    def subscribe(self, tokens: list[str], topic: str) -> list[Outcome]:
+        return self._split(lambda part: self.inner.subscribe(part, topic), tokens)
+
+    def unsubscribe(self, tokens: list[str], topic: str) -> list[Outcome]:
+        return self._split(lambda part: self.inner.unsubscribe(part, topic), tokens)
+
+
 class FcmSender:
     """FCM HTTP v1 through firebase-admin. ``endpoint`` replaces https://fcm.googleapis.com (tests, benchmarks)."""
 
@@ -165,10 +232,34 @@ class FcmSender:
             # client's time per message), with the same behaviour.
             session.trust_env = False
         self._svc = svc
+        self._credential = self.app.credential.get_credential()  # the google-auth object the client signs with
+        self._token_failure: tuple[float, Exception] | None = None
+
+    def _ensure_token(self) -> None:
+        """Fetch the access token once before a call when it is missing or expired.
+
+        Otherwise each of ``send_each``'s threads (up to 500) asks the token endpoint itself, and during an OAuth
+        outage each sits through google-auth's own retries (~3 s). A failed fetch is remembered for
+        ``TOKEN_RETRY_SECONDS``: the calls meanwhile (the rest of the round) fail at once with the same error.
+        A failure raises; ``Guarded`` makes it the outcome of the whole call.
+        """
+        if self._credential.valid:
+            return
+        if self._token_failure and time.monotonic() - self._token_failure[0] < TOKEN_RETRY_SECONDS:
+            raise self._token_failure[1].with_traceback(None)
+        from google.auth.transport.requests import Request
+
+        try:
+            self._credential.refresh(Request())
+        except Exception as exc:
+            self._token_failure = (time.monotonic(), exc)
+            raise
+        self._token_failure = None
 
     def send_each(self, messages: list[messaging.Message]) -> list[Outcome]:
         if len(messages) > SEND_BATCH:
             raise ValueError(f"at most {SEND_BATCH} messages per call")
+        self._ensure_token()
         try:
             batch = messaging.send_each(messages, app=self.app)
         except fb_exc.FirebaseError as exc:
@@ -176,6 +267,7 @@ class FcmSender:
         return [OK if r.success else classify(r.exception) for r in batch.responses]
 
     def send(self, message: messaging.Message) -> Outcome:
+        self._ensure_token()
         try:
             messaging.send(message, app=self.app)
         except fb_exc.FirebaseError as exc:
@@ -184,6 +276,7 @@ class FcmSender:
 
     def _topics(self, tokens: list[str], topic: str, *, subscribe: bool) -> list[Outcome]:
         call = messaging.subscribe_to_topic if subscribe else messaging.unsubscribe_from_topic
+        self._ensure_token()
         try:
             resp = call(tokens, topic, app=self.app)
         except fb_exc.FirebaseError as exc:
@@ -220,11 +313,11 @@ def sender_from_config(config: Any) -> Sender:
 
 
 def get_sender() -> Sender:
-    """This app's sender, created on first use."""
+    """This app's sender (created on first use), guarded: its calls answer outcomes and never raise."""
     ext = current_app.extensions
     if _KEY not in ext:
         ext[_KEY] = sender_from_config(current_app.config)
-    return ext[_KEY]
+    return Guarded(ext[_KEY])
 
 
 def set_sender(app: Flask, sender: Sender | None) -> Sender | None:

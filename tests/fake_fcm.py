@@ -71,6 +71,9 @@ INVALID_PAYLOAD = (400, fcm_error(400, "INVALID_ARGUMENT", "Invalid JSON payload
 QUOTA_EXCEEDED = (429, fcm_error(429, "QUOTA_EXCEEDED", "Quota exceeded"))
 UNAVAILABLE = (503, fcm_error(503, "UNAVAILABLE", "The service is currently unavailable."))
 INTERNAL = (500, fcm_error(500, "INTERNAL", "Internal error"))
+#: OAuth token endpoint answers (RFC 6749 error bodies): google-auth retries the first (3 tries, ~3 s), not the second.
+TOKEN_UNAVAILABLE = (503, {"error": "temporarily_unavailable", "error_description": "try again later"})
+TOKEN_INVALID_GRANT = (400, {"error": "invalid_grant", "error_description": "Invalid JWT Signature."})
 
 
 class FakeFCM:
@@ -81,6 +84,9 @@ class FakeFCM:
         self.requests: list[dict[str, Any]] = []
         self.scripts: list[tuple[str, Outcome]] = []
         self.down = False  # answer every FCM call 503 (an outage)
+        #: Answer the OAuth token endpoint this way instead of with a token (an OAuth outage), e.g. ``TOKEN_DOWN``.
+        self.token_outcome: tuple[int, dict[str, Any]] | None = None
+        self.token_requests = 0
         self.sent = 0
         self.topic_calls = 0
         self._ids = itertools.count(1)
@@ -102,6 +108,8 @@ class FakeFCM:
             self.requests.clear()
             self.scripts.clear()
             self.down = False
+            self.token_outcome = None
+            self.token_requests = 0
             self.sent = 0
             self.topic_calls = 0
 
@@ -138,6 +146,10 @@ class FakeFCM:
     # HTTP ---------------------------------------------------------------------------------------------------
     def handle(self, method: str, path: str, body: bytes) -> tuple[int, dict[str, Any], dict[str, str]]:
         if path.startswith("/token"):
+            with self._lock:
+                self.token_requests += 1
+            if self.token_outcome is not None:
+                return self.token_outcome[0], self.token_outcome[1], {}
             return 200, {"access_token": "fake-access-token", "expires_in": 3600, "token_type": "Bearer"}, {}
         data = json.loads(body) if body else None
         if self.record:

@@ -6,7 +6,9 @@ NPWP, passport, SIM, BPJS, phone, e-mail, bank account, card and plate numbers (
 ``lokal.detect_pii(types=...)`` runs all of its 40-odd detectors and filters afterwards (about 0.7 ms for a short
 description). ``find_pii`` runs only the detectors that can produce the types above, with the same candidate
 ranking and overlap rule, which gives the same matches in a fifth of the time; ``tests/complaints/test_screening.py``
-checks the equivalence on a corpus. If lokal-id's internals change shape, it falls back to ``detect_pii``.
+checks the equivalence on a corpus. If lokal-id's internals change shape, it falls back to ``detect_pii``. To
+lokal's candidates it adds the spellings lokal misses (``pii_spellings``: dotted NIK/KK, phones without the trunk
+zero after a cue word, spaced " at " e-mails), found with lokal's public validators.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import lokal
+
+from complaints.intake import pii_spellings
 
 PII_TYPES: tuple[str, ...] = (
     "NIK",
@@ -87,20 +91,21 @@ _FAST = _load_fast_path()
 _WANTED = frozenset(PII_TYPES)
 
 
-def find_pii(text: str) -> list[Any]:
-    """Identifiers and contact data in ``text`` (lokal ``PiiMatch`` objects, in reading order, non-overlapping)."""
-    if not text:
-        return []
+def _lokal_candidates(text: str) -> list[Any]:
+    """lokal-id's candidate matches for PII_TYPES, before its overlap rule (its full run when the fast path is off)."""
     if _FAST is None:
         return lokal.detect_pii(text, types=PII_TYPES)
     detectors, astral = _FAST
     if astral.search(text) is not None:  # emoji: lokal maps UTF-16 offsets back to characters itself
         return lokal.detect_pii(text, types=PII_TYPES)
-    candidates = [m for fn in detectors for m in fn(text) if m.end > m.start and m.type in _WANTED]
-    # lokal's rule: confident first, then longer; drop anything overlapping an accepted match. (Medium is the
-    # lowest confidence detect_pii keeps by default, so nothing is dropped for confidence.)
-    candidates.sort(key=lambda m: (-(2 if m.confidence == "high" else 1), -(m.end - m.start), m.start))
-    taken = bytearray(len(text) + 1)
+    return [m for fn in detectors for m in fn(text) if m.end > m.start and m.type in _WANTED]
+
+
+def _resolve(candidates: list[Any], length: int) -> list[Any]:
+    """lokal's rule: confident first, then longer; drop anything overlapping an accepted match. (Medium is the
+    lowest confidence detect_pii keeps by default, so nothing is dropped for confidence.) Ties keep list order."""
+    candidates = sorted(candidates, key=lambda m: (-(2 if m.confidence == "high" else 1), -(m.end - m.start), m.start))
+    taken = bytearray(length + 1)
     accepted = []
     for c in candidates:
         if any(taken[c.start : c.end]):
@@ -109,6 +114,20 @@ def find_pii(text: str) -> list[Any]:
         accepted.append(c)
     accepted.sort(key=lambda m: m.start)
     return accepted
+
+
+def lokal_pii(text: str) -> list[Any]:
+    """What ``lokal.detect_pii(text, types=PII_TYPES)`` answers, faster."""
+    return _resolve(_lokal_candidates(text), len(text)) if text else []
+
+
+def find_pii(text: str) -> list[Any]:
+    """Identifiers and contact data in ``text`` (lokal ``PiiMatch`` objects, in reading order, non-overlapping):
+    lokal-id's matches and the spellings it misses (``pii_spellings``), under lokal's overlap rule. Masking and the
+    moderators' flag both come from here."""
+    if not text:
+        return []
+    return _resolve([*_lokal_candidates(text), *pii_spellings.find(text)], len(text))
 
 
 def mask(text: str, matches: Sequence[Any]) -> str:
