@@ -26,8 +26,35 @@ def _limit(config_key: str) -> Callable[[], str]:
     return lambda: current_app.config[config_key]
 
 
-def per_ip(config_key: str) -> Any:
-    return limiter.limit(_limit(config_key), key_func=lambda: "ip:" + get_remote_address())
+def _exempt_unless(when: Callable[[], bool] | None) -> Callable[[], bool] | None:
+    return (lambda: not when()) if when is not None else None
+
+
+def _failures(response: Response) -> bool:
+    return response.status_code in (400, 401, 403, 422)
+
+
+def client_ip() -> str:
+    """The client's address (after ``PROXY_FIX_X_FOR``)."""
+    return get_remote_address() or "-"
+
+
+def per_ip(
+    config_key: str,
+    *,
+    scope: str = "",
+    counts: Callable[[Response], bool] | None = None,
+    when: Callable[[], bool] | None = None,
+) -> Any:
+    """Limit by client IP. Give a ``scope`` when a second per-IP limit sits on the same route (its own counter);
+    ``counts(response)`` decides which answers use it up, ``when()`` whether the request is limited at all."""
+    prefix = f"ip:{scope}:" if scope else "ip:"
+    return limiter.limit(
+        _limit(config_key),
+        key_func=lambda: prefix + client_ip(),
+        deduct_when=counts,
+        exempt_when=_exempt_unless(when),
+    )
 
 
 def per_account(
@@ -36,11 +63,31 @@ def per_account(
     *,
     failures_only: bool = False,
     counts: Callable[[Response], bool] | None = None,
+    when: Callable[[], bool] | None = None,
 ) -> Any:
     """Limit by an account key (a normalised login, a user id); ``failures_only`` counts only 4xx answers,
-    ``counts(response)`` decides otherwise which answers use up the limit (e.g. not an idempotent replay)."""
-    deduct = (lambda response: response.status_code in (400, 401, 403, 422)) if failures_only else counts
-    return limiter.limit(_limit(config_key), key_func=lambda: "acct:" + key(), deduct_when=deduct)
+    ``counts(response)`` decides otherwise which answers use up the limit (e.g. not an idempotent replay);
+    ``when()`` False leaves the request out of this limit (neither checked nor counted)."""
+    deduct = _failures if failures_only else counts
+    return limiter.limit(
+        _limit(config_key), key_func=lambda: "acct:" + key(), deduct_when=deduct, exempt_when=_exempt_unless(when)
+    )
+
+
+def _known_key(account_key: str, ip: str) -> str:
+    return f"known-client/{account_key}/{ip}"
+
+
+def remember_client(account_key: str) -> None:
+    """Note that this client IP has just signed in to the account (kept as long as a session lives)."""
+    expiry = current_app.config["REFRESH_TOKEN_DAYS"] * 86400
+    limiter.storage.clear(_known_key(account_key, client_ip()))
+    limiter.storage.incr(_known_key(account_key, client_ip()), expiry)
+
+
+def is_known_client(account_key: str) -> bool:
+    """Whether this client IP signed in to the account before (in the limit storage, so every process agrees)."""
+    return bool(limiter.storage.get(_known_key(account_key, client_ip())))
 
 
 def json_field(name: str) -> str:
