@@ -80,6 +80,8 @@ def _known_key(account_key: str, ip: str) -> str:
 
 def remember_client(account_key: str) -> None:
     """Note that this client IP has just signed in to the account (kept as long as a session lives)."""
+    if not limiter.enabled:  # RATELIMIT_ENABLED=false: flask-limiter made no storage
+        return
     expiry = current_app.config["REFRESH_TOKEN_DAYS"] * 86400
     limiter.storage.clear(_known_key(account_key, client_ip()))
     limiter.storage.incr(_known_key(account_key, client_ip()), expiry)
@@ -87,7 +89,7 @@ def remember_client(account_key: str) -> None:
 
 def is_known_client(account_key: str) -> bool:
     """Whether this client IP signed in to the account before (in the limit storage, so every process agrees)."""
-    return bool(limiter.storage.get(_known_key(account_key, client_ip())))
+    return limiter.enabled and bool(limiter.storage.get(_known_key(account_key, client_ip())))
 
 
 def json_field(name: str) -> str:

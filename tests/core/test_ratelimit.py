@@ -195,3 +195,14 @@ def test_readme_production_environment_starts(production):
     config = Config.from_env()
     config.validate()  # no exception
     assert config.ENV == "production" and len(config.JWT_SECRET_KEY) >= 32
+
+
+def test_log_in_works_with_rate_limits_off(client, monkeypatch):
+    """RATELIMIT_ENABLED=false (development, benchmarks) leaves flask-limiter disabled and without a storage."""
+    from app.extensions import limiter
+
+    monkeypatch.setattr(limiter, "enabled", False)
+    monkeypatch.setattr(limiter, "_storage", None)
+    user = resident()
+    resp = client.post("/api/v1/auth/login", json={"login": user.phone, "password": PASSWORD})
+    assert resp.status_code == 200 and "X-RateLimit-Limit" not in resp.headers
