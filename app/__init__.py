@@ -15,7 +15,7 @@ from flask.sessions import NullSession, SessionInterface, SessionMixin
 from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 from app.config import Config
-from app.core import jobs
+from app.core import jobs, ratelimit
 from app.core.db import register_request_transaction
 from app.core.fields import MAX_ID
 from app.extensions import api, db, jwt, limiter
@@ -88,7 +88,8 @@ def configure(app: Flask, config: Config) -> None:
         JWT_REFRESH_TOKEN_EXPIRES=dt.timedelta(days=config.REFRESH_TOKEN_DAYS),
         JWT_TOKEN_LOCATION=["headers"],
         JWT_ERROR_MESSAGE_KEY="message",
-        RATELIMIT_HEADERS_ENABLED=True,
+        # flask-limiter's header writer also puts Retry-After on successful answers; app.core.ratelimit writes them.
+        RATELIMIT_HEADERS_ENABLED=False,
         RATELIMIT_STORAGE_OPTIONS={"key_prefix": config.RATELIMIT_KEY_PREFIX}
         if config.RATELIMIT_STORAGE_URI.startswith("redis")
         else {},
@@ -127,6 +128,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     register_request_transaction(app, db)
     jwt.init_app(app)
+    ratelimit.init_app(app)  # before the limiter: its after-request hook must run after the limiter's deductions
     limiter.init_app(app)
     jobs.init_app(app)
     # Only per-route limits exist (the decorators check them). Flask-Limiter's global before-request check serves

@@ -7,6 +7,7 @@ Every variable is listed in the README with its default. ``Config.from_env()`` b
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +51,36 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def is_per_process_storage(uri: str) -> bool:
+    """Whether a flask-limiter storage URI keeps its counters inside one process."""
+    return uri.split("://", 1)[0].strip().lower() in {"memory", "async+memory"}
+
+
+def declared_processes(argv: list[str] | None = None, environ: dict[str, str] | None = None) -> int:
+    """The number of serving processes the environment asks for: ``WEB_CONCURRENCY`` (gunicorn's default worker
+    count) and ``-w N`` / ``--workers N`` on gunicorn's command line or in ``GUNICORN_CMD_ARGS``; 1 when nothing
+    says. A ``workers =`` line in a gunicorn configuration file is not seen here, which is why production needs an
+    explicit opt-in to keep per-process limits at all."""
+    environ = os.environ if environ is None else environ
+    argv = sys.argv if argv is None else argv
+    counts = [1]
+    if environ.get("WEB_CONCURRENCY", "").strip().isdigit():
+        counts.append(int(environ["WEB_CONCURRENCY"]))
+    words = list(argv[1:]) if argv and Path(argv[0]).name.startswith("gunicorn") else []
+    words += environ.get("GUNICORN_CMD_ARGS", "").split()
+    for i, word in enumerate(words):
+        value = None
+        if word in ("-w", "--workers") and i + 1 < len(words):
+            value = words[i + 1]
+        elif word.startswith("--workers="):
+            value = word.split("=", 1)[1]
+        elif word.startswith("-w") and word[2:].isdigit():
+            value = word[2:]
+        if value is not None and value.strip().isdigit():
+            counts.append(int(value))
+    return max(counts)
+
+
 class ConfigError(RuntimeError):
     """The configuration is unsafe or invalid; the app refuses to start."""
 
@@ -72,10 +103,17 @@ class Config:
     RATELIMIT_ENABLED: bool = True
     RATELIMIT_STORAGE_URI: str = "memory://"
     RATELIMIT_KEY_PREFIX: str = "balai"
+    RATELIMIT_SINGLE_PROCESS: bool = False
     RATELIMIT_LOGIN_IP: str = "30 per minute;300 per hour"
     RATELIMIT_LOGIN_ACCOUNT: str = "5 per minute;20 per hour"
     RATELIMIT_REGISTER_IP: str = "10 per minute;50 per hour"
+    RATELIMIT_LOGIN_ACCOUNT_TOTAL: str = "100 per hour;300 per day"
     RATELIMIT_REGISTER_ACCOUNT: str = "5 per hour"
+    RATELIMIT_REGISTER_CONFLICT_IP: str = "10 per hour;50 per day"
+    RATELIMIT_PROFILE_IP: str = "30 per minute;300 per hour"
+    RATELIMIT_PROFILE_ACCOUNT: str = "10 per minute;60 per hour"
+    RATELIMIT_EMAIL_CHANGE_IP: str = "10 per hour;50 per day"
+    RATELIMIT_EMAIL_CHANGE_ACCOUNT: str = "3 per hour;10 per day"
     RATELIMIT_PASSWORD_IP: str = "10 per minute;50 per hour"
     RATELIMIT_PASSWORD_ACCOUNT: str = "5 per minute;20 per hour"
     RATELIMIT_COMPLAINT_SUBMIT: str = "10 per hour"
@@ -122,10 +160,17 @@ class Config:
             RATELIMIT_ENABLED=_env_bool("RATELIMIT_ENABLED", d.RATELIMIT_ENABLED),
             RATELIMIT_STORAGE_URI=_env("RATELIMIT_STORAGE_URI", d.RATELIMIT_STORAGE_URI),
             RATELIMIT_KEY_PREFIX=_env("RATELIMIT_KEY_PREFIX", d.RATELIMIT_KEY_PREFIX),
+            RATELIMIT_SINGLE_PROCESS=_env_bool("RATELIMIT_SINGLE_PROCESS", d.RATELIMIT_SINGLE_PROCESS),
             RATELIMIT_LOGIN_IP=_env("RATELIMIT_LOGIN_IP", d.RATELIMIT_LOGIN_IP),
             RATELIMIT_LOGIN_ACCOUNT=_env("RATELIMIT_LOGIN_ACCOUNT", d.RATELIMIT_LOGIN_ACCOUNT),
             RATELIMIT_REGISTER_IP=_env("RATELIMIT_REGISTER_IP", d.RATELIMIT_REGISTER_IP),
+            RATELIMIT_LOGIN_ACCOUNT_TOTAL=_env("RATELIMIT_LOGIN_ACCOUNT_TOTAL", d.RATELIMIT_LOGIN_ACCOUNT_TOTAL),
             RATELIMIT_REGISTER_ACCOUNT=_env("RATELIMIT_REGISTER_ACCOUNT", d.RATELIMIT_REGISTER_ACCOUNT),
+            RATELIMIT_REGISTER_CONFLICT_IP=_env("RATELIMIT_REGISTER_CONFLICT_IP", d.RATELIMIT_REGISTER_CONFLICT_IP),
+            RATELIMIT_PROFILE_IP=_env("RATELIMIT_PROFILE_IP", d.RATELIMIT_PROFILE_IP),
+            RATELIMIT_PROFILE_ACCOUNT=_env("RATELIMIT_PROFILE_ACCOUNT", d.RATELIMIT_PROFILE_ACCOUNT),
+            RATELIMIT_EMAIL_CHANGE_IP=_env("RATELIMIT_EMAIL_CHANGE_IP", d.RATELIMIT_EMAIL_CHANGE_IP),
+            RATELIMIT_EMAIL_CHANGE_ACCOUNT=_env("RATELIMIT_EMAIL_CHANGE_ACCOUNT", d.RATELIMIT_EMAIL_CHANGE_ACCOUNT),
             RATELIMIT_PASSWORD_IP=_env("RATELIMIT_PASSWORD_IP", d.RATELIMIT_PASSWORD_IP),
             RATELIMIT_PASSWORD_ACCOUNT=_env("RATELIMIT_PASSWORD_ACCOUNT", d.RATELIMIT_PASSWORD_ACCOUNT),
             RATELIMIT_COMPLAINT_SUBMIT=_env("RATELIMIT_COMPLAINT_SUBMIT", d.RATELIMIT_COMPLAINT_SUBMIT),
@@ -170,6 +215,29 @@ class Config:
                 raise ConfigError("JWT_SECRET_KEY must be set to a random value in production")
             if len(self.JWT_SECRET_KEY.encode()) < 32:
                 raise ConfigError("JWT_SECRET_KEY must be at least 32 bytes")
+            self._validate_rate_limit_storage()
+
+    def _validate_rate_limit_storage(self) -> None:
+        """Production limits must hold across processes: a per-process store (``memory://``) counts each worker
+        apart (5 log-ins/min become 5 per worker) and forgets everything at every worker restart. Only an
+        operator who promises one process (``RATELIMIT_SINGLE_PROCESS``) may keep it, and not when the environment
+        says otherwise."""
+        if not self.RATELIMIT_ENABLED:
+            raise ConfigError("RATELIMIT_ENABLED=false is not allowed in production")
+        if not is_per_process_storage(self.RATELIMIT_STORAGE_URI):
+            return
+        if not self.RATELIMIT_SINGLE_PROCESS:
+            raise ConfigError(
+                f"RATELIMIT_STORAGE_URI={self.RATELIMIT_STORAGE_URI} keeps rate limits per process: in production "
+                "set it to a shared storage (redis://host:6379/0), or set RATELIMIT_SINGLE_PROCESS=true when "
+                "exactly one process serves the API"
+            )
+        processes = declared_processes()
+        if processes > 1:
+            raise ConfigError(
+                f"RATELIMIT_SINGLE_PROCESS=true but {processes} processes are configured (WEB_CONCURRENCY or "
+                "gunicorn --workers): per-process rate limits would not hold; use a shared RATELIMIT_STORAGE_URI"
+            )
 
     def as_flask_config(self) -> dict[str, object]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__ if k.isupper()}

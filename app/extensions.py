@@ -86,4 +86,4 @@ class Api(_Api):
 db = Database()
 api = Api()
 jwt = JWTManager()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+limiter = Limiter(key_func=get_remote_address, default_limits=[])  # headers: app.core.ratelimit

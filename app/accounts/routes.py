@@ -22,7 +22,7 @@ from app.accounts.schemas import (
 )
 from app.core.auth import auth_required, get_claims, get_current_user, load_current_user
 from app.core.pagination import page_of
-from app.core.ratelimit import json_field, per_account, per_ip
+from app.core.ratelimit import client_ip, is_known_client, json_field, per_account, per_ip, remember_client
 from app.extensions import db
 
 auth_blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Registration, log-in and sessions.")
@@ -35,6 +35,15 @@ def _login_key() -> str:
     return ("email:" + raw) if "@" in raw else ("phone:" + (try_normalise(raw) or raw))
 
 
+def _conflict(response) -> bool:
+    return response.status_code == 409
+
+
+def _changes_email() -> bool:
+    body = request.get_json(silent=True)
+    return isinstance(body, dict) and "email" in body
+
+
 def _user_agent() -> str | None:
     return request.headers.get("User-Agent")
 
@@ -42,6 +51,7 @@ def _user_agent() -> str | None:
 @auth_blp.route("/register")
 class Register(MethodView):
     @per_ip("RATELIMIT_REGISTER_IP")
+    @per_ip("RATELIMIT_REGISTER_CONFLICT_IP", scope="register-conflict", counts=_conflict)
     @per_account("RATELIMIT_REGISTER_ACCOUNT", lambda: "register:" + (try_normalise(json_field("phone")) or ""))
     @auth_blp.arguments(
         RegisterSchema,
@@ -57,7 +67,9 @@ class Register(MethodView):
     def post(self, data):
         """Register as a resident
 
-        Creates the account and signs it in. The phone number must be an Indonesian mobile number.
+        Creates the account and signs it in. The phone number must be an Indonesian mobile number. A phone
+        number (or e-mail) that already has an account is a 409 telling the person to log in; such answers are
+        limited per client IP (`RATELIMIT_REGISTER_CONFLICT_IP`), so probing which numbers are registered is slow.
         """
         return service.register_resident(**data, user_agent=_user_agent())
 
@@ -65,12 +77,25 @@ class Register(MethodView):
 @auth_blp.route("/login")
 class Login(MethodView):
     @per_ip("RATELIMIT_LOGIN_IP")
-    @per_account("RATELIMIT_LOGIN_ACCOUNT", _login_key, failures_only=True)
+    @per_account("RATELIMIT_LOGIN_ACCOUNT", lambda: _login_key() + "@" + client_ip(), failures_only=True)
+    @per_account(
+        "RATELIMIT_LOGIN_ACCOUNT_TOTAL",
+        lambda: "total:" + _login_key(),
+        failures_only=True,
+        when=lambda: not is_known_client(_login_key()),
+    )
     @auth_blp.arguments(LoginSchema, example={"login": "081234567890", "password": "rahasia-123"})
     @auth_blp.response(200, TokenSchema)
     def post(self, data):
-        """Log in with phone number or e-mail"""
-        return service.login(identifier=data["login"], password=data["password"], user_agent=_user_agent())
+        """Log in with phone number or e-mail
+
+        Failed attempts are limited per account and client IP (`RATELIMIT_LOGIN_ACCOUNT`), so someone guessing
+        from elsewhere cannot lock the owner out; a looser ceiling per account (`RATELIMIT_LOGIN_ACCOUNT_TOTAL`)
+        stops guessing spread over many addresses, and does not apply to an address the account signed in from.
+        """
+        tokens = service.login(identifier=data["login"], password=data["password"], user_agent=_user_agent())
+        remember_client(_login_key())
+        return tokens
 
 
 @auth_blp.route("/refresh")
@@ -127,12 +152,17 @@ class Me(MethodView):
         return get_current_user()
 
     @auth_required()
+    @per_ip("RATELIMIT_PROFILE_IP")
+    @per_account("RATELIMIT_PROFILE_ACCOUNT", lambda: "profile:" + str(get_current_user().id))
+    @per_ip("RATELIMIT_EMAIL_CHANGE_IP", scope="email-change", when=_changes_email)
+    @per_account("RATELIMIT_EMAIL_CHANGE_ACCOUNT", lambda: "email:" + str(get_current_user().id), when=_changes_email)
     @me_blp.arguments(MeUpdateSchema, example={"name": "Siti R.", "home_area_code": "32.73.01.1002", "home_rw": 3})
     @me_blp.response(200, MeSchema)
     def patch(self, changes):
         """Update my name, e-mail or home area
 
-        Only these fields can be changed here; role and scope are managed by admins.
+        Only these fields can be changed here; role and scope are managed by admins. A request that sets
+        `email` is limited hard, per account and per client IP: an address held by another account is a 409.
         """
         return service.update_profile(user=load_current_user(), changes=changes)
 

@@ -42,7 +42,7 @@ def _ensure_unique(*, phone: str | None, email: str | None, exclude_id: int | No
     errors: dict[str, list[str]] = {}
     for row in db.session.execute(stmt):
         if phone and row.phone == phone:
-            errors["phone"] = ["This phone number is already registered."]
+            errors["phone"] = ["This phone number is already registered: log in instead."]
         if email and row.email == email:
             errors["email"] = ["This e-mail address is already registered."]
     if errors:

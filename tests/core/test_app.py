@@ -43,6 +43,7 @@ def test_production_accepts_real_keys(monkeypatch):
     monkeypatch.setenv("BALAI_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "s" * 40)
     monkeypatch.setenv("JWT_SECRET_KEY", "j" * 40)
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")  # see tests/core/test_ratelimit.py
     Config.from_env().validate()  # no exception
 
 
