@@ -64,9 +64,21 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], *, workers: int = 2, extra: list[str] | None = None) -> Iterator[str]:
-    """A gunicorn server (sync workers) on a free port; yields its base URL."""
+    """A gunicorn server (sync workers, whatever gunicorn.conf.py says) on a free port; yields its base URL."""
     port = free_port()
-    cmd = [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
+    cmd = [
+        str(BIN / "gunicorn"),
+        "-w",
+        str(workers),
+        "-k",
+        "sync",
+        "--threads",
+        "1",
+        "-b",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
     proc = subprocess.Popen(
         [*cmd, *(extra or []), "wsgi:app"], cwd=ROOT, env={**os.environ, **env}, start_new_session=True
     )

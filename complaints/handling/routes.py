@@ -184,7 +184,7 @@ class ResolutionPhotos(MethodView):
         """Add a resolution photo
 
         Members of the lead office, while the complaint is accepted or in progress; at most 5. Multipart form with
-        one part named `file` (JPEG, PNG or WebP, at most 10 MB), processed like intake photos (metadata removed).
+        one part named `file` (JPEG, PNG, WebP or HEIC, at most 10 MB), processed like intake photos (metadata removed).
         Served by the complaint's photo endpoints to whoever may see the complaint, and listed as
         `resolution_photos` in the complaint's detail.
         """

@@ -1,8 +1,10 @@
 """The photo pipeline: untrusted upload bytes in, clean JPEGs out. Pure (no database, no storage, no request).
 
 1. Refuse empty files and anything over ``MAX_BYTES``.
-2. Let Pillow identify the file among JPEG, PNG and WebP only (the bytes decide, never the file name), and refuse
-   images over Pillow's decompression-bomb limit before decoding a single pixel.
+2. Let Pillow identify the file among JPEG, PNG, WebP and HEIC/HEIF (iPhone photos, through pillow-heif) only (the
+   bytes decide, never the file name), and refuse images over Pillow's decompression-bomb limit before decoding a
+   single pixel. A well-formed image of another type (AVIF, GIF, TIFF, ...: Pillow reads its header, never its
+   pixels) is a 415; bytes that are no image at all, or a damaged one, are a 422.
 3. Decode fully (a truncated file fails here), at reduced scale when JPEG allows it (``draft``), apply the EXIF
    orientation, convert to sRGB using the embedded ICC profile, flatten transparency onto white.
 4. Re-encode from pixels alone as a JPEG at most ``MAX_SIDE`` pixels wide or high, and a ``THUMB_SIDE`` thumbnail.
@@ -16,6 +18,7 @@ import io
 import struct
 from dataclasses import dataclass
 
+import pillow_heif
 from PIL import ExifTags, Image, ImageCms, ImageFile, UnidentifiedImageError
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -23,7 +26,9 @@ MAX_SIDE = 1920
 THUMB_SIDE = 400
 JPEG_QUALITY = 85
 THUMB_QUALITY = 80
-FORMATS = ("JPEG", "PNG", "WEBP")
+FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
+
+pillow_heif.register_heif_opener()  # Pillow opens HEIC/HEIF (format "HEIF"); libheif applies the rotation itself
 
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
@@ -61,9 +66,24 @@ def process_photo(data: bytes) -> ProcessedPhoto:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoRejected("The image has too many pixels.") from None
     except UnidentifiedImageError:
-        raise PhotoRejected("Not a JPEG, PNG or WebP image.") from None
+        other = _other_image_format(data)
+        if other is not None:
+            raise PhotoRejected(
+                f"{other} images are not accepted: send a JPEG, PNG, WebP or HEIC photo.", status=415
+            ) from None
+        raise PhotoRejected("Not a JPEG, PNG, WebP or HEIC image.") from None
     except (OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError, struct.error):
         raise PhotoRejected("The image is damaged or incomplete.") from None
+
+
+def _other_image_format(data: bytes) -> str | None:
+    """The format of an image Pillow recognises but Balai does not take, read from its header only (no pixels are
+    decoded); ``None`` for bytes that are not a well-formed image of any type."""
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            return im.format
+    except Exception:  # any failure to read a header means "not an image we can name"
+        return None
 
 
 def _clean(im: ImageFile.ImageFile) -> ProcessedPhoto:

@@ -42,7 +42,8 @@ class Photos(MethodView):
     def post(self, files, complaint_id):
         """Add a photo to my complaint
 
-        Multipart form with one part named `file`: JPEG, PNG or WebP, at most 10 MB, at most 5 photos per complaint,
+        Multipart form with one part named `file`: JPEG, PNG, WebP or HEIC/HEIF (iPhone), at most 10 MB; another
+        image type (AVIF, GIF, ...) is a 415, bytes that are not an image a 422; at most 5 photos per complaint,
         only while the complaint is `submitted`. The photo is re-encoded without any metadata (EXIF, GPS, XMP, ICC,
         comments), turned upright, capped at 1920 px, with a 400 px thumbnail.
         """

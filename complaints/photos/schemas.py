@@ -9,7 +9,7 @@ class PhotoUploadSchema(ma.Schema):
     file = Upload(
         required=True,
         metadata={
-            "description": "A JPEG, PNG or WebP photo of at most 10 MB (EXIF, GPS and other metadata are "
+            "description": "A JPEG, PNG, WebP or HEIC/HEIF photo of at most 10 MB (EXIF, GPS and other metadata are "
             "removed; it is stored re-encoded as a JPEG of at most 1920 px)."
         },
     )

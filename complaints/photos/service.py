@@ -31,6 +31,10 @@ class PayloadTooLarge(AppError):
     status_code = 413
 
 
+class UnsupportedImageType(AppError):
+    status_code = 415
+
+
 def _store(data: bytes, suffix: str, token: str) -> str:
     key = f"photos/{token[:2]}/{token}{suffix}.jpg"
     get_storage().put(key, data, content_type=JPEG)
@@ -66,6 +70,8 @@ def add_photo(
     except PhotoRejected as exc:
         if exc.status == 413:
             raise PayloadTooLarge(str(exc), errors={"file": [str(exc)]}) from None
+        if exc.status == 415:
+            raise UnsupportedImageType(str(exc), errors={"file": [str(exc)]}) from None
         raise ValidationFailed(str(exc), errors={"file": [str(exc)]}) from None
     token = secrets.token_urlsafe(24)
     session = db.session()

@@ -158,6 +158,24 @@ def webp_bytes(im: Image.Image | None = None) -> bytes:
     return out.getvalue()
 
 
+def heic_bytes(im: Image.Image | None = None, *, orientation: int | None = None) -> bytes:
+    """An iPhone-style HEIC written by pillow-heif itself, with EXIF (camera, GPS, orientation) and XMP."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    im = im or picture()
+    out = io.BytesIO()
+    im.save(out, "HEIF", quality=90, exif=exif_with_gps(orientation).tobytes(), xmp=XMP)
+    return out.getvalue()
+
+
+def avif_bytes(im: Image.Image | None = None) -> bytes:
+    """A well-formed AVIF (Pillow's own encoder): an image type Balai does not take."""
+    out = io.BytesIO()
+    (im or picture()).save(out, "AVIF", exif=exif_with_gps())
+    return out.getvalue()
+
+
 def png_bomb(width: int = 30_000, height: int = 30_000) -> bytes:
     """A small PNG that declares ``width`` x ``height`` one-bit pixels (all zero): a decompression bomb."""
 

@@ -12,7 +12,9 @@ from complaints.photos.processing import MAX_BYTES, PhotoRejected, process_photo
 from tests.complaints.helpers import (
     COMMENT,
     XMP,
+    avif_bytes,
     halves,
+    heic_bytes,
     jpeg_bytes,
     jpeg_segments,
     picture,
@@ -163,12 +165,41 @@ def test_non_images_are_refused(data):
     assert exc.value.status == 422
 
 
-@pytest.mark.parametrize("fmt", ["GIF", "BMP", "TIFF"])
-def test_formats_outside_jpeg_png_webp_are_refused(fmt):
+@pytest.mark.parametrize("fmt", ["AVIF", "GIF", "BMP", "TIFF"])
+def test_well_formed_images_of_other_types_are_415(fmt):
     out = io.BytesIO()
     picture(30, 30).save(out, fmt)
-    with pytest.raises(PhotoRejected, match="Not a JPEG, PNG or WebP"):
+    with pytest.raises(PhotoRejected, match=f"{fmt} images are not accepted") as exc:
         process_photo(out.getvalue())
+    assert exc.value.status == 415
+
+
+def test_an_avif_is_identified_by_its_bytes_not_its_name():
+    data = avif_bytes()
+    assert data[4:12] == b"ftypavif"
+    with pytest.raises(PhotoRejected) as exc:
+        process_photo(data)
+    assert exc.value.status == 415
+
+
+def test_heic_is_converted_to_a_clean_jpeg():
+    src = heic_bytes(halves(40, 20))
+    assert src[4:12] == b"ftypheic" and b"Exif" in src and XMP[:20] in src  # the source does carry GPS and XMP
+    out = process_photo(src)
+    assert out.source_format == "HEIF"
+    im = assert_clean_jpeg(out.full)
+    assert_clean_jpeg(out.thumbnail)
+    assert im.size == (40, 20)
+    left, right = im.getpixel((5, 10)), im.getpixel((35, 10))
+    assert left[0] > 200 and left[2] < 60 and right[2] > 200 and right[0] < 60  # red left, blue right
+
+
+def test_heic_orientation_is_applied_once():
+    out = process_photo(heic_bytes(halves(40, 20), orientation=6))  # 90° clockwise: red on top
+    im = Image.open(io.BytesIO(out.full))
+    assert im.size == (20, 40)
+    top, bottom = im.getpixel((10, 5)), im.getpixel((10, 35))
+    assert top[0] > 200 and top[2] < 60 and bottom[2] > 200 and bottom[0] < 60
 
 
 def _zip() -> bytes:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from complaints.photos.models import ComplaintPhoto
 from complaints.photos.service import add_photo
-from tests.complaints.helpers import jpeg_bytes, make_complaint, picture, png_bomb
+from tests.complaints.helpers import avif_bytes, heic_bytes, jpeg_bytes, make_complaint, picture, png_bomb
 from tests.complaints.test_photo_pipeline import assert_clean_jpeg
 from tests.factories import login, resident, staff
 
@@ -164,6 +164,26 @@ def test_bad_files_are_refused_and_nothing_is_stored(client, reporter, complaint
     assert resp.status_code == status
     assert "file" in resp.get_json()["errors"]
     assert photo_count() == 0 and stored_files(storage) == []
+
+
+def test_a_well_formed_avif_is_415_whatever_its_name(client, reporter, complaint, storage):
+    resp = upload(client, complaint.id, avif_bytes(), login(reporter), name="foto.jpg")
+    assert resp.status_code == 415
+    body = resp.get_json()
+    assert set(body) == {"code", "status", "message", "errors"} and body["code"] == 415
+    assert "AVIF" in body["message"] and "file" in body["errors"]
+    assert photo_count() == 0 and stored_files(storage) == []
+
+
+def test_an_iphone_heic_is_stored_as_a_clean_jpeg(client, reporter, complaint, storage):
+    resp = upload(client, complaint.id, heic_bytes(picture(64, 48)), login(reporter), name="IMG_0001.HEIC")
+    assert resp.status_code == 201, resp.get_json()
+    assert (resp.get_json()["width"], resp.get_json()["height"]) == (64, 48)
+    files = stored_files(storage)
+    assert len(files) == 2
+    for path in files:
+        data = path.read_bytes()
+        assert data.startswith(b"\xff\xd8") and b"Exif" not in data and b"GPS" not in data and b"xpacket" not in data
 
 
 def test_file_over_10_mb_is_413(client, reporter, complaint, storage):
