@@ -221,3 +221,30 @@ def test_a_cursor_of_the_documented_maximum_fits_the_request_line_even_in_four_b
     ascii_cursor = "A" * _cursor_limit()
     status, _, body = _get(port, f"/api/v1/areas/32/children?limit=100&cursor={ascii_cursor}")
     assert status == 422, body
+
+
+def test_the_shipped_config_tells_the_production_check_how_many_workers_serve(config):
+    """gunicorn.conf.py starts 2 workers by default: a promise of one process (memory:// limits) must not pass."""
+    env = {k: v for k, v in os.environ.items() if k not in ("WEB_CONCURRENCY", "GUNICORN_CMD_ARGS")}
+    run = subprocess.run(
+        [
+            *(str(GUNICORN), "-c", str(Path(ROOT) / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{_free_port()}"),
+            *("--no-control-socket", "wsgi:app"),
+        ],
+        cwd=ROOT,
+        env={
+            **env,
+            "DATABASE_URL": config.DATABASE_URL,
+            "BALAI_ENV": "production",
+            "SECRET_KEY": "s" * 40,
+            "JWT_SECRET_KEY": "j" * 40,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "RATELIMIT_SINGLE_PROCESS": "true",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode != 0
+    assert "RATELIMIT_STORAGE_URI" in run.stderr + run.stdout
