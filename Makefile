@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export FLASK_APP := wsgi.py
 
-.PHONY: run setup serve worker test lint format migrate areas seed bench bench-tools clean
+.PHONY: run setup serve worker test lint format migrate areas seed openapi bench bench-tools clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ worker: $(VENV)/.runtime
 ## test: the whole suite (SQLite by default; TEST_DATABASE_URL=postgresql+psycopg://... for PostgreSQL)
 test: $(VENV)/.dev
 	$(BIN)/pytest
+
+## openapi: rewrite docs/openapi.json, the document the mobile clients are generated from (a test fails when stale)
+openapi: $(VENV)/.runtime
+	PYTHONUTF8=1 $(BIN)/flask openapi write docs/openapi.json
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

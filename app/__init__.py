@@ -19,6 +19,7 @@ from app.core import jobs, ratelimit
 from app.core.db import register_request_transaction
 from app.core.fields import MAX_ID
 from app.extensions import api, db, jwt, limiter
+from app.openapi import spec_options
 
 #: Feature packages, registered in this order. Each exposes ``register(app, api)``.
 FEATURES: tuple[str, ...] = (
@@ -101,6 +102,7 @@ def configure(app: Flask, config: Config) -> None:
         OPENAPI_SWAGGER_UI_PATH="docs",
         OPENAPI_SWAGGER_UI_URL=SWAGGER_UI_STATIC,
         API_SPEC_OPTIONS={
+            **spec_options(),
             "info": {
                 "description": "Complaints (aduan), announcements and notifications for residents and "
                 "local-government staff. Errors always have the shape {code, status, message, errors}.",

@@ -15,6 +15,7 @@ from webargs.flaskparser import FlaskParser
 
 from app.core.db import Database
 from app.core.errors import error_response_for
+from app.openapi import Conventions, field_example
 
 
 class ErrorSchema(ma.Schema):
@@ -78,6 +79,13 @@ Blueprint.ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION = {
 
 class Api(_Api):
     ERROR_SCHEMA = ErrorSchema
+
+    def __init__(self) -> None:
+        super().__init__(spec_kwargs={"extra_plugins": [Conventions()]})
+
+    def init_app(self, app, *, spec_kwargs=None):
+        super().init_app(app, spec_kwargs=spec_kwargs)
+        self.ma_plugin.converter.add_attribute_function(field_example)
 
     def handle_http_exception(self, error):
         return error_response_for(error)

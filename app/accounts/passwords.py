@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import threading
+
+import cachetools
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
 
-_hashers: dict[tuple[int, int, int], PasswordHasher] = {}
+
+def _parameters() -> tuple[int, int, int]:
+    cfg = current_app.config
+    return cfg["PASSWORD_TIME_COST"], cfg["PASSWORD_MEMORY_KIB"], cfg["PASSWORD_PARALLELISM"]
 
 
 def _hasher() -> PasswordHasher:
-    cfg = current_app.config
-    key = (cfg["PASSWORD_TIME_COST"], cfg["PASSWORD_MEMORY_KIB"], cfg["PASSWORD_PARALLELISM"])
-    if key not in _hashers:
-        _hashers[key] = PasswordHasher(time_cost=key[0], memory_cost=key[1], parallelism=key[2], type=Type.ID)
-    return _hashers[key]
+    return _hasher_for(*_parameters())
+
+
+@cachetools.cached(cachetools.LRUCache(maxsize=8), lock=threading.Lock())
+def _hasher_for(time_cost: int, memory_kib: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism, type=Type.ID)
 
 
 def hash_password(password: str) -> str:
@@ -31,13 +38,11 @@ def verify_password(password_hash: str, password: str) -> tuple[bool, str | None
     return True, (ph.hash(password) if ph.check_needs_rehash(password_hash) else None)
 
 
-_DUMMY: dict[tuple[int, int, int], str] = {}
+@cachetools.cached(cachetools.LRUCache(maxsize=8), lock=threading.Lock())
+def _dummy_hash(time_cost: int, memory_kib: int, parallelism: int) -> str:
+    return _hasher_for(time_cost, memory_kib, parallelism).hash("not-a-real-password")
 
 
 def burn_verify_time(password: str) -> None:
     """Spend a verification's time when the account does not exist, so timing does not reveal which exist."""
-    ph = _hasher()
-    key = (ph.time_cost, ph.memory_cost, ph.parallelism)
-    if key not in _DUMMY:
-        _DUMMY[key] = ph.hash("not-a-real-password")
-    verify_password(_DUMMY[key], password)
+    verify_password(_dummy_hash(*_parameters()), password)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+import cachetools
 from sqlalchemy import case, func, select
 
 from app.areas.codes import ancestors_of, is_valid_code, level_of, within_area
 from app.areas.models import Area
-from app.core.cache import TTLCache
+from app.core.cache import setting_ttl_cache
 from app.core.errors import NotFound, ValidationFailed
 from app.core.pagination import decode_cursor, keyset, offset_page, page
 from app.extensions import db
@@ -36,24 +37,20 @@ class AreaDetail:
 
 
 _COLUMNS = (Area.code, Area.name, Area.level, Area.type, Area.postal_code, Area.parent_code)
-_detail_cache: TTLCache[str, AreaDetail | None] = TTLCache()
-
-
-def _ttl() -> int:
-    return current_app.config["AREA_CACHE_SECONDS"]
 
 
 def clear_cache() -> None:
-    _detail_cache.clear()
+    _load_detail.cache_clear()
 
 
 def get_detail(*, code: str) -> AreaDetail | None:
     """One area with its ancestors (province first), or None when the code does not exist."""
     if not is_valid_code(code) or level_of(code) > 4:
         return None
-    return _detail_cache.get_or_load(code, _ttl(), lambda: _load_detail(code))
+    return _load_detail(code)
 
 
+@cachetools.cached(setting_ttl_cache("AREA_CACHE_SECONDS", maxsize=100_000), lock=threading.Lock())
 def _load_detail(code: str) -> AreaDetail | None:
     rows = db.session.execute(select(*_COLUMNS).where(Area.code.in_(ancestors_of(code)))).all()
     by_code = {r.code: AreaInfo(*r) for r in rows}

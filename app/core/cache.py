@@ -1,39 +1,31 @@
-"""A small per-process TTL cache for static data (areas), safe under threads."""
+"""Per-process caches for static data: cachetools with a lock, the lifetime read from a setting.
+
+Use them through ``cachetools.cached(cache, lock=threading.Lock())`` (``.cache_clear()`` empties one)::
+
+    @cachetools.cached(setting_ttl_cache("AREA_CACHE_SECONDS", maxsize=100_000), lock=threading.Lock())
+    def load(code: str) -> ...: ...
+"""
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any
 
-K = TypeVar("K")
-V = TypeVar("V")
+import cachetools
+from flask import current_app
 
 
-class TTLCache(Generic[K, V]):
-    def __init__(self, *, maxsize: int = 100_000) -> None:
-        self._data: OrderedDict[K, tuple[float, V]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.maxsize = maxsize
+def setting_ttl_cache(
+    setting: str, *, maxsize: int, timer: Callable[[], float] = time.monotonic
+) -> cachetools.TLRUCache[Any, Any]:
+    """An LRU cache whose entries live ``app.config[setting]`` seconds, read when each entry is stored.
 
-    def get_or_load(self, key: K, ttl: float, load: Callable[[], V]) -> V:
-        """Cached value for ``key``, loading it when missing or older than ``ttl`` seconds (0 disables)."""
-        if ttl <= 0:
-            return load()
-        now = time.monotonic()
-        hit = self._data.get(key)
-        if hit is not None and hit[0] > now:
-            return hit[1]
-        value = load()
-        with self._lock:
-            self._data[key] = (now + ttl, value)
-            self._data.move_to_end(key)
-            while len(self._data) > self.maxsize:
-                self._data.popitem(last=False)
-        return value
+    Zero (or less) disables it: nothing is stored and every call loads. Reading the setting at store time (a
+    cachetools TLRU "time to use") lets the cache be made at import time, before any app is configured.
+    """
 
-    def clear(self) -> None:
-        with self._lock:
-            self._data.clear()
+    def time_to_use(_key: Any, _value: Any, now: float) -> float:
+        return now + current_app.config[setting]
+
+    return cachetools.TLRUCache(maxsize=maxsize, ttu=time_to_use, timer=timer)
