@@ -15,11 +15,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from flask import has_request_context, request
 from sqlalchemy import ColumnElement, and_, bindparam, false, func, or_, select, text, tuple_
 from sqlalchemy.orm import aliased
 
 from app.areas import service as areas
 from app.areas.codes import LEVEL_KABKOTA, level_of, within_area
+from app.core import http
 from app.core.db import utcnow
 from app.core.errors import NotFound, ValidationFailed
 from app.core.pagination import decode_cursor, page
@@ -384,7 +386,20 @@ def get_visible(*, complaint_id: int, viewer: Any | None, for_update: bool = Fal
     attach_viewer_offices(complaint, viewer)
     if not perm.can_view(viewer, complaint):
         raise NotFound("Complaint not found.")
+    if for_update and _is_target(complaint_id):
+        # Under the row lock: a moderator acting on a stale screen (If-Match of an older version) gets 412.
+        http.check_if_match(etag_core(complaint))
     return complaint
+
+
+def etag_core(complaint: Any) -> str:
+    """The strong part of a complaint's validator (``c42.v7``): what ``If-Match`` on its actions compares."""
+    return http.resource_tag("c", complaint.id, complaint.version)
+
+
+def _is_target(complaint_id: int) -> bool:
+    """Whether ``complaint_id`` is the complaint named in the request's path (not, say, a duplicate's original)."""
+    return has_request_context() and (request.view_args or {}).get("complaint_id") == complaint_id
 
 
 _Original = aliased(Complaint, name="original")

@@ -5,6 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.core.auth import auth_optional, auth_required, get_current_user, optional_user
+from app.core.http import if_match, shared_cache
 from app.core.pagination import page_of
 from app.core.ratelimit import per_account
 from complaints.intake import queries, service
@@ -55,6 +56,7 @@ def _counts_submission(response: Response) -> bool:
 class Complaints(MethodView):
     @blp.arguments(FeedArgs(), location="query")  # an instance: webargs would build one per request
     @blp.response(200, page_of(ComplaintItemSchema))
+    @shared_cache(max_age=5)
     def get(self, args):
         """Public feed of complaints
 
@@ -115,6 +117,7 @@ class SimilarComplaints(MethodView):
 class ComplaintItem(MethodView):
     @auth_optional
     @blp.response(200, ComplaintSchema)
+    @shared_cache(max_age=5)
     def get(self, complaint_id):
         """Get one complaint
 
@@ -129,6 +132,7 @@ class Withdraw(MethodView):
     @auth_required()
     @blp.arguments(WithdrawSchema, example={"note": "Sudah diperbaiki warga."})
     @blp.response(200, ComplaintSchema)
+    @if_match
     def post(self, data, complaint_id):
         """Withdraw my complaint
 
