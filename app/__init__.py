@@ -63,6 +63,8 @@ def load_models() -> None:
     """Import every feature's models so the metadata is complete (Alembic, tests)."""
     import importlib.util
 
+    import app.core.sync  # noqa: F401  (the tombstones every delta-synced list reads)
+
     for name in FEATURES:
         if importlib.util.find_spec(f"{name}.models") is not None:
             importlib.import_module(f"{name}.models")

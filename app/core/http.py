@@ -35,6 +35,7 @@ COMPRESS_MIN_SIZE = 1024
 _TAG = "balai_resource_tag"
 _CHECKED = "balai_if_match_checked"
 _IF_MATCH_MARK = "x-balai-if-match"
+_IGNORED = "balai_etag_ignored"
 
 compress = Compress()
 
@@ -77,6 +78,13 @@ def tag_resource(tag: str) -> None:
     """The answer of this request shows the resource ``tag`` (``resource_tag``): its ETag starts with it."""
     if has_request_context():
         setattr(g, _TAG, tag)
+
+
+def ignore_in_etag(text: str) -> None:
+    """Leave ``text`` (a value that changes on every call, such as a sync ``server_time``) out of this answer's
+    ETag: an answer that differs only there is the same for the client, who may keep its older copy (a weak tag)."""
+    if has_request_context():
+        setattr(g, _IGNORED, text.encode())
 
 
 def check_if_match(tag: str) -> None:
@@ -132,7 +140,9 @@ def _conditional(response: Response) -> Response:
     safe = request.method in ("GET", "HEAD")
     if not safe and tag is None:
         return response
-    digest = _hash(response.get_data())
+    body = response.get_data()
+    ignored = getattr(g, _IGNORED, None)
+    digest = _hash(body.replace(ignored, b"") if ignored else body)
     etag = f"{tag}.{digest}" if tag else digest
     response.set_etag(etag, weak=True)
     if safe and request.if_none_match.contains_weak(etag):

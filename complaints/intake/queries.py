@@ -21,7 +21,7 @@ from sqlalchemy.orm import aliased
 
 from app.areas import service as areas
 from app.areas.codes import LEVEL_KABKOTA, level_of, within_area
-from app.core import http
+from app.core import http, sync
 from app.core.db import utcnow
 from app.core.errors import NotFound, ValidationFailed
 from app.core.pagination import decode_cursor, page
@@ -269,19 +269,39 @@ def feed(
 
 
 @functools.lru_cache(maxsize=8)
-def _mine_statement(*, status: bool, after: bool) -> Any:
-    stmt = select(*LIST_COLUMNS).where(T.reporter_id == bindparam("reporter_id"))
+def _mine_statement(*, status: bool, after: bool, changes: bool = False) -> Any:
+    stmt = select(*LIST_COLUMNS, T.updated_at).where(T.reporter_id == bindparam("reporter_id"))
     if status:
         stmt = stmt.where(T.status == bindparam("status"))
+    if changes:  # delta sync: oldest change first (index ix_complaints_reporter_id_updated_at_id)
+        return sync.changed_since(stmt, updated=T.updated_at, key=T.id, after=after)
     return _keyset(stmt, {"id": T.id}, "newest", after=after)
 
 
-def mine(*, user: Any, status: str | None, cursor: str | None, limit: int) -> dict[str, Any]:
-    """Every complaint of the caller, any status, newest first, with the texts as written."""
-    params = {**_cursor_params("newest", cursor, limit), "reporter_id": user.id, "status": status}
-    stmt = _mine_statement(status=status is not None, after="after_id" in params)
-    result = _page(stmt, params, "newest", limit)
+def mine(
+    *, user: Any, status: str | None, cursor: str | None, limit: int, updated_since: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Every complaint of the caller, any status, newest first, with the texts as written; with ``updated_since``
+    the ones changed since then, oldest change first (``app.core.sync``)."""
+    server_time = sync.server_time()
+    if updated_since is None:
+        params = {**_cursor_params("newest", cursor, limit), "reporter_id": user.id, "status": status}
+        stmt = _mine_statement(status=status is not None, after="after_id" in params)
+        result = _page(stmt, params, "newest", limit)
+        deleted: list[int] = []
+    else:
+        params = {**sync.changes_params(since=updated_since, cursor=cursor, limit=limit), "reporter_id": user.id}
+        params["status"] = status
+        stmt = _mine_statement(status=status is not None, after="after_id" in params, changes=True)
+        rows = _connection().execute(stmt, params).mappings().all()
+        result = sync.changes_page(rows, limit=limit, key=lambda r: (r["updated_at"], r["id"]))
+        first = cursor is None
+        deleted = (
+            sync.deleted_since(_connection(), kind="complaint", owner_id=user.id, since=updated_since) if first else []
+        )
     result["items"] = [presenters.list_item(r, viewer=user) for r in result["items"]]
+    result["server_time"] = server_time
+    result["deleted"] = deleted
     return result
 
 

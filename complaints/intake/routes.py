@@ -8,6 +8,7 @@ from app.core.auth import auth_optional, auth_required, get_current_user, option
 from app.core.http import if_match, shared_cache
 from app.core.pagination import page_of
 from app.core.ratelimit import per_account
+from app.core.sync import sync_page_of
 from complaints.intake import queries, service
 from complaints.intake.schemas import (
     ComplaintItemSchema,
@@ -147,10 +148,11 @@ class Withdraw(MethodView):
 class MyComplaints(MethodView):
     @auth_required()
     @me_blp.arguments(MyComplaintsArgs(), location="query")
-    @me_blp.response(200, page_of(ComplaintItemSchema))
+    @me_blp.response(200, sync_page_of(ComplaintItemSchema))
     def get(self, args):
         """List my complaints
 
-        Every complaint I submitted, in every status, newest first.
+        Every complaint I submitted, in every status, newest first. With `updated_since` (the `server_time` of an
+        earlier answer): only those changed since, oldest change first; `deleted` lists removed ones.
         """
         return json_response(queries.mine(user=get_current_user(), **args))
