@@ -122,7 +122,8 @@ def _endpoint_attrs(app: Flask, endpoint: str | None, method: str) -> dict[str, 
 
 
 def _hash(body: bytes) -> str:
-    return hashlib.blake2b(body, digest_size=10).hexdigest()
+    """A fingerprint of the body, not a secret: SHA-1 runs in hardware here (2-3x faster than BLAKE2 or MD5)."""
+    return hashlib.sha1(body, usedforsecurity=False).hexdigest()[:20]
 
 
 def _conditional(response: Response) -> Response:

@@ -84,6 +84,13 @@ class UpdatedSince(ma.fields.AwareDateTime):
             },
         )
 
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> dt.datetime:
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return parsed.astimezone(dt.UTC)
+        except OverflowError:  # year 1 east of UTC, year 9999 west of it
+            raise ma.ValidationError("Not a time in the supported range.") from None
+
 
 class SyncArgs(ma.Schema):
     """Mix into a list's query schema (after ``PageArgs``) to offer ``updated_since``."""

@@ -90,7 +90,11 @@ def test_pages_of_changes_in_change_order_with_a_cursor(client):
     assert rest["items"][-1]["id"] == complaints[1].id
 
 
-@pytest.mark.parametrize("value", ["kemarin", "2026-11-30T08:00:00", "2026-13-01T00:00:00+00:00", "", "1"], ids=repr)
+@pytest.mark.parametrize(
+    "value",
+    ["kemarin", "2026-11-30T08:00:00", "2026-13-01T00:00:00+00:00", "", "1", "0001-01-01T00:00:00+05:00"],
+    ids=repr,
+)
 def test_bad_updated_since_is_422(client, value):
     resp = client.get(f"{MINE}?updated_since={quote(value)}", headers=login(resident()))
     assert resp.status_code == 422
