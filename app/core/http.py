@@ -15,7 +15,6 @@ compares only that part (weak or strong tags alike, ``*`` matches any existing r
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Callable
 from typing import Any
@@ -109,16 +108,17 @@ def check_if_match(tag: str) -> None:
 
 
 def _view_attr(name: str, default: Any) -> Any:
-    """An attribute that a decorator put on the view method serving this request (cached per endpoint)."""
-    return _endpoint_attrs(current_app._get_current_object(), request.endpoint, request.method).get(name, default)
-
-
-@functools.lru_cache(maxsize=1024)
-def _endpoint_attrs(app: Flask, endpoint: str | None, method: str) -> dict[str, Any]:
-    view = app.view_functions.get(endpoint or "")
-    view_class = getattr(view, "view_class", None)
-    fn = getattr(view_class, "get" if method == "HEAD" else method.lower(), None) if view_class else view
-    return {k: v for k, v in vars(fn).items() if k.startswith("_balai_")} if fn is not None else {}
+    """An attribute that a decorator put on the view method serving this request (looked up once per endpoint)."""
+    cache: dict[tuple[str | None, str], dict[str, Any]] = current_app.extensions.setdefault("balai_http_views", {})
+    key = (request.endpoint, request.method)
+    attrs = cache.get(key)
+    if attrs is None:
+        view = current_app.view_functions.get(request.endpoint or "")
+        view_class = getattr(view, "view_class", None)
+        method = "get" if request.method == "HEAD" else request.method.lower()
+        fn = getattr(view_class, method, None) if view_class else view
+        attrs = cache[key] = {k: v for k, v in vars(fn).items() if k.startswith("_balai_")} if fn is not None else {}
+    return attrs.get(name, default)
 
 
 def _hash(body: bytes) -> str:
