@@ -96,7 +96,7 @@ class DeviceCreateSchema(ma.Schema):
     locale = ma.fields.String(
         load_default=None,
         allow_none=True,
-        validate=ma.validate.Regexp(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$"),
+        validate=[ma.validate.Length(max=16), ma.validate.Regexp(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")],
         metadata={"example": "id-ID"},
     )
 
