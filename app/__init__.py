@@ -15,7 +15,7 @@ from flask.sessions import NullSession, SessionInterface, SessionMixin
 from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 from app.config import Config
-from app.core import jobs, ratelimit
+from app.core import http, jobs, ratelimit
 from app.core.db import register_request_transaction
 from app.core.fields import MAX_ID
 from app.extensions import api, db, jwt, limiter
@@ -63,6 +63,8 @@ class AreaCodeConverter(BaseConverter):
 def load_models() -> None:
     """Import every feature's models so the metadata is complete (Alembic, tests)."""
     import importlib.util
+
+    import app.core.sync  # noqa: F401  (the tombstones every delta-synced list reads)
 
     for name in FEATURES:
         if importlib.util.find_spec(f"{name}.models") is not None:
@@ -139,6 +141,8 @@ def register_extensions(app: Flask) -> None:
     if limiter._check_request_limit in global_hooks:
         global_hooks.remove(limiter._check_request_limit)
     api.init_app(app)
+    http.init_docs(api.spec)
+    http.init_app(app)  # ETag / 304, Cache-Control, Vary and compression of the API's answers
     api.register_converter(IdConverter, lambda _c: {"type": "integer", "minimum": 1, "maximum": MAX_ID})
     api.register_converter(
         AreaCodeConverter, lambda _c: {"type": "string", "pattern": "^" + AreaCodeConverter.regex + "$"}

@@ -12,6 +12,7 @@ all read" (every id up to it counts as read), so marking thousands of broadcasts
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from typing import Any
 
@@ -19,6 +20,7 @@ from sqlalchemy import and_, bindparam, exists, func, literal, literal_column, o
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.areas.codes import ancestors_of, area_contains
+from app.core import sync
 from app.core.db import utcnow
 from app.core.errors import NotFound
 from app.core.pagination import decode_cursor, encode_cursor
@@ -31,6 +33,8 @@ S = InboxState.__table__
 
 #: The unread badge counts up to this ("99+" beyond).
 UNREAD_CAP = 99
+#: The ``kind`` of the inbox's tombstones (hidden notifications).
+TOMBSTONE_KIND = "notification"
 
 
 def upsert(table: Any, values: dict[str, Any], *, keys: list[str], update: dict[str, Any]) -> None:
@@ -109,8 +113,13 @@ def _params(user: Any, before: int | None = None) -> dict[str, Any]:
     return params
 
 
-def list_inbox(*, user: Any, unread: bool, cursor: str | None, limit: int) -> dict[str, Any]:
-    """A page of the inbox, newest first (keyset on id)."""
+def list_inbox(
+    *, user: Any, unread: bool, cursor: str | None, limit: int, updated_since: dt.datetime | None = None
+) -> dict[str, Any]:
+    """A page of the inbox, newest first (keyset on id); with ``updated_since``, the changes (``list_changes``)."""
+    if updated_since is not None:
+        return list_changes(user=user, since=updated_since, cursor=cursor, limit=limit)
+    server_time = sync.server_time()
     after = decode_cursor(cursor, types=[int])
     before = after[0] if after else None
     params = _params(user, before)
@@ -118,7 +127,67 @@ def list_inbox(*, user: Any, unread: bool, cursor: str | None, limit: int) -> di
     rows = db.connection().execute(stmt, params).all()
     items = [_item(r) for r in rows[:limit]]
     next_cursor = encode_cursor([items[-1]["id"]]) if len(rows) > limit and items else None
-    return {"items": items, "next_cursor": next_cursor}
+    return {"items": items, "next_cursor": next_cursor, "server_time": server_time, "deleted": []}
+
+
+@functools.cache
+def _changes_statement(keys: int, after: bool) -> Any:
+    """Delta sync: the user's visible notifications created or read at or after ``:since``, oldest change first.
+
+    The changed ids come from one index range per audience (``(user_id, created_at)``, ``(area_key, created_at)``)
+    and from the user's receipts read since (``(user_id, read_at)``); hidden ones are tombstones, not items.
+    """
+    since = bindparam("since", type_=N.c.created_at.type)
+    branches = [select(N.c.id, N.c.created_at.label("changed_at")).where(N.c.user_id == bindparam("uid"))]
+    branches += [
+        select(N.c.id, N.c.created_at.label("changed_at")).where(N.c.area_key == bindparam(f"k{i}"))
+        for i in range(keys)
+    ]
+    branches = [b.where(N.c.created_at >= since) for b in branches]
+    branches.append(
+        select(R.c.notification_id.label("id"), R.c.read_at.label("changed_at")).where(
+            R.c.user_id == bindparam("uid"), R.c.read_at >= since
+        )
+    )
+    raw = union_all(*branches).subquery()
+    changed = select(raw.c.id, func.max(raw.c.changed_at).label("changed_at")).group_by(raw.c.id).subquery()
+    audience = [N.c.user_id == bindparam("uid")] + [N.c.area_key == bindparam(f"k{i}") for i in range(keys)]
+    stmt = (
+        select(
+            N.c.id,
+            N.c.kind,
+            N.c.title,
+            N.c.body,
+            N.c.link_type,
+            N.c.link_id,
+            N.c.data,
+            N.c.area_key,
+            N.c.created_at,
+            or_(R.c.read_at.is_not(None), N.c.id <= _watermark()).label("read"),
+            changed.c.changed_at,
+        )
+        .join(changed, changed.c.id == N.c.id)
+        .outerjoin(R, and_(R.c.notification_id == N.c.id, R.c.user_id == bindparam("uid")))
+        .where(or_(*audience), R.c.hidden_at.is_(None))
+    )
+    return sync.changed_since(stmt, updated=changed.c.changed_at, key=N.c.id, after=after)
+
+
+def list_changes(*, user: Any, since: dt.datetime, cursor: str | None, limit: int) -> dict[str, Any]:
+    """``GET /me/notifications?updated_since=``: new and newly read notifications, the hidden ones as ``deleted``
+    (first page), and ``read_upto_id`` (everything up to it is read: "mark all read" on another phone)."""
+    server_time = sync.server_time()
+    params = {**_params(user), **sync.changes_params(since=since, cursor=cursor, limit=limit)}
+    keys = len(ancestors_of(user.home)) if user.home else 0
+    conn = db.connection()
+    rows = conn.execute(_changes_statement(keys, "after_id" in params), params).all()
+    result = sync.changes_page(rows, limit=limit, key=lambda r: (r.changed_at, r.id))
+    result["items"] = [_item(r[:10]) for r in result["items"]]
+    result["server_time"] = server_time
+    first = cursor is None
+    result["deleted"] = sync.deleted_since(conn, kind=TOMBSTONE_KIND, owner_id=user.id, since=since) if first else []
+    result["read_upto_id"] = conn.execute(select(_watermark()), {"uid": user.id}).scalar_one()
+    return result
 
 
 def _item(row: Any) -> dict[str, Any]:
@@ -167,8 +236,10 @@ def mark_read(*, user: Any, notification_id: int) -> None:
 
 
 def hide(*, user: Any, notification_id: int) -> None:
+    """Hide one notification for the user; their other phones learn it as a tombstone (``app.core.sync``)."""
     get_visible(user=user, notification_id=notification_id)
     now = utcnow()
+    sync.record_deletion(db.session, kind=TOMBSTONE_KIND, item_id=notification_id, owner_id=user.id)
     upsert(
         R,
         {"user_id": user.id, "notification_id": notification_id, "hidden_at": now},

@@ -60,6 +60,9 @@ class Notification(Base):
         # The inbox: newest first per recipient, and per broadcast target key (keyset on id).
         Index("ix_notifications_user_id_id", "user_id", "id"),
         Index("ix_notifications_area_key_id", "area_key", "id"),
+        # Delta sync of the inbox (``updated_since``): what each audience received since a time.
+        Index("ix_notifications_user_id_created_at", "user_id", "created_at"),
+        Index("ix_notifications_area_key_created_at", "area_key", "created_at"),
         # The outbox sweep and the admin list of failed pushes.
         Index("ix_notifications_push_due_at_id", "push_due_at", "id"),
         Index("ix_notifications_push_status_id", "push_status", "id"),
@@ -94,6 +97,8 @@ class NotificationReceipt(Base):
     """One user's markers on one notification (personal or broadcast): read, hidden."""
 
     __tablename__ = "notification_receipts"
+    #: Delta sync of the inbox: what the user read since a time.
+    __table_args__ = (Index("ix_notification_receipts_user_id_read_at", "user_id", "read_at"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey(User.id, ondelete="CASCADE"), primary_key=True)
     notification_id: Mapped[int] = mapped_column(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.core.auth import auth_required, get_current_user
 from app.core.pagination import page_of
+from app.core.sync import sync_page_of
 from notifications import admin, devices, inbox
 from notifications.schemas import (
     DeliveryQuerySchema,
@@ -66,20 +68,35 @@ admin_blp = Blueprint(
 )
 
 
+INBOX_PAGE = sync_page_of(
+    NotificationSchema,
+    read_upto_id=ma.fields.Integer(
+        metadata={"description": "With `updated_since`: every notification with an id up to this one is read."}
+    ),
+)
+
+
 @inbox_blp.route("")
 class Inbox(MethodView):
     @auth_required()
     @inbox_blp.arguments(InboxQuerySchema(), location="query")  # an instance: not rebuilt on every request
     @inbox_blp.response(
         200,
-        page_of(NotificationSchema),
-        example={"items": [_ITEM_EXAMPLE, _BROADCAST_EXAMPLE], "next_cursor": "WzQxXQ"},
+        INBOX_PAGE,
+        example={
+            "items": [_ITEM_EXAMPLE, _BROADCAST_EXAMPLE],
+            "next_cursor": "WzQxXQ",
+            "server_time": "2026-11-30T08:00:00+00:00",
+            "deleted": [],
+        },
     )
     def get(self, args):
         """List my notifications
 
         Newest first: my personal notifications and the broadcasts for every level of my home area (province,
-        kab/kota, kecamatan, desa, RW). `unread=true` lists only unread ones. Hidden ones are left out.
+        kab/kota, kecamatan, desa, RW). `unread=true` lists only unread ones. Hidden ones are left out. With
+        `updated_since` (the `server_time` of an earlier answer): the notifications created or read since, oldest
+        change first, the hidden ones in `deleted`, and `read_upto_id` (everything up to it is read).
         """
         # The hottest read of the app: the service builds exactly the documented shape (the OpenAPI contract test
         # checks it), so it is sent as JSON directly instead of going through marshmallow again.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from app.core.pagination import PageArgs
+from app.core.sync import UpdatedSince
 from notifications.models import KINDS, PLATFORMS, PUSH_FAILED, PUSH_STATUSES, TOKEN_KINDS
 
 #: FCM registration tokens (~160 characters) and installation ids (22): URL-safe characters only.
@@ -35,6 +36,12 @@ class NotificationSchema(ma.Schema):
 
 class InboxQuerySchema(PageArgs):
     unread = ma.fields.Boolean(load_default=False, metadata={"description": "Only unread notifications."})
+    updated_since = UpdatedSince()
+
+    @ma.validates_schema
+    def _one_kind_of_list(self, data: dict, **_: object) -> None:
+        if data.get("unread") and data.get("updated_since") is not None:
+            raise ma.ValidationError({"unread": ["Not with updated_since (a delta carries the read state)."]})
 
 
 class UnreadCountSchema(ma.Schema):
@@ -89,7 +96,7 @@ class DeviceCreateSchema(ma.Schema):
     locale = ma.fields.String(
         load_default=None,
         allow_none=True,
-        validate=ma.validate.Regexp(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$"),
+        validate=[ma.validate.Length(max=16), ma.validate.Regexp(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")],
         metadata={"example": "id-ID"},
     )
 

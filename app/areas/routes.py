@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from app.areas import service
 from app.areas.schemas import AreaDetailSchema, AreaSchema, AreaSearchArgs
 from app.core.errors import NotFound
+from app.core.http import shared_cache
 from app.core.pagination import PageArgs, page_of
 
 blp = Blueprint("areas", __name__, url_prefix="/api/v1/areas", description="Kemendagri administrative areas.")
@@ -15,6 +16,7 @@ blp = Blueprint("areas", __name__, url_prefix="/api/v1/areas", description="Keme
 class Provinces(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_of(AreaSchema))
+    @shared_cache(max_age=3600)
     def get(self, args):
         """List the provinces"""
         return service.list_children(parent_code=None, **args)
@@ -24,6 +26,7 @@ class Provinces(MethodView):
 class AreaSearch(MethodView):
     @blp.arguments(AreaSearchArgs, location="query")
     @blp.response(200, page_of(AreaSchema))
+    @shared_cache(max_age=3600)
     def get(self, args):
         """Search areas by name
 
@@ -35,6 +38,7 @@ class AreaSearch(MethodView):
 @blp.route("/<area_code:code>")
 class AreaItem(MethodView):
     @blp.response(200, AreaDetailSchema)
+    @shared_cache(max_age=3600)
     def get(self, code):
         """Get one area with its ancestors"""
         detail = service.get_detail(code=code)
@@ -47,6 +51,7 @@ class AreaItem(MethodView):
 class AreaChildren(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_of(AreaSchema))
+    @shared_cache(max_age=3600)
     def get(self, args, code):
         """List the direct children of an area"""
         return service.list_children(parent_code=code, **args)

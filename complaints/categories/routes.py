@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 from app.core.auth import auth_optional, auth_required, optional_user, permission_required
 from app.core.errors import Forbidden, NotFound
+from app.core.http import shared_cache
 from app.core.pagination import page_of
 from complaints.categories import service
 from complaints.categories.permissions import can_manage_categories
@@ -28,6 +29,7 @@ class Categories(MethodView):
     @auth_optional
     @blp.arguments(CategoryQuerySchema, location="query")
     @blp.response(200, page_of(CategorySchema))
+    @shared_cache(max_age=60)
     def get(self, args):
         """List complaint categories
 
@@ -64,6 +66,7 @@ class Categories(MethodView):
 @blp.route("/<id:category_id>")
 class CategoryItem(MethodView):
     @blp.response(200, CategorySchema)
+    @shared_cache(max_age=60)
     def get(self, category_id):
         """Get one category"""
         category = service.get(category_id=category_id)

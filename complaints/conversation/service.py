@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden
 from app.core.events import emit
 from app.core.pagination import keyset, page
@@ -14,6 +15,7 @@ from complaints import permissions as perm
 from complaints.conversation.models import Message
 from complaints.events import COMPLAINT_INTERNAL_NOTE_ADDED, COMPLAINT_MESSAGE_POSTED, message_payload
 from complaints.intake import queries
+from complaints.intake.models import Complaint
 from complaints.states import FINAL_STATUSES, Status
 
 STAFF_LABEL = "Petugas"
@@ -86,6 +88,13 @@ def post_message(*, complaint_id: int, author: Any, body: str, visibility: str) 
     )
     db.session.add(m)
     db.session.flush()
+    if visibility == "shared":  # the reporter's delta sync sees a new message (internal notes stay invisible)
+        db.session.execute(
+            update(Complaint)
+            .where(Complaint.id == c.id)
+            .values(updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
     event = COMPLAINT_INTERNAL_NOTE_ADDED if visibility == "internal" else COMPLAINT_MESSAGE_POSTED
     emit(event, **message_payload(c, m))
     return _view(m, author_name=author.name, viewer=author, complaint=c)

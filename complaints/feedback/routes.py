@@ -4,6 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.core.auth import auth_optional, auth_required, get_current_user, optional_user
+from app.core.http import if_match, shared_cache
 from app.core.pagination import PageArgs, page_of
 from complaints.feedback import service
 from complaints.feedback.schemas import (
@@ -29,6 +30,7 @@ class Timeline(MethodView):
     @auth_optional
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_of(TimelineEntrySchema))
+    @shared_cache(max_age=5)
     def get(self, args, complaint_id):
         """Follow a complaint's history
 
@@ -45,6 +47,7 @@ class Reopen(MethodView):
     @auth_required()
     @blp.arguments(ReopenSchema, example={"note": "Lubangnya ditambal tapi sudah bolong lagi setelah hujan."})
     @blp.response(200, ComplaintSchema)
+    @if_match
     def post(self, data, complaint_id):
         """Reopen my closed complaint ("belum beres")
 

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from app.accounts.roles import Role
 from app.core.auth import auth_required, get_current_user
 from app.core.errors import accepts
+from app.core.http import if_match
 from app.core.pagination import page_of
 from app.core.ratelimit import per_account
 from complaints.handling import inbox, service
@@ -77,6 +78,7 @@ class Accept(MethodView):
     @auth_required(HANDLER)
     @blp.arguments(HandlingNoteSchema, example=NOTE_EXAMPLE)
     @blp.response(200, HandlingSchema)
+    @if_match
     def post(self, data, complaint_id):
         """Accept a complaint for my office
 
@@ -91,6 +93,7 @@ class Start(MethodView):
     @auth_required(HANDLER)
     @blp.arguments(HandlingNoteSchema, example={"note": "Perbaikan dimulai hari ini."})
     @blp.response(200, HandlingSchema)
+    @if_match
     def post(self, data, complaint_id):
         """Start the work
 
@@ -104,6 +107,7 @@ class Assign(MethodView):
     @auth_required(HANDLER)
     @blp.arguments(AssignSchema, example={"user_id": 4})
     @blp.response(200, HandlingSchema)
+    @if_match
     def post(self, data, complaint_id):
         """Assign the complaint to a colleague
 
@@ -121,6 +125,7 @@ class Transfer(MethodView):
         TransferSchema, example={"office_id": 7, "reason": "Saluran drainase kewenangan UPT Drainase Wilayah Sukasari."}
     )
     @blp.response(200, HandlingSchema)
+    @if_match
     def post(self, data, complaint_id):
         """Transfer the complaint to another office (disposisi)
 
@@ -137,6 +142,7 @@ class CoHandlers(MethodView):
     @auth_required(HANDLER)
     @blp.arguments(CoHandlerSchema, example={"office_id": 9, "note": "Mohon koordinasi pemangkasan pohon."})
     @blp.response(201, HandlingSchema)
+    @if_match
     def post(self, data, complaint_id):
         """Add a co-handling office (koordinasi)
 
@@ -151,6 +157,7 @@ class CoHandlers(MethodView):
 class CoHandlerItem(MethodView):
     @auth_required(HANDLER)
     @blp.response(204)
+    @if_match
     def delete(self, complaint_id, office_id):
         """End a co-handling
 
@@ -164,6 +171,7 @@ class Resolve(MethodView):
     @auth_required(HANDLER)
     @blp.arguments(ResolveSchema, example={"note": "Lubang sudah ditambal dan diaspal ulang pada 12 Maret."})
     @blp.response(200, HandlingSchema)
+    @if_match
     def post(self, data, complaint_id):
         """Resolve the complaint
 

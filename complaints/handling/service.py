@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.core import http
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
@@ -234,6 +235,7 @@ def handling_view(c: Complaint, *, now: dt.datetime | None = None) -> dict[str, 
         .where(A.complaint_id == c.id, A.is_active.is_(True))
         .order_by(A.role.desc(), A.id)
     ).all()
+    http.tag_resource(queries.etag_core(c))  # (read after the query's autoflush: the version is the stored one)
     return {
         "id": c.id,
         "tracking_number": c.tracking_number,

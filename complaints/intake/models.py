@@ -67,6 +67,8 @@ class Complaint(Base):
         # The moderation queue: one status, oldest first, inside a kab/kota (or, with a prefix, a province).
         Index("ix_complaints_status_kabkota_id", "status", "kabkota_code", "id"),
         Index("ix_complaints_office_id", "office_id"),
+        # The reporter's delta sync (``GET /me/complaints?updated_since=``): changes in (updated_at, id) order.
+        Index("ix_complaints_reporter_id_updated_at_id", "reporter_id", "updated_at", "id"),
         # Statistics (``complaints.stats``): an area's complaints by submission time, with every column the figures
         # read, so that PostgreSQL answers from the index alone (a kab/kota, a period, or a whole province).
         Index("ix_complaints_stats", "kabkota_code", "created_at", postgresql_include=STATS_INCLUDE),
@@ -114,7 +116,9 @@ class Complaint(Base):
     request_hash: Mapped[str | None] = mapped_column(String(64))
 
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Any change a client may want to sync: set on every ORM update and every SQL ``UPDATE`` (``onupdate``; the
+    #: supports, photo and rating counters too), and by ``touch`` for changes stored in other tables (messages).
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     status_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     # Moderation and handling (issue 6). The lead office and the deadlines of its current stage are copied here from

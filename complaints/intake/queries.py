@@ -15,11 +15,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from flask import has_request_context, request
 from sqlalchemy import ColumnElement, and_, bindparam, false, func, or_, select, text, tuple_
 from sqlalchemy.orm import aliased
 
 from app.areas import service as areas
 from app.areas.codes import LEVEL_KABKOTA, level_of, within_area
+from app.core import http, sync
 from app.core.db import utcnow
 from app.core.errors import NotFound, ValidationFailed
 from app.core.pagination import decode_cursor, page
@@ -262,19 +264,41 @@ def feed(
 
 
 @functools.lru_cache(maxsize=8)
-def _mine_statement(*, status: bool, after: bool) -> Any:
-    stmt = select(*LIST_COLUMNS).where(T.reporter_id == bindparam("reporter_id"))
+def _mine_statement(*, status: bool, after: bool, changes: bool = False) -> Any:
+    stmt = select(*LIST_COLUMNS, T.updated_at).where(T.reporter_id == bindparam("reporter_id"))
     if status:
         stmt = stmt.where(T.status == bindparam("status"))
+    if changes:  # delta sync: oldest change first (index ix_complaints_reporter_id_updated_at_id)
+        return sync.changed_since(stmt, updated=T.updated_at, key=T.id, after=after)
     return _keyset(stmt, {"id": T.id}, "newest", after=after)
 
 
-def mine(*, user: Any, status: str | None, cursor: str | None, limit: int) -> dict[str, Any]:
-    """Every complaint of the caller, any status, newest first, with the texts as written."""
-    params = {**_cursor_params("newest", cursor, limit), "reporter_id": user.id, "status": status}
-    stmt = _mine_statement(status=status is not None, after="after_id" in params)
-    result = _page(stmt, params, "newest", limit)
+def mine(
+    *, user: Any, status: str | None, cursor: str | None, limit: int, updated_since: dt.datetime | None = None
+) -> dict[str, Any]:
+    """Every complaint of the caller, any status, newest first, with the texts as written; with ``updated_since``
+    the ones changed since then, oldest change first (``app.core.sync``)."""
+    server_time = sync.server_time()
+    if updated_since is None:
+        params = {**_cursor_params("newest", cursor, limit), "reporter_id": user.id, "status": status}
+        stmt = _mine_statement(status=status is not None, after="after_id" in params)
+        result = _page(stmt, params, "newest", limit)
+        deleted: list[int] = []
+    else:
+        params = {**sync.changes_params(since=updated_since, cursor=cursor, limit=limit), "reporter_id": user.id}
+        params["status"] = status
+        stmt = _mine_statement(status=status is not None, after="after_id" in params, changes=True)
+        rows = db.connection().execute(stmt, params).mappings().all()
+        result = sync.changes_page(rows, limit=limit, key=lambda r: (r["updated_at"], r["id"]))
+        first = cursor is None
+        deleted = (
+            sync.deleted_since(db.connection(), kind="complaint", owner_id=user.id, since=updated_since)
+            if first
+            else []
+        )
     result["items"] = [presenters.list_item(r, viewer=user) for r in result["items"]]
+    result["server_time"] = server_time
+    result["deleted"] = deleted
     return result
 
 
@@ -379,7 +403,20 @@ def get_visible(*, complaint_id: int, viewer: Any | None, for_update: bool = Fal
     attach_viewer_offices(complaint, viewer)
     if not perm.can_view(viewer, complaint):
         raise NotFound("Complaint not found.")
+    if for_update and _is_target(complaint_id):
+        # Under the row lock: a moderator acting on a stale screen (If-Match of an older version) gets 412.
+        http.check_if_match(etag_core(complaint))
     return complaint
+
+
+def etag_core(complaint: Any) -> str:
+    """The strong part of a complaint's validator (``c42.v7``): what ``If-Match`` on its actions compares."""
+    return http.resource_tag("c", complaint.id, complaint.version)
+
+
+def _is_target(complaint_id: int) -> bool:
+    """Whether ``complaint_id`` is the complaint named in the request's path (not, say, a duplicate's original)."""
+    return has_request_context() and (request.view_args or {}).get("complaint_id") == complaint_id
 
 
 _Original = aliased(Complaint, name="original")

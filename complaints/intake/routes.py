@@ -5,8 +5,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.core.auth import auth_optional, auth_required, get_current_user, optional_user
+from app.core.http import if_match, shared_cache
 from app.core.pagination import page_of
 from app.core.ratelimit import per_account
+from app.core.sync import sync_page_of
 from complaints.intake import queries, service
 from complaints.intake.schemas import (
     ComplaintItemSchema,
@@ -55,6 +57,7 @@ def _counts_submission(response: Response) -> bool:
 class Complaints(MethodView):
     @blp.arguments(FeedArgs(), location="query")  # an instance: webargs would build one per request
     @blp.response(200, page_of(ComplaintItemSchema))
+    @shared_cache(max_age=5)
     def get(self, args):
         """Public feed of complaints
 
@@ -115,6 +118,7 @@ class SimilarComplaints(MethodView):
 class ComplaintItem(MethodView):
     @auth_optional
     @blp.response(200, ComplaintSchema)
+    @shared_cache(max_age=5)
     def get(self, complaint_id):
         """Get one complaint
 
@@ -129,6 +133,7 @@ class Withdraw(MethodView):
     @auth_required()
     @blp.arguments(WithdrawSchema, example={"note": "Sudah diperbaiki warga."})
     @blp.response(200, ComplaintSchema)
+    @if_match
     def post(self, data, complaint_id):
         """Withdraw my complaint
 
@@ -143,10 +148,11 @@ class Withdraw(MethodView):
 class MyComplaints(MethodView):
     @auth_required()
     @me_blp.arguments(MyComplaintsArgs(), location="query")
-    @me_blp.response(200, page_of(ComplaintItemSchema))
+    @me_blp.response(200, sync_page_of(ComplaintItemSchema))
     def get(self, args):
         """List my complaints
 
-        Every complaint I submitted, in every status, newest first.
+        Every complaint I submitted, in every status, newest first. With `updated_since` (the `server_time` of an
+        earlier answer): only those changed since, oldest change first; `deleted` lists removed ones.
         """
         return json_response(queries.mine(user=get_current_user(), **args))

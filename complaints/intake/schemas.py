@@ -11,6 +11,7 @@ import marshmallow as ma
 from app.areas.codes import AREA_CODE_PATTERN, MAX_RW
 from app.core.fields import IdField, WholeInteger
 from app.core.pagination import PageArgs
+from app.core.sync import UpdatedSince
 from complaints.fields import PlainText, StrictBoolean
 from complaints.geo import LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, in_indonesia
 from complaints.intake.models import ADDRESS_MAX, DESCRIPTION_MAX, IDEMPOTENCY_KEY_MAX, TITLE_MAX
@@ -300,6 +301,7 @@ class FeedArgs(PageArgs):
 
 class MyComplaintsArgs(PageArgs):
     status = ma.fields.String(load_default=None, validate=ma.validate.OneOf(list(STATUSES)))
+    updated_since = UpdatedSince()
 
 
 class SimilarArgs(PageArgs):

@@ -17,6 +17,7 @@ from sqlalchemy import exists, select
 from app.accounts.models import User
 from app.areas import service as areas
 from app.areas.codes import LEVEL_DESA, ancestors_of
+from app.core import http
 from app.core.db import utcnow
 from app.core.errors import Forbidden, NotFound, ValidationFailed
 from app.core.events import emit
@@ -165,6 +166,7 @@ def submitted_view(submission: Submission, *, reporter: Any) -> dict[str, Any]:
 def detail_view(*, complaint_id: int, viewer: Any | None) -> dict[str, Any]:
     """One complaint as ``viewer`` may see it (404 when they may not see it at all)."""
     c = queries.get_visible(complaint_id=complaint_id, viewer=viewer)
+    http.tag_resource(queries.etag_core(c))
     reporter_name = None
     if perm.sees_reporter_identity(viewer, c):
         reporter_name = viewer.name if perm.is_reporter(viewer, c) else db.session.get(User, c.reporter_id).name

@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 from app.accounts.roles import Role
 from app.core.auth import auth_required, get_current_user
+from app.core.http import if_match
 from app.core.pagination import PageArgs, page_of
 from complaints.intake import service as intake_service
 from complaints.intake.schemas import ComplaintSchema
@@ -67,6 +68,7 @@ class Verify(MethodView):
     @auth_required(*MODERATORS)
     @blp.arguments(VerifySchema, example={"office_id": 3, "note": "Lokasi dan foto sesuai."})
     @blp.response(200, ModerationViewSchema)
+    @if_match
     def post(self, data, complaint_id):
         """Verify a complaint and route it to an office
 
@@ -86,6 +88,7 @@ class Reject(MethodView):
         RejectSchema, example={"reason": "incomplete", "note": "Lokasi belum jelas, silakan kirim ulang dengan foto."}
     )
     @blp.response(200, ModerationViewSchema)
+    @if_match
     def post(self, data, complaint_id):
         """Reject a complaint
 
@@ -101,6 +104,7 @@ class RequestInfo(MethodView):
     @auth_required(*MODERATORS)
     @blp.arguments(RequestInfoSchema, example={"note": "Mohon kirim foto lokasi dan patokan terdekat."})
     @blp.response(200, ModerationViewSchema)
+    @if_match
     def post(self, data, complaint_id):
         """Ask the reporter for more information
 
@@ -116,6 +120,7 @@ class Answer(MethodView):
     @auth_required()
     @blp.arguments(AnswerSchema, example={"body": "Lokasinya di depan SDN 5, patokan warung Bu Siti."})
     @blp.response(200, ComplaintSchema)
+    @if_match
     def post(self, data, complaint_id):
         """Answer a request for information
 
@@ -132,6 +137,7 @@ class MarkDuplicate(MethodView):
     @auth_required(*MODERATORS)
     @blp.arguments(MarkDuplicateSchema, example={"duplicate_of_id": 41, "note": "Lokasi sama."})
     @blp.response(200, ModerationViewSchema)
+    @if_match
     def post(self, data, complaint_id):
         """Mark a complaint as a duplicate of another
 
@@ -151,6 +157,7 @@ class Redact(MethodView):
         example={"description": "Lubang besar di depan rumah warga [disunting].", "reason": "Menyebut nomor HP."},
     )
     @blp.response(200, ModerationViewSchema)
+    @if_match
     def post(self, data, complaint_id):
         """Redact a complaint's text
 
@@ -181,6 +188,7 @@ class Validate(MethodView):
     @auth_required(*MODERATORS)
     @blp.arguments(ValidateSchema, example={"approved": True, "note": "Sudah diperiksa di lokasi."})
     @blp.response(200, ModerationViewSchema)
+    @if_match
     def post(self, data, complaint_id):
         """Validate a resolution
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
+from app.core.db import utcnow
 from app.core.pagination import page_of
+from app.core.sync import sync_page_of
 from complaints.intake import queries, service
 from complaints.intake.schemas import ComplaintItemSchema, ComplaintSchema, SubmittedSchema
 from complaints.photos.service import add_photo
@@ -28,7 +31,10 @@ def test_lists_match_their_schema():
     args = {"area": None, "category": None, "status": None, "radius": 1000, "cursor": None, "limit": 20}
     same_as_schema(queries.feed(near=None, sort="newest", **args), schema)
     same_as_schema(queries.feed(near=BANDUNG, sort="nearest", **args), schema)
-    same_as_schema(queries.mine(user=reporter, status=None, cursor=None, limit=20), schema)
+    mine = sync_page_of(ComplaintItemSchema)()
+    same_as_schema(queries.mine(user=reporter, status=None, cursor=None, limit=20), mine)
+    since = utcnow() - dt.timedelta(hours=1)
+    same_as_schema(queries.mine(user=reporter, status=None, cursor=None, limit=20, updated_since=since), mine)
     similar = queries.similar(viewer=reporter, lat=BANDUNG[0], lon=BANDUNG[1], category_id=1, cursor=None, limit=5)
     same_as_schema(similar, schema)
 
