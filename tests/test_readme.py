@@ -19,7 +19,7 @@ def _commands() -> list[str]:
 
 
 def test_flask_and_tool_commands_name_the_virtual_environment():
-    bare = [c for c in _commands() if re.match(r"(flask|alembic|gunicorn|pytest)\b", c)]
+    bare = [c for c in _commands() if re.match(r"(flask|alembic|gunicorn|pytest)(\s|$)", c)]
     assert bare == [], "write .venv/bin/<tool> (the README says so) for: " + "; ".join(bare)
 
 

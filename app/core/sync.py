@@ -108,12 +108,19 @@ def sync_page_of(item_schema: type[ma.Schema], **extra: ma.fields.Field) -> type
     name = item_schema.__name__.removesuffix("Schema") + "SyncPageSchema"
     fields = {
         "server_time": ma.fields.String(
-            required=True, metadata={"description": "Send as `updated_since` next time (ISO 8601, UTC)."}
+            required=True,
+            metadata={
+                "description": "Send as `updated_since` next time (ISO 8601, UTC).",
+                "example": "2026-12-01T08:30:00+00:00",
+            },
         ),
         "deleted": ma.fields.List(
             ma.fields.Integer(),
             required=True,
-            metadata={"description": "Ids deleted since `updated_since` (empty without it): remove them locally."},
+            metadata={
+                "description": "Ids deleted since `updated_since` (empty without it): remove them locally.",
+                "example": [41, 57],
+            },
         ),
         **extra,
     }
