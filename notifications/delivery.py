@@ -134,6 +134,7 @@ def deliver_due(*, limit: int = SEND_BATCH, max_rounds: int = 1000) -> dict[str,
 
             enqueue(send_due)  # more is due: let another idle worker take the next batch meanwhile
         rows = db.session.execute(select(Notification.__table__).where(_N.id.in_(ids)).order_by(_N.id)).all()
+        db.session.commit()  # no transaction (and, on SQLite, no write lock) held while FCM is called
         stats["claimed"] += len(rows)
         for n in (r for r in rows if r.area_key is not None):
             try:
@@ -163,6 +164,7 @@ def _deliver_personal(rows: list[Any], stats: dict[str, int]) -> None:
         if d.user_id not in inactive:
             devices[d.user_id].append(d)
     prefs = {p.user_id: p for p in db.session.scalars(select(Preference).where(Preference.user_id.in_(user_ids)))}
+    db.session.commit()  # read what to send, then call FCM outside any transaction
     chunk: list[tuple[Any, list[Any]]] = []  # (notification, its devices)
     finished: dict[str, list[int]] = defaultdict(list)  # nothing (more) to push, by final status
     size = 0

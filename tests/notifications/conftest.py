@@ -59,21 +59,27 @@ class SpySender:
     def __init__(self, inner: Any) -> None:
         self.inner = inner
         self.calls: list[tuple[str, int, str | None]] = []
+        #: Whether the job's session had a transaction open at each call (it must not, while it waits on FCM).
+        self.in_transaction: list[bool] = []
+
+    def _note(self, call: tuple[str, int, str | None]) -> None:
+        self.calls.append(call)
+        self.in_transaction.append(db.session().in_transaction())
 
     def send_each(self, messages: list[Any]) -> list[Outcome]:
-        self.calls.append(("send_each", len(messages), None))
+        self._note(("send_each", len(messages), None))
         return self.inner.send_each(messages)
 
     def send(self, message: Any) -> Outcome:
-        self.calls.append(("send", 1, message.topic))
+        self._note(("send", 1, message.topic))
         return self.inner.send(message)
 
     def subscribe(self, tokens: list[str], topic: str) -> list[Outcome]:
-        self.calls.append(("subscribe", len(tokens), topic))
+        self._note(("subscribe", len(tokens), topic))
         return self.inner.subscribe(tokens, topic)
 
     def unsubscribe(self, tokens: list[str], topic: str) -> list[Outcome]:
-        self.calls.append(("unsubscribe", len(tokens), topic))
+        self._note(("unsubscribe", len(tokens), topic))
         return self.inner.unsubscribe(tokens, topic)
 
 

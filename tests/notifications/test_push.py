@@ -13,6 +13,7 @@ from notifications.api import ANNOUNCEMENT, COMPLAINT_UPDATE, NEWS, broadcast_to
 from notifications.delivery import deliver_due
 from notifications.models import Device, Notification
 from notifications.sender import set_sender
+from notifications.tasks import sync_topics
 from tests import fake_fcm as fcm
 from tests.factories import login, staff
 from tests.notifications.conftest import DESA, SpySender, make_devices, make_due_now, make_residents
@@ -340,3 +341,24 @@ def test_broadcasts_jump_the_personal_backlog(app, queued, spy):
     deliver_due(limit=2)
     assert spy.calls[0] == ("send", 1, "announcement-32.73")
     assert [c[1] for c in spy.calls[1:]] == [2, 2, 2]
+
+
+def test_no_transaction_is_open_while_fcm_is_called(app, queued, spy):
+    """A worker waiting on FCM holds no transaction: on SQLite that would be the one write lock, keeping every
+    request that writes waiting; on PostgreSQL an idle-in-transaction connection."""
+    users = make_residents(5)
+    make_devices(users)
+    db.session.commit()
+    notify_users(user_ids=users, kind=NEWS, title="T", body="B")
+    broadcast_to_area(area_code="32.73", kind=ANNOUNCEMENT, title="Siaga", body="B")
+    db.session.commit()
+    deliver_due(limit=2)
+    db.session.execute(
+        Device.__table__.update().values(topics="", topics_due_at=db.session.scalar(select(Device.created_at)))
+    )
+    db.session.commit()
+    make_due_now()
+    sync_topics.call_local()
+    kinds = {call for call, _, _ in spy.calls}
+    assert kinds == {"send", "send_each", "subscribe"}
+    assert spy.in_transaction == [False] * len(spy.calls)
