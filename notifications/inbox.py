@@ -73,24 +73,29 @@ def _branches(*, keys: int, paged: bool, unread: bool, fetch: int) -> list[Any]:
     return out
 
 
+def _item_columns() -> tuple[Any, ...]:
+    """What an inbox item shows, read state included (a receipt, or at or below the read-all watermark)."""
+    return (
+        N.c.id,
+        N.c.kind,
+        N.c.title,
+        N.c.body,
+        N.c.link_type,
+        N.c.link_id,
+        N.c.data,
+        N.c.area_key,
+        N.c.created_at,
+        or_(R.c.read_at.is_not(None), N.c.id <= _watermark()).label("read"),
+    )
+
+
 @functools.cache
 def _page_statement(keys: int, paged: bool, unread: bool, fetch: int) -> Any:
     """The page query for a user with ``keys`` home levels, built once per shape (building it costs more than
     running it); the user, keys and cursor are bound parameters, the page size is written in (``_inline``)."""
     ids = union_all(*_branches(keys=keys, paged=paged, unread=unread, fetch=fetch)).subquery()
     return (
-        select(
-            N.c.id,
-            N.c.kind,
-            N.c.title,
-            N.c.body,
-            N.c.link_type,
-            N.c.link_id,
-            N.c.data,
-            N.c.area_key,
-            N.c.created_at,
-            or_(R.c.read_at.is_not(None), N.c.id <= _watermark()).label("read"),
-        )
+        select(*_item_columns())
         .join(ids, ids.c.id == N.c.id)
         .outerjoin(R, and_(R.c.notification_id == N.c.id, R.c.user_id == bindparam("uid")))
         .order_by(N.c.id.desc())
@@ -153,19 +158,7 @@ def _changes_statement(keys: int, after: bool) -> Any:
     changed = select(raw.c.id, func.max(raw.c.changed_at).label("changed_at")).group_by(raw.c.id).subquery()
     audience = [N.c.user_id == bindparam("uid")] + [N.c.area_key == bindparam(f"k{i}") for i in range(keys)]
     stmt = (
-        select(
-            N.c.id,
-            N.c.kind,
-            N.c.title,
-            N.c.body,
-            N.c.link_type,
-            N.c.link_id,
-            N.c.data,
-            N.c.area_key,
-            N.c.created_at,
-            or_(R.c.read_at.is_not(None), N.c.id <= _watermark()).label("read"),
-            changed.c.changed_at,
-        )
+        select(*_item_columns(), changed.c.changed_at)
         .join(changed, changed.c.id == N.c.id)
         .outerjoin(R, and_(R.c.notification_id == N.c.id, R.c.user_id == bindparam("uid")))
         .where(or_(*audience), R.c.hidden_at.is_(None))
