@@ -15,7 +15,7 @@ from flask.sessions import NullSession, SessionInterface, SessionMixin
 from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 from app.config import Config
-from app.core import http, jobs, ratelimit
+from app.core import http, inputs, jobs, ratelimit
 from app.core.db import register_request_transaction
 from app.core.fields import MAX_ID
 from app.extensions import api, db, jwt, limiter
@@ -115,6 +115,7 @@ def configure(app: Flask, config: Config) -> None:
         },
         JSON_SORT_KEYS=False,
     )
+    inputs.init_app(app)  # the one input policy (JSON parsing, path and headers), before anything reads a request
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.url_map.strict_slashes = False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import marshmallow as ma
@@ -11,8 +10,10 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api as _Api
 from flask_smorest import Blueprint
-from webargs.flaskparser import FlaskParser
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 
+from app.core import inputs
 from app.core.db import Database
 from app.core.errors import error_response_for
 from app.openapi import Conventions, field_example
@@ -27,43 +28,31 @@ class ErrorSchema(ma.Schema):
     errors = ma.fields.Dict(required=True, metadata={"example": {"phone": ["Nomor harus diawali 0, 62, atau +62."]}})
 
 
-def _nul_field(value: Any, path: str = "") -> str | None:
-    """The dotted path of the first text holding a NUL character (``""`` for the whole value), or None."""
-    if isinstance(value, str):
-        return path if "\x00" in value else None
-    pairs: Any = ()
-    if isinstance(value, Mapping):
-        pairs = value.items()
-    elif isinstance(value, list | tuple):
-        pairs = enumerate(value)
-    for key, item in pairs:
-        name = f"{path}.{key}" if path else str(key)
-        if "\x00" in str(key):
-            return name
-        found = _nul_field(item, name)
-        if found is not None:
-            return found
-    return None
-
-
 class Parser(FlaskParser):
-    """Refuses a NUL character anywhere in a JSON body, a query string or a form, whatever the field: no text a
-    person types contains one, PostgreSQL cannot store one, and a schema that forgot to check would turn it into a
-    500 at the database instead of a 422 here."""
+    """Applies the one input policy (``app.core.inputs``: no NUL, no lone surrogate, bounded JSON nesting) to
+    every location a schema reads, whatever the field: a schema that forgot to check would turn such text into a
+    500 at the database instead of a 422 here. JSON is read through ``request.get_json()``, which parses under the
+    policy (headers and path parameters are checked before the view)."""
+
+    def _raw_load_json(self, req: Any) -> Any:
+        if not is_json_request(req):
+            return core.missing
+        if req.get_data(cache=True) == b"":
+            return core.missing  # as webargs: an empty JSON body is a body without fields
+        return req.get_json()
 
     def _load_location_data(self, *, schema: Any, req: Any, location: str) -> Any:
         data = super()._load_location_data(schema=schema, req=req, location=location)
-        raw: Any = data
+        raw: Any = None
         if location in ("query", "querystring"):
             raw = {key: values for key, values in req.args.lists()}
         elif location == "form":
             raw = {key: values for key, values in req.form.lists()}
-        elif location in ("headers", "files", "cookies"):
-            raw = None
-        field = _nul_field(raw)
-        if field is not None:
-            field = field.split(".")[0] if location != "json" else field
-            raise ma.ValidationError({field or location: ["Text must not contain NUL (U+0000) characters."]})
+        if raw:
+            try:
+                inputs.check_value(raw)
+            except inputs.InputRejected as exc:
+                raise ma.ValidationError({exc.field.split(".")[0] or location: [exc.message]}) from None
         return data
 
 

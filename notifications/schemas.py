@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from app.core.fields import Pattern
 from app.core.pagination import PageArgs
 from app.core.sync import UpdatedSince
 from notifications.models import KINDS, PLATFORMS, PUSH_FAILED, PUSH_STATUSES, TOKEN_KINDS
@@ -81,7 +82,7 @@ class PreferencesUpdateSchema(ma.Schema):
 class DeviceCreateSchema(ma.Schema):
     token = ma.fields.String(
         required=True,
-        validate=ma.validate.Regexp(TARGET_PATTERN, error="Not an FCM registration token or installation id."),
+        validate=Pattern(TARGET_PATTERN, error="Not an FCM registration token or installation id."),
         metadata={"description": "FCM registration token or Firebase installation id.", "example": "dXNlcjE2:APA91b"},
     )
     token_kind = ma.fields.String(
@@ -96,7 +97,7 @@ class DeviceCreateSchema(ma.Schema):
     locale = ma.fields.String(
         load_default=None,
         allow_none=True,
-        validate=[ma.validate.Length(max=16), ma.validate.Regexp(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")],
+        validate=[ma.validate.Length(max=16), Pattern(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")],
         metadata={"example": "id-ID"},
     )
 

@@ -108,3 +108,18 @@ def client(app: Flask):
 @pytest.fixture
 def dialect() -> str:
     return db.dialect
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The schemathesis figures per role, when the contract test ran (issue 10 asks for them in every report)."""
+    import sys
+
+    contract = sys.modules.get("tests.test_openapi_contract")
+    if contract is None or not contract.FIGURES:
+        return
+    terminalreporter.section("schemathesis")
+    for role, f in contract.FIGURES.items():
+        failed = ", ".join(f"{name} {n}" for name, n in sorted(f.failures.items())) or "none"
+        terminalreporter.write_line(
+            f"{role}: {len(f.operations)} operations, {f.cases} cases, {f.server_errors} 5xx, failed checks: {failed}"
+        )

@@ -1,14 +1,19 @@
 """Schemathesis over the whole served OpenAPI document: no 5xx, and every response matches its documentation.
 
-Runs in-process over WSGI, anonymous and as a resident. Rate limits are off here (429s would hide real bugs).
+Runs in-process over WSGI, anonymous, as a resident and as a moderator. Rate limits are off here (429s would hide
+real bugs). The figures per role (operations, cases, 5xx, failed checks) are printed at the end of the run.
 """
 
 from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     negative_data_rejection,
@@ -19,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
 
 from app.extensions import limiter
 from tests.conftest import get_test_app
-from tests.factories import login, resident
+from tests.factories import login, resident, staff
 
 CHECKS = [
     not_a_server_error,
@@ -54,14 +59,50 @@ SETTINGS = settings(
 PLAIN = {"Accept-Encoding": "identity"}
 
 
+@dataclass
+class Figures:
+    operations: set[str] = field(default_factory=set)
+    cases: int = 0
+    server_errors: int = 0
+    failures: Counter[str] = field(default_factory=Counter)  # failed check → how many cases
+
+
+#: role → figures, printed by ``tests/conftest.py::pytest_terminal_summary``.
+FIGURES: dict[str, Figures] = {}
+
+
+def call_and_validate(case, role: str, headers: dict[str, str] | None = None) -> None:
+    headers = {**(headers or {}), **PLAIN}
+    figures = FIGURES.setdefault(role, Figures())
+    figures.operations.add(case.operation.label)
+    figures.cases += 1
+
+    def count_server_errors(ctx, response, case):
+        figures.server_errors += response.status_code >= 500
+
+    try:
+        case.call_and_validate(headers=headers, checks=CHECKS, additional_checks=[count_server_errors])
+    except FailureGroup as group:
+        figures.failures.update({type(f).__name__ for f in group.exceptions})
+        raise
+    except AssertionError as failure:
+        figures.failures[type(failure).__name__] += 1
+        raise
+
+
 @schema.parametrize()
 @SETTINGS
 def test_api_anonymous(case, no_rate_limits):
-    case.call_and_validate(headers=PLAIN, checks=CHECKS)
+    call_and_validate(case, "anonymous")
 
 
 @schema.parametrize()
 @SETTINGS
 def test_api_as_resident(case, no_rate_limits):
-    headers = {**login(resident()), **PLAIN}
-    case.call_and_validate(headers=headers, checks=CHECKS)
+    call_and_validate(case, "resident", login(resident()))
+
+
+@schema.parametrize()
+@SETTINGS
+def test_api_as_moderator(case, no_rate_limits):
+    call_and_validate(case, "moderator", login(staff("moderator", "32.73")))

@@ -6,7 +6,7 @@ import marshmallow as ma
 
 from app.accounts.roles import ROLES, STAFF_ROLES
 from app.areas.codes import AREA_CODE_PATTERN, MAX_RW
-from app.core.fields import TrimmedString, WholeInteger
+from app.core.fields import Pattern, TrimmedString, WholeInteger
 from app.core.pagination import PageArgs
 
 DESA_PATTERN = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
@@ -27,7 +27,7 @@ class RegisterSchema(ma.Schema):
     password = ma.fields.String(required=True, **_password)
     home_area_code = ma.fields.String(
         required=True,
-        validate=ma.validate.Regexp(DESA_PATTERN, error="Must be a desa/kelurahan code such as 32.73.01.1001."),
+        validate=Pattern(DESA_PATTERN, error="Must be a desa/kelurahan code such as 32.73.01.1001."),
         metadata={"example": "32.73.01.1001"},
     )
     home_rw = WholeInteger(load_default=None, allow_none=True, **_rw)
@@ -70,7 +70,7 @@ class MeUpdateSchema(ma.Schema):
     name = TrimmedString(**_name)
     email = ma.fields.Email(allow_none=True, validate=ma.validate.Length(max=254))
     home_area_code = ma.fields.String(
-        validate=ma.validate.Regexp(DESA_PATTERN, error="Must be a desa/kelurahan code such as 32.73.01.1001."),
+        validate=Pattern(DESA_PATTERN, error="Must be a desa/kelurahan code such as 32.73.01.1001."),
         metadata={"example": "32.73.01.1002"},
     )
     home_rw = WholeInteger(allow_none=True, **_rw)
@@ -91,7 +91,7 @@ class StaffCreateSchema(ma.Schema):
     password = ma.fields.String(required=True, **_password)
     role = ma.fields.String(required=True, validate=ma.validate.OneOf([r.value for r in STAFF_ROLES]))
     scope_area_code = ma.fields.String(
-        required=True, validate=ma.validate.Regexp(AREA_CODE_PATTERN), metadata={"example": "32.73"}
+        required=True, validate=Pattern(AREA_CODE_PATTERN), metadata={"example": "32.73"}
     )
     scope_rw = WholeInteger(load_default=None, allow_none=True, **_rw)
 
@@ -99,7 +99,7 @@ class StaffCreateSchema(ma.Schema):
 class StaffUpdateSchema(ma.Schema):
     name = TrimmedString(**_name)
     role = ma.fields.String(validate=ma.validate.OneOf([r.value for r in STAFF_ROLES]))
-    scope_area_code = ma.fields.String(validate=ma.validate.Regexp(AREA_CODE_PATTERN))
+    scope_area_code = ma.fields.String(validate=Pattern(AREA_CODE_PATTERN))
     scope_rw = WholeInteger(allow_none=True, **_rw)
     is_active = ma.fields.Boolean()
 
@@ -112,4 +112,4 @@ class StaffSchema(MeSchema):
 
 class StaffQuerySchema(PageArgs):
     role = ma.fields.String(load_default=None, validate=ma.validate.OneOf([r.value for r in STAFF_ROLES]))
-    area_code = ma.fields.String(load_default=None, validate=ma.validate.Regexp(AREA_CODE_PATTERN))
+    area_code = ma.fields.String(load_default=None, validate=Pattern(AREA_CODE_PATTERN))

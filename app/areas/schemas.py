@@ -4,7 +4,7 @@ import marshmallow as ma
 
 from app.areas.codes import AREA_CODE_PATTERN
 from app.areas.models import AREA_TYPES
-from app.core.fields import TrimmedString, WholeInteger
+from app.core.fields import Pattern, TrimmedString, WholeInteger
 from app.core.pagination import PageArgs
 
 
@@ -36,6 +36,6 @@ class AreaSearchArgs(PageArgs):
     level = WholeInteger(load_default=None, validate=ma.validate.Range(1, 4))
     within = ma.fields.String(
         load_default=None,
-        validate=ma.validate.Regexp(AREA_CODE_PATTERN),
+        validate=Pattern(AREA_CODE_PATTERN),
         metadata={"description": "Only areas inside this one.", "example": "32"},
     )

@@ -34,3 +34,14 @@ def IdField(**kwargs: Any) -> WholeInteger:
     """A reference to a row by id: a whole number between 1 and ``MAX_ID``."""
     metadata = {"example": 1, **kwargs.pop("metadata", {})}
     return WholeInteger(validate=ma.validate.Range(1, MAX_ID), metadata=metadata, **kwargs)
+
+
+class Pattern(ma.validate.Regexp):
+    """A ``Regexp`` the whole value must match. marshmallow's uses ``re.match``, where a final ``$`` also matches
+    before a trailing newline: ``^\\d{2}$`` let ``"32\\n"`` through, one character more than the pattern's width (and
+    the column sized for it). The pattern is still documented as written."""
+
+    def __call__(self, value: str) -> str:
+        if self.regex.fullmatch(value) is None:
+            raise ma.ValidationError(self._format_error(value))
+        return value

@@ -13,6 +13,7 @@ from typing import Any
 import marshmallow as ma
 from sqlalchemy import Select, tuple_
 
+from app.core import inputs
 from app.core.errors import ValidationFailed
 from app.core.fields import MAX_ID, WholeInteger
 
@@ -59,12 +60,12 @@ def encode_cursor(values: Sequence[Any]) -> str:
 
 
 def decode_cursor(cursor: str | None, *, types: Sequence[type]) -> list[Any] | None:
-    """The key values in a cursor, checked against the expected types; a bad cursor is a 422."""
+    """The key values in a cursor, checked against the expected types and the input policy; a bad cursor is a 422."""
     if cursor is None:
         return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        values = json.loads(raw)
+        values = inputs.loads(raw)  # the one input policy: no NUL or lone surrogate reaches a query
         if not isinstance(values, list) or len(values) != len(types):
             raise ValueError
         out = []

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from app.core.fields import IdField, TrimmedString, WholeInteger
+from app.core.fields import IdField, Pattern, TrimmedString, WholeInteger
 from app.core.pagination import PageArgs
 from complaints.categories.models import (
     DEFAULT_RESOLUTION_DAYS,
@@ -40,10 +40,10 @@ class CategorySchema(ma.Schema):
 
 
 class CategoryCreateSchema(ma.Schema):
-    slug = ma.fields.String(required=True, validate=[ma.validate.Length(2, 60), ma.validate.Regexp(SLUG)])
+    slug = ma.fields.String(required=True, validate=[ma.validate.Length(2, 60), Pattern(SLUG)])
     name = TrimmedString(required=True, validate=ma.validate.Length(2, 80))
     description = TrimmedString(load_default="", validate=ma.validate.Length(max=500))
-    icon_key = ma.fields.String(load_default="other", validate=ma.validate.Regexp(r"^[a-z0-9-]{1,40}$"))
+    icon_key = ma.fields.String(load_default="other", validate=Pattern(r"^[a-z0-9-]{1,40}$"))
     parent_id = IdField(load_default=None, allow_none=True)
     is_active = ma.fields.Boolean(load_default=True)
     sort_order = WholeInteger(load_default=0, validate=ma.validate.Range(0, 1000))
@@ -54,7 +54,7 @@ class CategoryCreateSchema(ma.Schema):
 class CategoryUpdateSchema(ma.Schema):
     name = TrimmedString(validate=ma.validate.Length(2, 80))
     description = TrimmedString(validate=ma.validate.Length(max=500))
-    icon_key = ma.fields.String(validate=ma.validate.Regexp(r"^[a-z0-9-]{1,40}$"))
+    icon_key = ma.fields.String(validate=Pattern(r"^[a-z0-9-]{1,40}$"))
     parent_id = IdField(allow_none=True)
     is_active = ma.fields.Boolean()
     sort_order = WholeInteger(validate=ma.validate.Range(0, 1000))

@@ -14,10 +14,13 @@ from typing import Any
 from app.core.db import utcnow
 from complaints import permissions as perm
 from complaints.feedback import rules as feedback
+from complaints.intake.pii import masked_name
 from complaints.states import HANDLING_STATUSES, TRANSITIONS, Status
 
 EXCERPT_CHARS = 200
 ANONYMOUS = "Anonim"
+#: The stored label's column width (``complaints.reporter_label``).
+REPORTER_LABEL_CHARS = 100
 
 
 def photo_view(complaint_id: int, photo: Any) -> dict[str, Any]:
@@ -35,6 +38,15 @@ def excerpt(text: str) -> str:
     if len(text) <= EXCERPT_CHARS:
         return text
     return text[: EXCERPT_CHARS - 1].rstrip() + "…"
+
+
+def reporter_label(name: str) -> str:
+    """The masked name the public sees, fixed at submission: always fits its column. Every word of a name costs at
+    least five characters ("a*** "), so a valid name of 21 or more short words is cut after a whole word with "…"."""
+    label = masked_name(name)
+    if len(label) <= REPORTER_LABEL_CHARS:
+        return label
+    return label[: REPORTER_LABEL_CHARS - 1].rsplit(" ", 1)[0] + " …"
 
 
 class _Attrs:

@@ -9,7 +9,7 @@ from typing import Any
 import marshmallow as ma
 
 from app.areas.codes import AREA_CODE_PATTERN, MAX_RW
-from app.core.fields import IdField, WholeInteger
+from app.core.fields import IdField, Pattern, WholeInteger
 from app.core.pagination import PageArgs
 from app.core.sync import UpdatedSince
 from complaints.fields import PlainText, StrictBoolean
@@ -58,7 +58,7 @@ class SubmitSchema(ma.Schema):
     desa_code = ma.fields.String(
         load_default=None,
         allow_none=True,
-        validate=ma.validate.Regexp(DESA_PATTERN, error="Must be a desa/kelurahan code such as 32.73.01.1001."),
+        validate=Pattern(DESA_PATTERN, error="Must be a desa/kelurahan code such as 32.73.01.1001."),
         metadata={
             "description": "Where the problem is; defaults to the reporter's home desa.",
             "example": "32.73.01.1001",
@@ -88,7 +88,7 @@ class IdempotencyHeaderSchema(ma.Schema):
         load_default=None,
         validate=[
             ma.validate.Length(1, IDEMPOTENCY_KEY_MAX),
-            ma.validate.Regexp(r"^[\x21-\x7e]+$", error="Printable ASCII without spaces, e.g. a UUID."),
+            Pattern(r"^[\x21-\x7e]+$", error="Printable ASCII without spaces, e.g. a UUID."),
         ],
         metadata={
             "description": "A unique key per submission (a UUID). Sending the same key and body again returns the "
@@ -261,7 +261,7 @@ def _parse_point(value: str) -> tuple[float, float]:
 class FeedArgs(PageArgs):
     area = ma.fields.String(
         load_default=None,
-        validate=ma.validate.Regexp(AREA_CODE_PATTERN),
+        validate=Pattern(AREA_CODE_PATTERN),
         metadata={"description": "Only complaints inside this area (province to desa).", "example": "32.73"},
     )
     category = IdField(load_default=None)

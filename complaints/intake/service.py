@@ -28,7 +28,6 @@ from complaints.categories import service as categories
 from complaints.events import COMPLAINT_SUBMITTED, submitted_payload
 from complaints.intake import presenters, queries, screening
 from complaints.intake.models import Complaint
-from complaints.intake.pii import masked_name
 from complaints.intake.tracking import new_tracking_number
 from complaints.sql import insert_ignoring_conflicts
 from complaints.states import Status
@@ -107,7 +106,7 @@ def submit(*, reporter: Any, data: dict[str, Any], idempotency_key: str | None) 
         "is_anonymous": data["is_anonymous"],
         "is_public": data["is_public"],
         "is_listed": False,
-        "reporter_label": masked_name(reporter.name),
+        "reporter_label": presenters.reporter_label(reporter.name),
         "support_count": 0,
         "photo_count": 0,
         "cover_photo_id": None,

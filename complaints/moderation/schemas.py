@@ -7,7 +7,7 @@ from typing import Any
 
 import marshmallow as ma
 
-from app.core.fields import IdField
+from app.core.fields import IdField, Pattern
 from app.core.pagination import PageArgs
 from complaints.conversation.models import BODY_MAX
 from complaints.fields import PlainText, StrictBoolean
@@ -64,7 +64,7 @@ class QueueArgs(PageArgs):
     category = IdField(load_default=None, metadata={"description": "A category, with its sub-categories."})
     area = ma.fields.String(
         load_default=None,
-        validate=ma.validate.Regexp(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$", error="Not an area code."),
+        validate=Pattern(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$", error="Not an area code."),
         metadata={"description": "Only this part of my area (an area outside it is a 403).", "example": "32.73.01"},
     )
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from app.areas.codes import AREA_CODE_PATTERN
-from app.core.fields import IdField, TrimmedString
+from app.core.fields import IdField, Pattern, TrimmedString
 from app.core.pagination import PageArgs
 
 OFFICE_CODE = r"^[A-Z0-9]+([.-][A-Z0-9]+)*$"
@@ -11,7 +11,7 @@ OFFICE_CODE = r"^[A-Z0-9]+([.-][A-Z0-9]+)*$"
 _code = {
     "validate": [
         ma.validate.Length(2, 40),
-        ma.validate.Regexp(OFFICE_CODE, error="Upper-case letters and digits, joined by '-' or '.'."),
+        Pattern(OFFICE_CODE, error="Upper-case letters and digits, joined by '-' or '.'."),
     ],
     "metadata": {"example": "DSDABM-3273"},
 }
@@ -20,7 +20,7 @@ _name = {
     "metadata": {"example": "Dinas Sumber Daya Air dan Bina Marga Kota Bandung"},
 }
 _area = {
-    "validate": ma.validate.Regexp(AREA_CODE_PATTERN, error="An area code such as 32.73."),
+    "validate": Pattern(AREA_CODE_PATTERN, error="An area code such as 32.73."),
     "metadata": {
         "description": "The office's jurisdiction (province, kab/kota, kecamatan or desa).",
         "example": "32.73",
@@ -71,7 +71,7 @@ class OfficeUpdateSchema(ma.Schema):
 class OfficeQuerySchema(PageArgs):
     area_code = ma.fields.String(
         load_default=None,
-        validate=ma.validate.Regexp(AREA_CODE_PATTERN),
+        validate=Pattern(AREA_CODE_PATTERN),
         metadata={"description": "Only offices whose jurisdiction lies inside this area.", "example": "32.73"},
     )
     parent_id = IdField(load_default=None)

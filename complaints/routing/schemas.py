@@ -3,11 +3,11 @@ from __future__ import annotations
 import marshmallow as ma
 
 from app.areas.codes import AREA_CODE_PATTERN
-from app.core.fields import IdField
+from app.core.fields import IdField, Pattern
 from app.core.pagination import PageArgs
 from complaints.offices.schemas import OfficeBriefSchema
 
-_area = ma.validate.Regexp(AREA_CODE_PATTERN, error="An area code such as 32.73.01.1001.")
+_area = Pattern(AREA_CODE_PATTERN, error="An area code such as 32.73.01.1001.")
 _match = {
     "enum": ["category", "parent_category", "default"],
     "description": "`category`: a rule for the complaint's category; `parent_category`: for a parent category; "

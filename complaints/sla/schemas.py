@@ -3,11 +3,11 @@ from __future__ import annotations
 import marshmallow as ma
 
 from app.areas.codes import AREA_CODE_PATTERN
-from app.core.fields import TrimmedString, WholeInteger
+from app.core.fields import Pattern, TrimmedString, WholeInteger
 from app.core.pagination import PageArgs
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
-_area = ma.validate.Regexp(AREA_CODE_PATTERN, error="An area code such as 32.73.")
+_area = Pattern(AREA_CODE_PATTERN, error="An area code such as 32.73.")
 _year = {"validate": ma.validate.Range(MIN_YEAR, MAX_YEAR), "metadata": {"example": 2026}}
 _status = {
     "enum": ["official", "weekends_and_admin_days_only"],

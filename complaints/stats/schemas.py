@@ -6,7 +6,7 @@ from typing import Any
 import marshmallow as ma
 
 from app.areas.codes import AREA_CODE_PATTERN
-from app.core.fields import IdField
+from app.core.fields import IdField, Pattern
 from complaints.states import STATUSES
 
 #: Dates outside this range are refused (422) rather than turned into timestamps that overflow.
@@ -33,7 +33,7 @@ class StatsQuerySchema(ma.Schema):
     )
     area = ma.fields.String(
         load_default=None,
-        validate=ma.validate.Regexp(AREA_CODE_PATTERN, error="An area code such as 32.73."),
+        validate=Pattern(AREA_CODE_PATTERN, error="An area code such as 32.73."),
         metadata={"description": "Only complaints inside this area, which must lie inside yours.", "example": "32.73"},
     )
     office_id = IdField(

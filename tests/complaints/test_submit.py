@@ -13,6 +13,7 @@ from complaints.categories.models import Category
 from complaints.events import COMPLAINT_SUBMITTED
 from complaints.intake.models import Complaint
 from complaints.intake.pii import masked_name
+from complaints.intake.presenters import REPORTER_LABEL_CHARS
 from complaints.intake.tracking import PATTERN
 from tests.complaints.helpers import BANDUNG, body, make_complaint, offset
 from tests.factories import login, resident, staff
@@ -287,3 +288,14 @@ def test_submit_answer_lists_likely_duplicates(client):
     dup = got["likely_duplicates"][0]
     assert 115 < dup["distance_m"] < 125
     assert dup["reporter_name"] == near.reporter_label and "description" not in dup
+
+
+def test_a_resident_with_21_or_more_short_words_in_the_name_can_file_a_complaint(client):
+    """The masked label ("a*** a*** …") is at least five characters a word: 25 one-letter words made 124."""
+    name = " ".join("abcdefghijklmnopqrstuvwxy")  # 49 characters: a valid name
+    user = resident(name=name)
+    resp = client.post(URL, json=body(), headers=login(user))
+    assert resp.status_code == 201, resp.get_json()
+    label = db.session.get(Complaint, resp.get_json()["id"]).reporter_label
+    assert len(label) <= REPORTER_LABEL_CHARS and label.startswith("a*** b*** ") and label.endswith(" …")
+    assert Complaint.__table__.c.reporter_label.type.length == REPORTER_LABEL_CHARS
