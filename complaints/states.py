@@ -132,7 +132,7 @@ def check(complaint: Any, to: str) -> None:
         hint = ", ".join(allowed) if allowed else _("none (this status is final)")
         raise InvalidTransition(
             _(
-                "A complaint in status {current} cannot become {target}. Allowed: {allowed}.",
+                "A complaint in status '{current}' cannot become '{target}'. Allowed: {allowed}.",
                 current=current.value,
                 target=target.value,
                 allowed=hint,
@@ -150,7 +150,7 @@ def require_from(complaint: Any, allowed: frozenset[Status], *, action: str) -> 
     names = ", ".join(s.value for s in Status if s in allowed)
     raise InvalidTransition(
         _(
-            "A complaint in status {status} cannot be {action}. Allowed from: {allowed}.",
+            "A complaint in status '{status}' cannot be {action}. Allowed from: {allowed}.",
             status=complaint.status,
             action=_(action),
             allowed=names,
