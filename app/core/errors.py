@@ -131,8 +131,7 @@ def error_body(
     """The error body, its texts in ``locale`` (the request's language when not given)."""
     locale = locale or i18n.request_locale()
     phrase = HTTPStatus(status).phrase
-    code = code or MESSAGE_CODES.get(str(message)) if message else code
-    code = code or status_code_name(status)
+    code = code or (MESSAGE_CODES.get(str(message)) if message else None) or status_code_name(status)
     texts, codes = _field_errors(errors or {}, locale, code)
     return {
         "code": status,
