@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export FLASK_APP := wsgi.py
 
-.PHONY: run setup serve worker test lint format migrate areas seed openapi bench bench-tools clean
+.PHONY: run setup serve worker test lint format migrate areas seed openapi messages bench bench-tools clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ test: $(VENV)/.dev
 ## openapi: rewrite docs/openapi.json, the document the mobile clients are generated from (a test fails when stale)
 openapi: $(VENV)/.runtime
 	PYTHONUTF8=1 $(BIN)/flask openapi write docs/openapi.json
+
+## messages: add new msgids to app/translations/{id,en} (English filled in, Indonesian left for a translator);
+## the catalogs are compiled in memory at first use, so there is no .mo to build
+messages: $(VENV)/.runtime
+	PYTHONPATH=. $(BIN)/python -m app.core.i18n_extract
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

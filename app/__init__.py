@@ -107,7 +107,10 @@ def configure(app: Flask, config: Config) -> None:
             **spec_options(),
             "info": {
                 "description": "Complaints (aduan), announcements and notifications for residents and "
-                "local-government staff. Errors always have the shape {code, status, message, errors}.",
+                "local-government staff. Errors always have the shape "
+                "{code, status, message, errors, error, error_codes}: `error` and `error_codes` are stable machine "
+                "codes; messages are in Bahasa Indonesia (default) or English, chosen by `Accept-Language` (see "
+                "`Content-Language`).",
             },
             "components": {
                 "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}

@@ -20,12 +20,37 @@ from app.openapi import Conventions, field_example
 
 
 class ErrorSchema(ma.Schema):
-    """The one error body every endpoint returns."""
+    """The one error body every endpoint returns. ``message`` and ``errors`` are in the caller's language
+    (``Accept-Language``: ``id``, the default, or ``en``); ``error`` and ``error_codes`` are machine codes."""
 
     code = ma.fields.Integer(required=True, metadata={"example": 422})
     status = ma.fields.String(required=True, metadata={"example": "Unprocessable Content"})
     message = ma.fields.String(required=True, metadata={"example": "The request contains invalid fields."})
-    errors = ma.fields.Dict(required=True, metadata={"example": {"phone": ["Nomor harus diawali 0, 62, atau +62."]}})
+    errors = ma.fields.Dict(
+        required=True,
+        metadata={
+            "description": "Messages per field, in the language of the answer (`Content-Language`).",
+            "example": {"phone": ["Nomor harus diawali 0, 62, atau +62."]},
+        },
+    )
+    error = ma.fields.String(
+        required=True,
+        metadata={
+            "description": "Stable machine code of the error for apps to switch on (snake_case; never changes once "
+            "published): e.g. `complaint_not_found`, `token_expired`, `session_ended`, `role_forbidden`, "
+            "`validation_failed`, `rate_limited`, or the status in snake case (`not_found`, `conflict`).",
+            "example": "validation_failed",
+        },
+    )
+    error_codes = ma.fields.Dict(
+        required=True,
+        metadata={
+            "description": "The same keys as `errors`, one machine code per message in the same order: "
+            "`required`, `unknown_field`, `too_long`, `too_short`, `length`, `pattern`, `one_of`, `range`, "
+            "`invalid_integer`, … for validation; otherwise the error's own code.",
+            "example": {"phone": ["invalid_phone"]},
+        },
+    )
 
 
 class Parser(FlaskParser):

@@ -33,6 +33,8 @@ from gunicorn.http import errors as http_errors
 from gunicorn.workers.gthread import TConn, ThreadWorker
 from werkzeug.exceptions import RequestTimeout
 
+from app.core.errors import status_code_name
+
 CLIENT_TIMEOUT = float(os.environ.get("GUNICORN_CLIENT_TIMEOUT", "15"))
 SEND_TIMEOUT = 60.0
 
@@ -78,7 +80,10 @@ def error_status(exc: BaseException) -> tuple[int, str]:
 def json_error_bytes(status: int, message: str) -> bytes:
     """A complete HTTP/1.1 response carrying the app's error body (same shape as ``app.core.errors.error_body``)."""
     phrase = HTTPStatus(status).phrase
-    body = json.dumps({"code": status, "status": phrase, "message": message, "errors": {}}).encode()
+    # Before the app: no headers to choose a language from; these protocol errors stay English.
+    error = {"code": status, "status": phrase, "message": message, "errors": {}}
+    error.update({"error": status_code_name(status), "error_codes": {}})
+    body = json.dumps(error).encode()
     head = (
         f"HTTP/1.1 {status} {phrase}\r\nConnection: close\r\nContent-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\n\r\n"

@@ -9,37 +9,41 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.core import i18n
 from app.core.events import on
 from complaints.events import COMPLAINT_MESSAGE_POSTED, COMPLAINT_STATUS_CHANGED, COMPLAINT_SUBMITTED
 from notifications.api import COMPLAINT_UPDATE, notify_users
 
-#: Inbox/push title per new status (Indonesian: the app's language).
+#: Inbox/push title per new status (English msgids: stored in the recipient's language, ``app/translations``).
 STATUS_TITLES = {
-    "submitted": "Aduan Anda kembali ke antrean verifikasi",
-    "needs_info": "Aduan Anda perlu informasi tambahan",
-    "verified": "Aduan Anda telah diverifikasi",
-    "accepted": "Aduan Anda diterima petugas",
-    "in_progress": "Aduan Anda sedang ditangani",
-    "resolved": "Aduan Anda telah diselesaikan",
-    "closed": "Aduan Anda ditutup",
-    "rejected": "Aduan Anda tidak dapat diproses",
-    "duplicate": "Aduan Anda digabungkan dengan aduan serupa",
-    "withdrawn": "Aduan Anda dibatalkan",
+    "submitted": i18n._("Your complaint is back in the verification queue"),
+    "needs_info": i18n._("Your complaint needs more information"),
+    "verified": i18n._("Your complaint has been verified"),
+    "accepted": i18n._("Your complaint has been accepted by an officer"),
+    "in_progress": i18n._("Your complaint is being handled"),
+    "resolved": i18n._("Your complaint has been resolved"),
+    "closed": i18n._("Your complaint has been closed"),
+    "rejected": i18n._("Your complaint cannot be processed"),
+    "duplicate": i18n._("Your complaint has been merged with a similar complaint"),
+    "withdrawn": i18n._("Your complaint has been withdrawn"),
 }
 #: Titles of the events that keep the status (``states.record``).
 EVENT_TITLES = {
-    "transfer": "Aduan Anda dialihkan ke instansi lain",
-    "co_handling": "Instansi lain ikut menangani aduan Anda",
-    "validation_failed": "Penyelesaian aduan Anda diperiksa ulang",
+    "transfer": i18n._("Your complaint has been transferred to another agency"),
+    "co_handling": i18n._("Another agency is also handling your complaint"),
+    "validation_failed": i18n._("The resolution of your complaint is being reviewed again"),
 }
+STATUS_CHANGED = i18n._("The status of your complaint has changed")
 _BODY_MAX = 1000
 
 
 def _body(tracking_number: str, title: str, extra: str | None = None) -> str:
-    text = f"{tracking_number} · {title}"
-    if extra:
-        text += f"\n{extra}"
-    return text[:_BODY_MAX]
+    """The body: tracking number, complaint title and, when given, a line more (a staff note, a hint)."""
+    if not extra:
+        return f"{tracking_number} · {title}"[:_BODY_MAX]
+    if isinstance(extra, i18n.Msg):  # a hint of ours: translated with the rest
+        return i18n._("{tracking_number} · {title}\n{extra}", tracking_number=tracking_number, title=title, extra=extra)
+    return f"{tracking_number} · {title}\n{extra}"[:_BODY_MAX]
 
 
 def _tell_reporter(*, reporter_id: int, complaint_id: int, title: str, body: str, data: dict[str, str]) -> None:
@@ -58,8 +62,8 @@ def on_submitted(*, complaint_id: int, reporter_id: int, tracking_number: str, t
     _tell_reporter(
         reporter_id=reporter_id,
         complaint_id=complaint_id,
-        title="Aduan Anda sudah kami terima",
-        body=_body(tracking_number, title, "Simpan nomor ini untuk memantau aduan Anda."),
+        title=i18n._("We have received your complaint"),
+        body=_body(tracking_number, title, i18n._("Keep this number to follow your complaint.")),
         data={"status": "submitted"},
     )
 
@@ -79,7 +83,9 @@ def on_status_changed(
 ) -> None:
     if actor_id == reporter_id:
         return  # the reporter withdrew, answered or reopened: they know
-    heading = EVENT_TITLES.get(event) or STATUS_TITLES.get(new_status, "Status aduan Anda berubah")
+    heading = EVENT_TITLES.get(event) or STATUS_TITLES.get(
+        new_status, i18n._("The status of your complaint has changed")
+    )
     _tell_reporter(
         reporter_id=reporter_id,
         complaint_id=complaint_id,
@@ -98,7 +104,7 @@ def on_message(
     _tell_reporter(
         reporter_id=reporter_id,
         complaint_id=complaint_id,
-        title="Pesan baru dari petugas",
+        title=i18n._("New message from an officer"),
         body=_body(tracking_number, title),
         data={"message": "1"},
     )

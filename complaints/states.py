@@ -25,6 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.core.db import utcnow
 from app.core.errors import Conflict, InvalidTransition
 from app.core.events import emit
+from app.core.i18n import _
 from app.extensions import db
 
 
@@ -128,10 +129,15 @@ def check(complaint: Any, to: str) -> None:
     target, current = Status(to), Status(complaint.status)
     if target not in TRANSITIONS[current]:
         allowed = allowed_targets(current)
-        hint = ", ".join(allowed) if allowed else "none (this status is final)"
+        hint = ", ".join(allowed) if allowed else _("none (this status is final)")
         raise InvalidTransition(
-            f"A complaint in status {current.value!r} cannot become {target.value!r}. Allowed: {hint}.",
-            errors={"status": [f"Allowed from {current.value}: {hint}."]},
+            _(
+                "A complaint in status '{current}' cannot become '{target}'. Allowed: {allowed}.",
+                current=current.value,
+                target=target.value,
+                allowed=hint,
+            ),
+            errors={"status": [_("Allowed from {current}: {allowed}.", current=current.value, allowed=hint)]},
         )
 
 
@@ -143,8 +149,13 @@ def require_from(complaint: Any, allowed: frozenset[Status], *, action: str) -> 
         return
     names = ", ".join(s.value for s in Status if s in allowed)
     raise InvalidTransition(
-        f"A complaint in status {complaint.status!r} cannot be {action}. Allowed from: {names}.",
-        errors={"status": [f"Allowed from: {names}."]},
+        _(
+            "A complaint in status '{status}' cannot be {action}. Allowed from: {allowed}.",
+            status=complaint.status,
+            action=_(action),
+            allowed=names,
+        ),
+        errors={"status": [_("Allowed from: {allowed}.", allowed=names)]},
     )
 
 

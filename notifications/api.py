@@ -23,13 +23,14 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from app.areas import service as areas
 from app.areas.codes import LEVEL_DESA, MAX_RW, scope_key
 from app.core.db import utcnow
 from app.core.errors import ValidationFailed
 from app.core.fields import MAX_ID
+from app.core.i18n import DEFAULT_LOCALE, LOCALES, _, normalize, render_text
 from app.extensions import db
 from notifications.models import (
     ANNOUNCEMENT,
@@ -39,6 +40,7 @@ from notifications.models import (
     NEWS,
     PUSH_PENDING,
     SURVEY,
+    Device,
     Notification,
 )
 
@@ -69,7 +71,9 @@ __all__ = [
 
 
 def _fail(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(f"Notification {field}: {message}", errors={field: [message]})
+    return ValidationFailed(
+        _("Notification {field}: {message}", field=field, message=message), errors={field: [message]}
+    )
 
 
 def _check_text(title: str, body: str) -> tuple[str, str]:
@@ -105,6 +109,20 @@ def _check_data(data: Mapping[str, str] | None) -> dict[str, str] | None:
     return dict(data)
 
 
+def recipient_locales(user_ids: list[int]) -> dict[int, str]:
+    """Each user's language: the locale of the device they used last (``id`` when none says ``id``/``en``)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(user_ids), 5000):
+        rows = db.session.execute(
+            select(Device.user_id, Device.locale)
+            .where(Device.user_id.in_(user_ids[start : start + 5000]), Device.locale.is_not(None))
+            .order_by(Device.last_seen_at, Device.id)
+        )
+        for uid, locale in rows:
+            found[uid] = normalize(locale) or found.get(uid, DEFAULT_LOCALE)
+    return found
+
+
 def _schedule_push() -> None:
     """Push after the commit (one job per transaction, however many rows it wrote)."""
     from app.core.jobs import enqueue_after_commit
@@ -123,20 +141,22 @@ def notify_users(
     data: Mapping[str, str] | None = None,
 ) -> int:
     """Personal notifications: one inbox row per distinct recipient, pushed to each of their devices (unless they
-    turned ``kind`` off). Returns how many rows were written."""
+    turned ``kind`` off). Returns how many rows were written.
+
+    ``title`` and ``body`` given as ``app.core.i18n._(...)`` are stored in each recipient's language
+    (:func:`recipient_locales`); a plain ``str`` is stored as it is (text someone wrote)."""
     if kind not in KINDS:
         raise _fail("kind", f"Must be one of {', '.join(KINDS)}.")
-    title, body = _check_text(title, body)
+    texts = {loc: _check_text(render_text(title, loc), render_text(body, loc)) for loc in LOCALES}
     link_type, link_id = _check_link(link)
     extra = _check_data(data)
     recipients = sorted({int(u) for u in user_ids})
     if not recipients:
         return 0
     now = utcnow()
+    locales = recipient_locales(recipients)
     common = {
         "kind": kind,
-        "title": title,
-        "body": body,
         "link_type": link_type,
         "link_id": link_id,
         "data": extra,
@@ -146,7 +166,11 @@ def notify_users(
     }
     for start in range(0, len(recipients), 5000):
         batch = recipients[start : start + 5000]
-        db.session.execute(insert(Notification), [{**common, "user_id": uid} for uid in batch])
+        rows = []
+        for uid in batch:
+            title_text, body_text = texts[locales.get(uid, DEFAULT_LOCALE)]
+            rows.append({**common, "user_id": uid, "title": title_text, "body": body_text})
+        db.session.execute(insert(Notification), rows)
     _schedule_push()
     return len(recipients)
 

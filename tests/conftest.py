@@ -13,6 +13,7 @@ import pytest
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -45,6 +46,15 @@ def reset_database(url: str) -> None:
     engine.dispose()
 
 
+class EnglishClient(FlaskClient):
+    """The suite's client asks for English (``Accept-Language: en``), so its assertions read the msgids; a test
+    of the Indonesian default passes ``Accept-Language`` itself (``headers={"Accept-Language": ...}`` wins)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+
+
 _app: Flask | None = None
 
 
@@ -59,6 +69,7 @@ def get_test_app() -> Flask:
         reset_database(config.DATABASE_URL)
         command.upgrade(alembic_config(config.DATABASE_URL), "head")
         application = create_app(config)
+        application.test_client_class = EnglishClient
         with application.app_context():
             load_areas(db.session())
             db.session.commit()

@@ -12,11 +12,12 @@ def normalise_mobile(raw: str, *, field: str = "phone") -> str:
     info = parse_phone(raw)
     if not info.valid or info.e164 is None:
         reason = info.errors[0].message if info.errors else "Nomor telepon tidak valid."
-        raise ValidationFailed("Invalid phone number.", errors={field: [reason]})
+        raise ValidationFailed("Invalid phone number.", errors={field: [reason]}, code="invalid_phone")
     if info.type != "mobile":
         raise ValidationFailed(
             "A mobile number is required.",
             errors={field: ["Gunakan nomor HP, bukan nomor telepon rumah/kantor."]},
+            code="mobile_required",
         )
     return info.e164
 

@@ -13,6 +13,7 @@ from app.areas.codes import ancestors_of, is_valid_code, level_of, within_area
 from app.areas.models import Area
 from app.core.cache import setting_ttl_cache
 from app.core.errors import NotFound, ValidationFailed
+from app.core.i18n import _
 from app.core.pagination import decode_cursor, keyset, offset_page, page
 from app.extensions import db
 
@@ -64,10 +65,13 @@ def require_area(*, code: str, field: str = "area_code", level: int | None = Non
     """The area for a code given by a client, or a 422 naming the field."""
     detail = get_detail(code=code)
     if detail is None:
-        raise ValidationFailed("Unknown area code.", errors={field: [f"Unknown area code {code!r}."]})
+        raise ValidationFailed("Unknown area code.", errors={field: [_("Unknown area code {code}.", code=code)]})
     if level is not None and detail.level != level:
-        names = {1: "a province", 2: "a kabupaten/kota", 3: "a kecamatan", 4: "a desa/kelurahan"}
-        raise ValidationFailed(f"The area must be {names[level]}.", errors={field: [f"{code} is not {names[level]}."]})
+        names = {1: _("a province"), 2: _("a kabupaten/kota"), 3: _("a kecamatan"), 4: _("a desa/kelurahan")}
+        raise ValidationFailed(
+            _("The area must be {level}.", level=names[level]),
+            errors={field: [_("{code} is not {level}.", code=code, level=names[level])]},
+        )
     return detail
 
 

@@ -1,7 +1,10 @@
-"""Domain errors and the one error body: ``{code, status, message, errors}``.
+"""Domain errors and the one error body: ``{code, status, message, errors, error, error_codes}``.
 
 Services raise the exceptions below; ``register_error_handlers`` maps them, werkzeug's HTTP errors, JWT errors and
-anything unexpected to the same JSON shape. No HTML error page is ever sent.
+anything unexpected to the same JSON shape. No HTML error page is ever sent. Messages are English msgids in the
+code and leave in the caller's language (``Accept-Language``: ``id`` by default, or ``en``; ``app.core.i18n``);
+``error`` is a stable machine code (``complaint_not_found``, ``token_expired``, ``validation_failed`` …) and
+``error_codes`` gives one code per message of ``errors``, in the same order (``required``, ``too_long`` …).
 """
 
 from __future__ import annotations
@@ -13,17 +16,30 @@ from flask import Flask, Response, current_app, jsonify, request
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
+from app.core import i18n
+
 
 class AppError(Exception):
     """Base for errors a service raises on purpose; the status code says what kind."""
 
     status_code = 400
+    #: Machine code when the raise site names none (``error`` in the body); by status otherwise.
+    code: str | None = None
 
-    def __init__(self, message: str, *, errors: dict[str, Any] | None = None, headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        errors: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        code: str | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.errors = errors or {}
         self.headers = headers or {}
+        if code is not None:
+            self.code = code
 
 
 class BadRequest(AppError):
@@ -55,17 +71,101 @@ class ValidationFailed(AppError):
 class InvalidTransition(Conflict):
     """A state change that is not allowed from the current state."""
 
+    code = "invalid_transition"
 
-def error_body(status: int, message: str | None = None, errors: dict[str, Any] | None = None) -> dict[str, Any]:
+
+#: The machine code of an error whose raise site names none, by HTTP status; otherwise the status phrase in
+#: snake case (``method_not_allowed``). Published codes never change.
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
+}
+#: Codes of well-known messages, so their raise sites stay as they are.
+MESSAGE_CODES = {
+    "Complaint not found.": "complaint_not_found",
+    "User not found.": "user_not_found",
+    "Area not found.": "area_not_found",
+    "Category not found.": "category_not_found",
+    "Office not found.": "office_not_found",
+    "Routing rule not found.": "routing_rule_not_found",
+    "The token has expired.": "token_expired",
+    "The token is invalid.": "token_invalid",
+    "Authentication required.": "authentication_required",
+    "An account with these details already exists.": "account_exists",
+    "The current password is wrong.": "wrong_password",
+    "This complaint changed since you loaded it. Reload it and try again.": "complaint_changed",
+    "Wrong phone/e-mail or password.": "invalid_credentials",
+    "This account has been deactivated.": "account_inactive",
+    "The session has ended. Log in again.": "session_ended",
+    "Your role does not allow this.": "role_forbidden",
+    "The request contains invalid fields.": "validation_failed",
+    "Invalid cursor.": "invalid_cursor",
+    "Someone else changed this at the same time. Reload and try again.": "concurrent_change",
+    "Someone else changed this complaint at the same time. Reload and try again.": "concurrent_change",
+    "The request conflicts with data that already exists.": "conflict",
+}
+
+
+def status_code_name(status: int) -> str:
+    return STATUS_CODES.get(status) or HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
+
+
+def error_body(
+    status: int,
+    message: str | None = None,
+    errors: dict[str, Any] | None = None,
+    *,
+    code: str | None = None,
+    locale: str | None = None,
+) -> dict[str, Any]:
+    """The error body, its texts in ``locale`` (the request's language when not given)."""
+    locale = locale or i18n.request_locale()
     phrase = HTTPStatus(status).phrase
-    return {"code": status, "status": phrase, "message": message or phrase, "errors": errors or {}}
+    code = code or (MESSAGE_CODES.get(str(message)) if message else None) or status_code_name(status)
+    texts, codes = _field_errors(errors or {}, locale, code)
+    return {
+        "code": status,
+        "status": phrase,
+        "message": i18n.render(message, locale) if message else i18n.gettext(phrase, locale),
+        "errors": texts,
+        "error": code,
+        "error_codes": codes,
+    }
+
+
+def _field_errors(errors: Any, locale: str, fallback: str) -> tuple[Any, Any]:
+    """``errors`` translated, and the same shape with a machine code in place of each message."""
+    if isinstance(errors, dict):
+        pairs = [(k, _field_errors(v, locale, fallback)) for k, v in errors.items()]
+        return {k: t for k, (t, _c) in pairs}, {k: c for k, (_t, c) in pairs}
+    if isinstance(errors, list | tuple):
+        pairs = [_field_errors(v, locale, fallback) for v in errors]
+        return [t for t, _c in pairs], [c for _t, c in pairs]
+    return i18n.field_message(errors, locale, fallback)
 
 
 def json_error(
-    status: int, message: str | None = None, errors: dict[str, Any] | None = None, headers: Any = None
+    status: int,
+    message: str | None = None,
+    errors: dict[str, Any] | None = None,
+    headers: Any = None,
+    *,
+    code: str | None = None,
 ) -> Response:
-    resp = jsonify(error_body(status, message, errors))
+    locale = i18n.request_locale()
+    resp = jsonify(error_body(status, message, errors, code=code, locale=locale))
     resp.status_code = status
+    resp.headers["Content-Language"] = locale
     if headers:
         for key, value in headers.items() if hasattr(headers, "items") else headers:
             if key.lower() not in ("content-type", "content-length"):
@@ -84,11 +184,11 @@ def _http_exception_response(exc: HTTPException) -> Response:
     headers += list((data.get("headers") or {}).items())
     if not data.get("message"):
         if status == 422 and errors:
-            message = "The request contains invalid fields."
+            message = i18n._("The request contains invalid fields.")
         elif status == 400 and errors.get("body"):
             message = str(errors["body"][0])
         elif status == 429:
-            message = f"Too many requests (limit: {exc.description}). Try again later."
+            message = i18n._("Too many requests (limit: {limit}). Try again later.", limit=exc.description)
     return json_error(status, message, errors, headers)
 
 
@@ -106,7 +206,7 @@ def _flatten_locations(errors: dict[str, Any]) -> dict[str, Any]:
 def error_response_for(exc: BaseException) -> Response:
     """The JSON error response for any exception (used by handlers and by the commit step)."""
     if isinstance(exc, AppError):
-        return json_error(exc.status_code, exc.message, exc.errors, exc.headers)
+        return json_error(exc.status_code, exc.message, exc.errors, exc.headers, code=exc.code)
     if isinstance(exc, HTTPException):
         return _http_exception_response(exc)
     if isinstance(exc, IntegrityError):
@@ -128,6 +228,13 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(AppError, error_response_for)
     app.register_error_handler(HTTPException, error_response_for)
     app.register_error_handler(Exception, error_response_for)
+
+    @app.after_request
+    def _content_language(response: Response) -> Response:
+        # The language the texts of the answer are in (errors here; labels and messages as they are added).
+        if request.path.startswith("/api/"):
+            response.headers.setdefault("Content-Language", i18n.request_locale())
+        return response
 
     @app.before_request
     def _require_json_body() -> Response | None:

@@ -25,6 +25,7 @@ from flask_compress import Compress
 from werkzeug.http import parse_etags
 
 from app.core.errors import AppError
+from app.core.i18n import _
 
 API_PREFIX = "/api/"
 PRIVATE = "private, no-cache"
@@ -103,7 +104,7 @@ def check_if_match(tag: str) -> None:
         return
     raise PreconditionFailed(
         "This complaint changed since you loaded it. Reload it and try again.",
-        errors={"If-Match": [f"The current version is {tag}."]},
+        errors={"If-Match": [_("The current version is {tag}.", tag=tag)]},
     )
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, select
 
 from app.core.db import flush_unique
 from app.core.errors import Conflict, NotFound, ValidationFailed
+from app.core.i18n import _
 from app.core.pagination import keyset, page
 from app.extensions import db
 from complaints.categories.models import DEFAULT_RESOLUTION_DAYS, DEFAULT_RESPONSE_DAYS, Category
@@ -59,7 +60,7 @@ def _check_sla(response_days: int, resolution_days: int) -> None:
     if resolution_days < response_days:
         raise ValidationFailed(
             "The resolution SLA cannot be shorter than the response SLA.",
-            errors={"sla_resolution_days": [f"Must be at least the response days ({response_days})."]},
+            errors={"sla_resolution_days": [_("Must be at least the response days ({days}).", days=response_days)]},
         )
 
 

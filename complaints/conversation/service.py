@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden
 from app.core.events import emit
+from app.core.i18n import _
 from app.core.pagination import keyset, page
 from app.extensions import db
 from complaints import permissions as perm
@@ -77,7 +78,7 @@ def post_message(*, complaint_id: int, author: Any, body: str, visibility: str) 
     if not perm.can_post_message(author, c, visibility=visibility):
         raise Forbidden("Only staff write internal notes.")
     if Status(c.status) in FINAL_STATUSES:
-        raise Conflict(f"The complaint is {c.status}; its conversation is closed.")
+        raise Conflict(_("The complaint is {status}; its conversation is closed.", status=c.status))
     m = Message(
         complaint_id=c.id,
         author_id=author.id,

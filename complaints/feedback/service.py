@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from app.accounts.models import User
 from app.core.db import flush_unique, utcnow
 from app.core.errors import Conflict, Forbidden, NotFound
+from app.core.i18n import _
 from app.core.pagination import decode_cursor, encode_cursor
 from app.extensions import db
 from complaints import permissions as perm
@@ -135,8 +136,8 @@ def _office_recipients(office_id: int | None) -> list[int]:
 
 
 _REFUSALS = {
-    rules.ALREADY_REOPENED: "This complaint was already reopened once; it cannot be reopened again.",
-    rules.WINDOW_PASSED: "A complaint can be reopened only within 7 days of closing; that time has passed.",
+    rules.ALREADY_REOPENED: _("This complaint was already reopened once; it cannot be reopened again."),
+    rules.WINDOW_PASSED: _("A complaint can be reopened only within 7 days of closing; that time has passed."),
 }
 
 
@@ -150,7 +151,7 @@ def reopen(*, complaint_id: int, user: Any, note: str, now: dt.datetime | None =
     refusal = rules.reopen_refusal(c, now=now)
     if refusal == rules.NOT_CLOSED:
         states.check(c, Status.IN_PROGRESS)  # the state machine's 409, naming the allowed moves
-        message = f"Only a closed complaint can be reopened; this one is {c.status}."
+        message = _("Only a closed complaint can be reopened; this one is {status}.", status=c.status)
         raise Conflict(message, errors={"status": [message]})
     if refusal is not None:
         raise Conflict(_REFUSALS[refusal], errors={"status": [_REFUSALS[refusal]]})
@@ -173,7 +174,7 @@ def reopen(*, complaint_id: int, user: Any, note: str, now: dt.datetime | None =
         notify_users(
             user_ids=recipients,
             kind=COMPLAINT_UPDATE,
-            title="Aduan dibuka kembali oleh pelapor",
+            title=_("Complaint reopened by the reporter"),
             body=f"{c.tracking_number} · {c.title}\n{note}"[:1000],
             link={"type": "complaint", "id": c.id},
             data={"status": Status.IN_PROGRESS.value, "event": "reopen"},
@@ -206,7 +207,7 @@ def rate(*, complaint_id: int, user: Any, score: int, comment: str | None) -> di
         raise _already_rated()
     if not rules.may_be_rated(c, rated=False):
         raise Conflict(
-            f"Only a closed complaint can be rated; this one is {c.status}.",
+            _("Only a closed complaint can be rated; this one is {status}.", status=c.status),
             errors={"status": ["Rate it once it is closed."]},
         )
     rating = Rating(

@@ -21,6 +21,7 @@ from sqlalchemy import and_, or_, select, update
 from app.accounts.models import User
 from app.accounts.roles import Role
 from app.areas.codes import ancestors_of, area_contains, scope_key
+from app.core.i18n import _
 from app.extensions import db
 from complaints.handling.models import Assignment
 from complaints.intake.models import Complaint
@@ -32,8 +33,8 @@ BATCH_SIZE = 500
 
 A = Assignment.__table__
 TITLES = {
-    "response": "Batas waktu tanggapan aduan terlewati",
-    "resolution": "Batas waktu penyelesaian aduan terlewati",
+    "response": _("Complaint response deadline missed"),
+    "resolution": _("Complaint resolution deadline missed"),
 }
 
 
@@ -129,12 +130,18 @@ def _notify(marked: dict[int, str]) -> None:
         where = scope_key(r.desa_code, r.rw)
         recipients = set(heads.get(r.office_id, ())) | {uid for uid, scope in moderators if area_contains(scope, where)}
         due = r.response_due_at if kind == "response" else r.resolution_due_at
-        when = f"; tenggat {due:%d-%m-%Y %H:%M} UTC" if due is not None else ""
+        when = _("; deadline {due} UTC", due=f"{due:%d-%m-%Y %H:%M}") if due is not None else ""
         notify_users(
             user_ids=recipients,
             kind=COMPLAINT_UPDATE,
             title=TITLES[kind],
-            body=f"{r.tracking_number} · {r.title}\n{r.office_name}{when}",
+            body=_(
+                "{tracking_number} · {title}\n{office}{when}",
+                tracking_number=r.tracking_number,
+                title=r.title,
+                office=r.office_name,
+                when=when,
+            ),
             link={"type": "complaint", "id": r.complaint_id},
             data={"event": "escalation", "deadline": kind},
         )

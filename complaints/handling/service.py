@@ -18,6 +18,7 @@ from app.accounts.models import User
 from app.core import http
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.core.i18n import _
 from app.extensions import db
 from complaints import permissions as perm
 from complaints import states
@@ -44,7 +45,7 @@ def _load(complaint_id: int, actor: Any) -> Complaint:
 
 def _require_lead(actor: Any, c: Complaint, what: str) -> None:
     if not perm.is_lead_handler(actor, c):
-        raise Forbidden(f"Only members of the office leading the handling {what}.")
+        raise Forbidden(_("Only members of the office leading the handling can {what}.", what=what))
 
 
 def _require_handling(c: Complaint, what: str) -> None:
@@ -67,7 +68,7 @@ def _stage_of(complaint_id: int, office_id: int) -> Assignment | None:
 def accept(*, complaint_id: int, actor: Any, note: str | None, now: dt.datetime | None = None) -> Complaint:
     """The lead office takes the complaint on: the response deadline is met, the resolution deadline is next."""
     c = _load(complaint_id, actor)
-    _require_lead(actor, c, "accept it")
+    _require_lead(actor, c, _("accept it"))
     states.check(c, Status.ACCEPTED)
     now = now or utcnow()
     stage = stages.lead_stage(c.id)
@@ -82,7 +83,7 @@ def accept(*, complaint_id: int, actor: Any, note: str | None, now: dt.datetime 
 def start(*, complaint_id: int, actor: Any, note: str | None, now: dt.datetime | None = None) -> Complaint:
     """Work begins (accepted → in_progress)."""
     c = _load(complaint_id, actor)
-    _require_lead(actor, c, "start the work")
+    _require_lead(actor, c, _("start the work"))
     states.require_from(c, frozenset({Status.ACCEPTED}), action="started")
     stage = stages.lead_stage(c.id)
     if stage is not None and stage.responded_at is None:
@@ -95,7 +96,7 @@ def resolve(*, complaint_id: int, actor: Any, note: str, now: dt.datetime | None
     """The office reports the problem solved (in_progress → resolved); ``note`` is what the reporter is told. A
     moderator validates it next."""
     c = _load(complaint_id, actor)
-    _require_lead(actor, c, "resolve it")
+    _require_lead(actor, c, _("resolve it"))
     states.check(c, Status.RESOLVED)
     c.resolved_at = now or utcnow()
     stage = stages.lead_stage(c.id)
@@ -111,8 +112,8 @@ def transfer(
     """*Disposisi*: hand the lead to another office covering the desa, which must accept it again. The response clock
     restarts; the resolution deadline promised to the reporter is kept."""
     c = _load(complaint_id, actor)
-    _require_lead(actor, c, "transfer it")
-    _require_handling(c, "transferred")  # verified (stays), accepted or in progress (back to verified)
+    _require_lead(actor, c, _("transfer it"))
+    _require_handling(c, _("transferred"))  # verified (stays), accepted or in progress (back to verified)
     target = stages.require_office(office_id=office_id, complaint=c)
     if target.id == c.office_id:
         raise ValidationFailed("The office already leads the handling.", errors={"office_id": ["Already the lead."]})
@@ -142,7 +143,7 @@ def assign(*, complaint_id: int, actor: Any, user_id: int | None, office_id: int
         office_id = c.office_id if c.office_id in mine else min(mine, default=None)
     if office_id is None or not perm.can_assign_stage(actor, c, office_id):
         raise Forbidden("Only members of a handling office assign its work.")
-    _require_handling(c, "assigned")
+    _require_handling(c, _("assigned"))
     stage = _stage_of(c.id, office_id)
     if stage is None:  # the office's stage ended since it was loaded
         raise Forbidden("Only members of a handling office assign its work.")
@@ -163,7 +164,7 @@ def assign(*, complaint_id: int, actor: Any, user_id: int | None, office_id: int
         notify_users(
             user_ids=[assignee.id],
             kind=COMPLAINT_UPDATE,
-            title="Aduan ditugaskan kepada Anda",
+            title=_("A complaint was assigned to you"),
             body=f"{c.tracking_number} · {c.title}",
             link={"type": "complaint", "id": c.id},
             data={"event": "assignment"},
@@ -174,8 +175,8 @@ def assign(*, complaint_id: int, actor: Any, user_id: int | None, office_id: int
 def add_co_handler(*, complaint_id: int, actor: Any, office_id: int, note: str | None) -> Complaint:
     """*Koordinasi*: another office covering the desa works on the complaint alongside the lead office."""
     c = _load(complaint_id, actor)
-    _require_lead(actor, c, "add co-handling offices")
-    _require_handling(c, "co-handled")
+    _require_lead(actor, c, _("add co-handling offices"))
+    _require_handling(c, _("co-handled"))
     target = stages.require_office(office_id=office_id, complaint=c)
     if target.id == c.office_id:
         raise Conflict("This office leads the handling.", errors={"office_id": ["Already the lead office."]})
@@ -208,10 +209,13 @@ def end_co_handler(*, complaint_id: int, actor: Any, office_id: int) -> None:
 def add_resolution_photo(*, complaint_id: int, actor: Any, data: bytes) -> ComplaintPhoto:
     """A photo of the work done (the intake pipeline: metadata removed), while accepted or in progress."""
     c = _load(complaint_id, actor)
-    _require_lead(actor, c, "add resolution photos")
+    _require_lead(actor, c, _("add resolution photos"))
     if Status(c.status) not in PHOTO_STATUSES:
         raise Conflict(
-            f"Resolution photos are added while the complaint is accepted or in progress, not {c.status}.",
+            _(
+                "Resolution photos are added while the complaint is accepted or in progress, not {status}.",
+                status=c.status,
+            ),
             errors={"status": ["Only while accepted or in_progress."]},
         )
     return add_photo(complaint=c, data=data, uploader_id=actor.id, kind="resolution", max_count=RESOLUTION_PHOTOS_MAX)

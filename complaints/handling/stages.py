@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app.core.db import utcnow
 from app.core.errors import ValidationFailed
+from app.core.i18n import _
 from app.extensions import db
 from complaints.handling.models import Assignment
 from complaints.offices.models import Office
@@ -31,7 +32,15 @@ def require_office(*, office_id: int, complaint: Any, field: str = "office_id") 
     if not office_covers(office, complaint.desa_code):
         raise ValidationFailed(
             "The office does not cover the complaint's area.",
-            errors={field: [f"The office covers {office.area_code}, not {complaint.desa_code}."]},
+            errors={
+                field: [
+                    _(
+                        "The office covers {office_area}, not {area}.",
+                        office_area=office.area_code,
+                        area=complaint.desa_code,
+                    )
+                ]
+            },
         )
     return office
 

@@ -24,6 +24,7 @@ from app.areas.codes import LEVEL_KABKOTA, level_of, within_area
 from app.core import http, sync
 from app.core.db import utcnow
 from app.core.errors import NotFound, ValidationFailed
+from app.core.i18n import _
 from app.core.pagination import decode_cursor, page
 from app.extensions import db
 from complaints import geo
@@ -231,7 +232,7 @@ def feed(
     """The public feed: public complaints verified or later, filtered, newest / most supported / nearest first."""
     params = _cursor_params(sort, cursor, limit)
     if area is not None and areas.get_detail(code=area) is None:
-        raise ValidationFailed("Unknown area code.", errors={"area": [f"Unknown area code {area!r}."]})
+        raise ValidationFailed("Unknown area code.", errors={"area": [_("Unknown area code {code}.", code=area)]})
     if category is not None:
         params["categories"] = _category_ids(category)
     if status is not None:

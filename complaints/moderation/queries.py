@@ -19,6 +19,7 @@ from app.accounts.models import User
 from app.areas import service as areas
 from app.areas.codes import area_contains, within_area
 from app.core.errors import Forbidden
+from app.core.i18n import _
 from app.core.pagination import decode_cursor, page
 from app.extensions import db
 from complaints import geo
@@ -87,7 +88,8 @@ def queue(
         areas.require_area(code=area, field="area")
         if not area_contains(user.scope, area):
             raise Forbidden(
-                "That area is outside your area.", errors={"area": [f"Choose an area inside {user.scope}."]}
+                "That area is outside your area.",
+                errors={"area": [_("Choose an area inside {scope}.", scope=user.scope)]},
             )
         conds.append(intake_queries.area_condition(area, db.dialect))
     if awaiting_route is not None:

@@ -16,6 +16,7 @@ from app.accounts.models import User
 from app.core.db import utcnow
 from app.core.errors import Forbidden, ValidationFailed
 from app.core.events import emit
+from app.core.i18n import _
 from app.core.pagination import keyset, page
 from app.extensions import db
 from complaints import permissions as perm
@@ -35,7 +36,7 @@ from complaints.sql import insert_ignoring_conflicts
 from complaints.states import Status
 from complaints.supports.models import Support
 
-NOT_MODERATOR = "Only moderators and admins of the complaint's area can do this."
+NOT_MODERATOR = _("Only moderators and admins of the complaint's area can do this.")
 #: Statuses an original cannot have: a duplicate must point at a complaint that is still alive.
 _DEAD = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.DUPLICATE})
 
@@ -164,9 +165,20 @@ def _original(*, duplicate_of_id: int, complaint: Complaint, actor: Any) -> Comp
     if original is None or not perm.can_view(actor, attach_viewer_offices(original, actor)):
         raise invalid("No complaint with this id that you can see.")
     if not perm.can_moderate(actor, original):
-        raise invalid(f"Complaint {original.tracking_number} is outside your area; its moderators merge into it.")
+        raise invalid(
+            _(
+                "Complaint {tracking_number} is outside your area; its moderators merge into it.",
+                tracking_number=original.tracking_number,
+            )
+        )
     if Status(original.status) in _DEAD:
-        raise invalid(f"Complaint {original.tracking_number} is {original.status}; choose a complaint still open.")
+        raise invalid(
+            _(
+                "Complaint {tracking_number} is {status}; choose a complaint still open.",
+                tracking_number=original.tracking_number,
+                status=original.status,
+            )
+        )
     return original
 
 

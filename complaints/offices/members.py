@@ -13,6 +13,7 @@ from app.accounts.permissions import can_manage
 from app.accounts.roles import Role
 from app.core.db import flush_unique
 from app.core.errors import Conflict, NotFound, ValidationFailed
+from app.core.i18n import _
 from app.core.pagination import keyset, page
 from app.extensions import db
 from complaints.offices.models import Office, OfficeMember
@@ -58,7 +59,7 @@ def _candidate(*, actor: Any, office: Office, user_id: int) -> User:
         reach = member_reach(office.area_code)
         raise ValidationFailed(
             "The account is not scoped inside the office's reach.",
-            errors={"user_id": [f"Inactive, or scoped to {user.scope}, outside {reach}."]},
+            errors={"user_id": [_("Inactive, or scoped to {scope}, outside {reach}.", scope=user.scope, reach=reach)]},
         )
     return user
 

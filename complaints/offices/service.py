@@ -17,6 +17,7 @@ from app.areas import service as areas
 from app.areas.codes import area_contains, within_area
 from app.core.db import flush_unique
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.core.i18n import _
 from app.core.pagination import keyset, page
 from app.extensions import db
 from complaints.offices.models import Office, OfficeMember
@@ -191,7 +192,9 @@ def _parent_for(*, actor: Any, office: Office | None, parent_id: int) -> Office:
         depth += 1
         node = get_office(node.parent_id) if node.parent_id else None
     if depth > MAX_DEPTH:
-        raise ValidationFailed("Sub-units nest too deep.", errors={"parent_id": [f"At most {MAX_DEPTH} levels."]})
+        raise ValidationFailed(
+            "Sub-units nest too deep.", errors={"parent_id": [_("At most {count} levels.", count=MAX_DEPTH)]}
+        )
     return parent
 
 
@@ -199,7 +202,15 @@ def _check_inside_parent(parent: Office, area_code: str, *, field: str) -> None:
     if not can_be_parent(parent, AreaRef(area_code)):
         raise ValidationFailed(
             "A sub-unit's area must lie inside its parent office's area.",
-            errors={field: [f"The parent office covers {parent.area_code}, not {area_code}."]},
+            errors={
+                field: [
+                    _(
+                        "The parent office covers {office_area}, not {area}.",
+                        office_area=parent.area_code,
+                        area=area_code,
+                    )
+                ]
+            },
         )
 
 
@@ -209,7 +220,9 @@ def _check_children_fit(office: Office, area_code: str) -> None:
     if outside:
         raise ValidationFailed(
             "Sub-units would lie outside the office's new area.",
-            errors={"area_code": [f"Sub-units outside {area_code}: {', '.join(outside[:10])}."]},
+            errors={
+                "area_code": [_("Sub-units outside {area}: {codes}.", area=area_code, codes=", ".join(outside[:10]))]
+            },
         )
 
 
@@ -222,7 +235,11 @@ def _check_rules_fit(office: Office, area_code: str) -> None:
     if outside:
         raise ValidationFailed(
             "Routing rules would send complaints from outside the office's new area.",
-            errors={"area_code": [f"Rules for {', '.join(outside[:10])} point at this office; change them first."]},
+            errors={
+                "area_code": [
+                    _("Rules for {areas} point at this office; change them first.", areas=", ".join(outside[:10]))
+                ]
+            },
         )
 
 

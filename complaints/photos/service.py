@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 
 from app.core.errors import AppError, Conflict, Forbidden, NotFound, ValidationFailed
 from app.core.events import after_rollback
+from app.core.i18n import _
 from app.core.storage import get_storage
 from app.extensions import db
 from complaints import permissions as perm
@@ -64,7 +65,9 @@ def add_photo(
         )
     ).one()
     if count >= max_count:
-        raise Conflict(f"A complaint can have at most {max_count} photos.", errors={"file": ["Too many photos."]})
+        raise Conflict(
+            _("A complaint can have at most {count} photos.", count=max_count), errors={"file": ["Too many photos."]}
+        )
     try:
         processed = process_photo(data)
     except PhotoRejected as exc:

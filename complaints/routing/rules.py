@@ -11,6 +11,7 @@ from app.areas import service as areas
 from app.areas.codes import within_area
 from app.core.db import flush_unique
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.core.i18n import _
 from app.core.pagination import keyset, page
 from app.extensions import db
 from complaints.categories.models import Category
@@ -62,7 +63,11 @@ def _office_for(*, actor: Any, office_id: int, area_code: str) -> Office:
     if not office_covers(office, area_code):
         raise ValidationFailed(
             "The office does not cover this area.",
-            errors={"office_id": [f"The office covers {office.area_code}, not {area_code}."]},
+            errors={
+                "office_id": [
+                    _("The office covers {office_area}, not {area}.", office_area=office.area_code, area=area_code)
+                ]
+            },
         )
     return office
 

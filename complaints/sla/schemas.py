@@ -4,6 +4,7 @@ import marshmallow as ma
 
 from app.areas.codes import AREA_CODE_PATTERN
 from app.core.fields import Pattern, TrimmedString, WholeInteger
+from app.core.i18n import _
 from app.core.pagination import PageArgs
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -19,7 +20,7 @@ _status = {
 
 def _in_range(value):
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ma.ValidationError(f"The year must be between {MIN_YEAR} and {MAX_YEAR}.")
+        raise ma.ValidationError(_("The year must be between {min} and {max}.", min=MIN_YEAR, max=MAX_YEAR))
 
 
 class HolidaySchema(ma.Schema):

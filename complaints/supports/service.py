@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 
 from app.core.errors import Forbidden
+from app.core.i18n import _
 from app.extensions import db
 from complaints import permissions as perm
 from complaints.intake import queries
@@ -41,9 +42,9 @@ def support(*, complaint_id: int, user: Any) -> dict[str, Any]:
     c = queries.get_visible(complaint_id=complaint_id, viewer=user)
     if not perm.can_support(user, c):
         reason = (
-            "You cannot support your own complaint."
+            _("You cannot support your own complaint.")
             if perm.is_reporter(user, c)
-            else ("Only open, public complaints can be supported.")
+            else _("Only open, public complaints can be supported.")
         )
         raise Forbidden(reason)
     added = db.session.execute(

@@ -44,7 +44,7 @@ def test_failures_count_per_account_and_client(client):
         assert _login(client, user, "wrong-password", OWNER).status_code == 401
     limited = _login(client, user, PASSWORD, OWNER)
     assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
-    assert set(limited.get_json()) == {"code", "status", "message", "errors"}
+    assert set(limited.get_json()) == {"code", "status", "message", "errors", "error", "error_codes"}
     # another account from the same client is its own counter
     assert _login(client, resident(), PASSWORD, OWNER).status_code == 200
 

@@ -263,7 +263,7 @@ def test_login_is_limited_per_account_on_failures(client):
     resp = client.post("/api/v1/auth/login", json={"login": user.phone, "password": PASSWORD})
     assert resp.status_code == 429
     assert int(resp.headers["Retry-After"]) > 0
-    assert set(resp.get_json()) == {"code", "status", "message", "errors"}
+    assert set(resp.get_json()) == {"code", "status", "message", "errors", "error", "error_codes"}
     # the owner elsewhere is not locked out: tests/accounts/test_account_limits.py
 
 

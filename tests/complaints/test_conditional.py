@@ -96,7 +96,7 @@ def test_stale_if_match_on_a_moderation_action_is_412_and_changes_nothing(client
     )
     assert resp.status_code == 412
     body = resp.get_json()
-    assert set(body) == {"code", "status", "message", "errors"} and body["code"] == 412
+    assert set(body) == {"code", "status", "message", "errors", "error", "error_codes"} and body["code"] == 412
     assert "If-Match" in body["errors"]
     c = reload(c)
     assert (c.status, c.version, db.session.query(StatusChange).filter_by(complaint_id=c.id).count()) == before

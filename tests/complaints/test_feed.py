@@ -149,7 +149,7 @@ def test_near_combines_with_other_filters(client, ring):
 def test_invalid_queries_are_422(client, query):
     resp = client.get(f"{URL}?{query}")
     assert resp.status_code == 422, resp.get_json()
-    assert set(resp.get_json()) == {"code", "status", "message", "errors"}
+    assert set(resp.get_json()) == {"code", "status", "message", "errors", "error", "error_codes"}
 
 
 def test_sort_by_support(client):

@@ -68,7 +68,7 @@ def test_nobody_but_moderators_in_scope_act(client, action, who):
     resp = client.post(f"/api/v1/complaints/{c.id}/{action}", json=body_for(action, default), headers=headers)
     expected = listed if perm.is_publicly_visible(c) else unlisted
     assert resp.status_code == expected, (resp.status_code, resp.get_json())
-    assert set(resp.get_json()) == {"code", "status", "message", "errors"}
+    assert set(resp.get_json()) == {"code", "status", "message", "errors", "error", "error_codes"}
     after = fresh(c)
     assert (after.status, after.version, history(c)) == (status, before, [])
 

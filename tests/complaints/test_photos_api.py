@@ -170,7 +170,7 @@ def test_a_well_formed_avif_is_415_whatever_its_name(client, reporter, complaint
     resp = upload(client, complaint.id, avif_bytes(), login(reporter), name="foto.jpg")
     assert resp.status_code == 415
     body = resp.get_json()
-    assert set(body) == {"code", "status", "message", "errors"} and body["code"] == 415
+    assert set(body) == {"code", "status", "message", "errors", "error", "error_codes"} and body["code"] == 415
     assert "AVIF" in body["message"] and "file" in body["errors"]
     assert photo_count() == 0 and stored_files(storage) == []
 

@@ -146,7 +146,7 @@ def test_field_validation(client, overrides, field):
     assert resp.status_code == 422, resp.get_json()
     got = resp.get_json()
     assert field in got["errors"], got
-    assert set(got) == {"code", "status", "message", "errors"}
+    assert set(got) == {"code", "status", "message", "errors", "error", "error_codes"}
     assert count() == 0
 
 

@@ -7,7 +7,7 @@ import pytest
 from app import create_app
 from app.config import DEV_JWT_SECRET_KEY, Config, ConfigError, TestConfig, normalise_database_url
 
-ERROR_KEYS = {"code", "status", "message", "errors"}
+ERROR_KEYS = {"code", "status", "message", "errors", "error", "error_codes"}
 
 
 def assert_error(resp, status: int) -> dict:

@@ -48,7 +48,7 @@ def test_a_429_carries_retry_after_and_the_limit_headers(client, app, monkeypatc
     assert client.post("/api/v1/complaints", json=body(), headers=headers).status_code == 201
     limited = client.post("/api/v1/complaints", json=body(), headers=headers)
     assert limited.status_code == 429
-    assert set(limited.get_json()) == {"code", "status", "message", "errors"}
+    assert set(limited.get_json()) == {"code", "status", "message", "errors", "error", "error_codes"}
     assert 3500 <= int(limited.headers["Retry-After"]) <= 3601
     assert limited.headers["X-RateLimit-Limit"] == "1" and limited.headers["X-RateLimit-Remaining"] == "0"
     assert int(limited.headers["X-RateLimit-Reset"]) > time.time()

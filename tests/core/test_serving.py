@@ -22,7 +22,7 @@ from app.config import ROOT
 from app.core.pagination import PageArgs
 
 GUNICORN = Path(ROOT) / ".venv" / "bin" / "gunicorn"
-ERROR_KEYS = {"code", "status", "message", "errors"}
+ERROR_KEYS = {"code", "status", "message", "errors", "error", "error_codes"}
 HALF_BODY = (
     b"POST /api/v1/auth/login HTTP/1.1\r\nHost: balai\r\nContent-Type: application/json\r\n"
     b'Content-Length: 100\r\n\r\n{"'
