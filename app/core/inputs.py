@@ -23,12 +23,13 @@ from flask import Flask, Request, request
 from flask.json.provider import DefaultJSONProvider
 
 from app.core.errors import BadRequest, ValidationFailed
+from app.core.i18n import _
 
 #: Deepest JSON nesting accepted; Balai's deepest body is 3 levels, Python's parser recurses per level.
 MAX_JSON_DEPTH = 32
 
-NUL_MESSAGE = "Text must not contain NUL (U+0000) characters."
-SURROGATE_MESSAGE = "Text must not contain lone surrogates (U+D800-U+DFFF)."
+NUL_MESSAGE = _("Text must not contain NUL (U+0000) characters.")
+SURROGATE_MESSAGE = _("Text must not contain lone surrogates (U+D800-U+DFFF).")
 
 _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 _JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"')
@@ -88,7 +89,7 @@ def loads(data: str | bytes) -> Any:
     except UnicodeDecodeError:
         raise InputRejected("The body is not valid UTF-8.", status=400) from None
     if nests_too_deep(text):
-        raise InputRejected(f"JSON may not nest more than {MAX_JSON_DEPTH} levels deep.", status=400)
+        raise InputRejected(_("JSON may not nest more than {depth} levels deep.", depth=MAX_JSON_DEPTH), status=400)
     try:
         value = json.loads(text)
     except ValueError:
