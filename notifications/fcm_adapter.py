@@ -4,7 +4,7 @@ firebase-admin has no public way to send to another FCM endpoint (the fake FCM s
 ``FCM_ENDPOINT``) or to size the HTTP connection pool of its messaging client: both are set on the per-app
 messaging service, whose URLs are built in its ``__init__``. Everything here is pinned to ``FIREBASE_ADMIN_VERSION``;
 ``tests/notifications/test_fcm_adapter.py`` fails when an upgrade moves or reshapes any of it, so re-check this file
-(and ``../shared/FCM_TESTING.md``) before changing the pin.
+before changing the pin.
 """
 
 from __future__ import annotations
