@@ -6,17 +6,29 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export FLASK_APP := wsgi.py
 
-.PHONY: run setup serve worker test lint format migrate areas seed openapi messages bench bench-tools clean
+.PHONY: run setup serve worker test lint format migrate areas seed openapi messages lock bench bench-tools clean
 
-$(VENV)/.runtime: requirements.txt
+# Installs come from the lock files: every transitive version pinned, every file checked against its hash.
+# requirements.txt / requirements-dev.txt are the top-level inputs; `make lock` regenerates the locks from them.
+$(VENV)/.runtime: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
+
+PIP_TOOLS_VERSION := 7.5.3
+LOCK_VENV := .venv-lock
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+
+## lock: after editing requirements*.txt (or a merge that did), re-pin everything with hashes (pip-tools, own venv)
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || ($(PYTHON) -m venv $(LOCK_VENV) && \
+		$(LOCK_VENV)/bin/python -m pip install --quiet pip-tools==$(PIP_TOOLS_VERSION))
+	$(LOCK_VENV)/bin/pip-compile $(LOCK_FLAGS) --output-file requirements.lock requirements.txt
+	$(LOCK_VENV)/bin/pip-compile $(LOCK_FLAGS) --output-file requirements-dev.lock requirements-dev.txt
 
 ## run: install, migrate, load areas, seed demo accounts, serve on http://$(HOST):$(PORT) with a job worker
 run: setup serve
@@ -70,4 +82,4 @@ bench-tools:
 	command -v wrk >/dev/null || sudo -n apt-get install -y wrk || apt-get install -y wrk
 
 clean:
-	rm -rf $(VENV) instance/*.sqlite3* .pytest_cache .hypothesis
+	rm -rf $(VENV) $(LOCK_VENV) instance/*.sqlite3* .pytest_cache .hypothesis

@@ -15,7 +15,7 @@ from flask.sessions import NullSession, SessionInterface, SessionMixin
 from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 from app.config import Config
-from app.core import http, inputs, jobs, ratelimit
+from app.core import http, inputs, jobs, limiter_adapter, ratelimit
 from app.core.db import register_request_transaction
 from app.core.fields import MAX_ID
 from app.extensions import api, db, jwt, limiter
@@ -139,11 +139,8 @@ def register_extensions(app: Flask) -> None:
     ratelimit.init_app(app)  # before the limiter: its after-request hook must run after the limiter's deductions
     limiter.init_app(app)
     jobs.init_app(app)
-    # Only per-route limits exist (the decorators check them). Flask-Limiter's global before-request check serves
-    # application-wide default limits, which Balai does not use; it costs ~0.1 ms on every request, so drop it.
-    global_hooks = app.before_request_funcs.get(None, [])
-    if limiter._check_request_limit in global_hooks:
-        global_hooks.remove(limiter._check_request_limit)
+    # Only per-route limits exist (the decorators check them): drop Flask-Limiter's global check (~0.1 ms a request).
+    limiter_adapter.drop_global_check(app, limiter)
     api.init_app(app)
     http.init_docs(api.spec)
     http.init_app(app)  # ETag / 304, Cache-Control, Vary and compression of the API's answers

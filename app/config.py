@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,25 +18,24 @@ DEV_SECRET_KEY = "dev-secret-key-change-me"
 DEV_JWT_SECRET_KEY = "dev-jwt-secret-key-change-me-please-32b"
 
 
-def _env(name: str, default: str) -> str:
-    return os.environ.get(name, default)
-
-
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
+def _parse_int(name: str, raw: str) -> int:
     try:
         return int(raw)
     except ValueError as exc:
         raise RuntimeError(f"{name} must be an integer, got {raw!r}") from exc
 
 
-def _env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
+def _parse_bool(_name: str, raw: str) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _parse_str(_name: str, raw: str) -> str:
+    return raw
+
+
+#: How a variable's text becomes a field's value, by the field's annotation (``from __future__ import annotations``
+#: makes it the string).
+_PARSERS = {"int": _parse_int, "bool": _parse_bool, "str": _parse_str}
 
 
 def default_database_url() -> str:
@@ -79,6 +78,18 @@ def declared_processes(argv: list[str] | None = None, environ: dict[str, str] | 
         if value is not None and value.strip().isdigit():
             counts.append(int(value))
     return max(counts)
+
+
+#: Fields read from a variable of another name.
+ENV_NAMES = {"ENV": "BALAI_ENV"}
+#: Fields whose default depends on where the repository is (used when the variable is unset or empty).
+COMPUTED_DEFAULTS = {
+    "DATABASE_URL": lambda: default_database_url(),
+    "STORAGE_LOCAL_DIR": lambda: str(INSTANCE_DIR / "uploads"),
+    "JOBS_SQLITE_PATH": lambda: str(INSTANCE_DIR / "jobs.sqlite3"),
+}
+#: Fields no variable sets (``TestConfig`` sets ``TESTING``).
+NOT_FROM_ENV = frozenset({"TESTING"})
 
 
 class ConfigError(RuntimeError):
@@ -143,60 +154,21 @@ class Config:
 
     @classmethod
     def from_env(cls) -> Config:
-        """The configuration described by the process environment."""
-        d = cls()
-        return cls(
-            ENV=_env("BALAI_ENV", d.ENV),
-            SECRET_KEY=_env("SECRET_KEY", d.SECRET_KEY),
-            JWT_SECRET_KEY=_env("JWT_SECRET_KEY", d.JWT_SECRET_KEY),
-            DATABASE_URL=normalise_database_url(_env("DATABASE_URL", "") or default_database_url()),
-            DB_POOL_SIZE=_env_int("DB_POOL_SIZE", d.DB_POOL_SIZE),
-            DB_MAX_OVERFLOW=_env_int("DB_MAX_OVERFLOW", d.DB_MAX_OVERFLOW),
-            DB_ECHO=_env_bool("DB_ECHO", d.DB_ECHO),
-            ACCESS_TOKEN_MINUTES=_env_int("ACCESS_TOKEN_MINUTES", d.ACCESS_TOKEN_MINUTES),
-            REFRESH_TOKEN_DAYS=_env_int("REFRESH_TOKEN_DAYS", d.REFRESH_TOKEN_DAYS),
-            MAX_CONTENT_LENGTH=_env_int("MAX_CONTENT_LENGTH", d.MAX_CONTENT_LENGTH),
-            MAX_JSON_LENGTH=_env_int("MAX_JSON_LENGTH", d.MAX_JSON_LENGTH),
-            RATELIMIT_ENABLED=_env_bool("RATELIMIT_ENABLED", d.RATELIMIT_ENABLED),
-            RATELIMIT_STORAGE_URI=_env("RATELIMIT_STORAGE_URI", d.RATELIMIT_STORAGE_URI),
-            RATELIMIT_KEY_PREFIX=_env("RATELIMIT_KEY_PREFIX", d.RATELIMIT_KEY_PREFIX),
-            RATELIMIT_SINGLE_PROCESS=_env_bool("RATELIMIT_SINGLE_PROCESS", d.RATELIMIT_SINGLE_PROCESS),
-            RATELIMIT_LOGIN_IP=_env("RATELIMIT_LOGIN_IP", d.RATELIMIT_LOGIN_IP),
-            RATELIMIT_LOGIN_ACCOUNT=_env("RATELIMIT_LOGIN_ACCOUNT", d.RATELIMIT_LOGIN_ACCOUNT),
-            RATELIMIT_REGISTER_IP=_env("RATELIMIT_REGISTER_IP", d.RATELIMIT_REGISTER_IP),
-            RATELIMIT_LOGIN_ACCOUNT_TOTAL=_env("RATELIMIT_LOGIN_ACCOUNT_TOTAL", d.RATELIMIT_LOGIN_ACCOUNT_TOTAL),
-            RATELIMIT_REGISTER_ACCOUNT=_env("RATELIMIT_REGISTER_ACCOUNT", d.RATELIMIT_REGISTER_ACCOUNT),
-            RATELIMIT_REGISTER_CONFLICT_IP=_env("RATELIMIT_REGISTER_CONFLICT_IP", d.RATELIMIT_REGISTER_CONFLICT_IP),
-            RATELIMIT_PROFILE_IP=_env("RATELIMIT_PROFILE_IP", d.RATELIMIT_PROFILE_IP),
-            RATELIMIT_PROFILE_ACCOUNT=_env("RATELIMIT_PROFILE_ACCOUNT", d.RATELIMIT_PROFILE_ACCOUNT),
-            RATELIMIT_EMAIL_CHANGE_IP=_env("RATELIMIT_EMAIL_CHANGE_IP", d.RATELIMIT_EMAIL_CHANGE_IP),
-            RATELIMIT_EMAIL_CHANGE_ACCOUNT=_env("RATELIMIT_EMAIL_CHANGE_ACCOUNT", d.RATELIMIT_EMAIL_CHANGE_ACCOUNT),
-            RATELIMIT_PASSWORD_IP=_env("RATELIMIT_PASSWORD_IP", d.RATELIMIT_PASSWORD_IP),
-            RATELIMIT_PASSWORD_ACCOUNT=_env("RATELIMIT_PASSWORD_ACCOUNT", d.RATELIMIT_PASSWORD_ACCOUNT),
-            RATELIMIT_COMPLAINT_SUBMIT=_env("RATELIMIT_COMPLAINT_SUBMIT", d.RATELIMIT_COMPLAINT_SUBMIT),
-            RATELIMIT_COMPLAINT_PHOTO=_env("RATELIMIT_COMPLAINT_PHOTO", d.RATELIMIT_COMPLAINT_PHOTO),
-            RATELIMIT_COMPLAINT_MESSAGE=_env("RATELIMIT_COMPLAINT_MESSAGE", d.RATELIMIT_COMPLAINT_MESSAGE),
-            RATELIMIT_COMPLAINT_SUPPORT=_env("RATELIMIT_COMPLAINT_SUPPORT", d.RATELIMIT_COMPLAINT_SUPPORT),
-            STORAGE_BACKEND=_env("STORAGE_BACKEND", d.STORAGE_BACKEND),
-            STORAGE_LOCAL_DIR=_env("STORAGE_LOCAL_DIR", "") or str(INSTANCE_DIR / "uploads"),
-            PROXY_FIX_X_FOR=_env_int("PROXY_FIX_X_FOR", d.PROXY_FIX_X_FOR),
-            PASSWORD_TIME_COST=_env_int("PASSWORD_TIME_COST", d.PASSWORD_TIME_COST),
-            PASSWORD_MEMORY_KIB=_env_int("PASSWORD_MEMORY_KIB", d.PASSWORD_MEMORY_KIB),
-            PASSWORD_PARALLELISM=_env_int("PASSWORD_PARALLELISM", d.PASSWORD_PARALLELISM),
-            AREA_CACHE_SECONDS=_env_int("AREA_CACHE_SECONDS", d.AREA_CACHE_SECONDS),
-            LOG_LEVEL=_env("LOG_LEVEL", d.LOG_LEVEL),
-            REDIS_URL=_env("REDIS_URL", d.REDIS_URL),
-            JOBS_IMMEDIATE=_env_bool("JOBS_IMMEDIATE", d.JOBS_IMMEDIATE),
-            JOBS_SQLITE_PATH=_env("JOBS_SQLITE_PATH", "") or str(INSTANCE_DIR / "jobs.sqlite3"),
-            FIREBASE_CREDENTIALS=_env("FIREBASE_CREDENTIALS", d.FIREBASE_CREDENTIALS),
-            GOOGLE_APPLICATION_CREDENTIALS=_env("GOOGLE_APPLICATION_CREDENTIALS", d.GOOGLE_APPLICATION_CREDENTIALS),
-            FIREBASE_PROJECT_ID=_env("FIREBASE_PROJECT_ID", d.FIREBASE_PROJECT_ID),
-            FCM_ENDPOINT=_env("FCM_ENDPOINT", d.FCM_ENDPOINT),
-            PUSH_MAX_ATTEMPTS=_env_int("PUSH_MAX_ATTEMPTS", d.PUSH_MAX_ATTEMPTS),
-            PUSH_RETRY_BASE_SECONDS=_env_int("PUSH_RETRY_BASE_SECONDS", d.PUSH_RETRY_BASE_SECONDS),
-            PUSH_RETRY_MAX_SECONDS=_env_int("PUSH_RETRY_MAX_SECONDS", d.PUSH_RETRY_MAX_SECONDS),
-            PUSH_LEASE_SECONDS=_env_int("PUSH_LEASE_SECONDS", d.PUSH_LEASE_SECONDS),
-        )
+        """The configuration described by the process environment: each field from the variable of its name (or
+        ``ENV_NAMES``), read as its type. An unset variable, or an empty number or flag, keeps the default; the
+        ``COMPUTED_DEFAULTS`` (paths under the repository) also replace an empty value."""
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            if f.name in NOT_FROM_ENV:
+                continue
+            name = ENV_NAMES.get(f.name, f.name)
+            raw = os.environ.get(name)
+            if f.name in COMPUTED_DEFAULTS and not raw:
+                values[f.name] = COMPUTED_DEFAULTS[f.name]()
+            elif raw is not None and (raw != "" or f.type == "str"):  # an empty text variable is kept as set
+                values[f.name] = _PARSERS[f.type](name, raw)
+        values["DATABASE_URL"] = normalise_database_url(str(values["DATABASE_URL"]))
+        return cls(**values)
 
     def validate(self) -> None:
         """Refuse configurations that must never run in production."""

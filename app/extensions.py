@@ -9,7 +9,6 @@ from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_smorest import Api as _Api
-from flask_smorest import Blueprint
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
@@ -81,11 +80,12 @@ class Parser(FlaskParser):
         return data
 
 
-Blueprint.ARGUMENTS_PARSER = Parser()
+#: The parser of every Balai blueprint (``app.core.blueprint.Blueprint.ARGUMENTS_PARSER``).
+ARGUMENTS_PARSER = Parser()
 # Unknown JSON fields are a 422 (marshmallow's default); webargs ignores unknown query parameters unless told
 # otherwise, so a typo such as ?stauts=open would silently return the unfiltered list. Reject them too.
-Blueprint.ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION = {
-    **Blueprint.ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION,
+ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION = {
+    **ARGUMENTS_PARSER.DEFAULT_UNKNOWN_BY_LOCATION,
     "query": ma.RAISE,
     "querystring": ma.RAISE,
 }

@@ -5,9 +5,9 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.core.auth import auth_required, get_current_user
+from app.core.blueprint import Blueprint
 from app.core.pagination import page_of
 from app.core.sync import sync_page_of
 from notifications import admin, devices, inbox

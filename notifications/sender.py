@@ -26,6 +26,8 @@ from firebase_admin import exceptions as fb_exc
 from firebase_admin import messaging
 from flask import Flask, current_app
 
+from notifications import fcm_adapter
+
 log = logging.getLogger(__name__)
 
 SENT, PRUNE, RETRY, FAIL = "sent", "prune", "retry", "fail"
@@ -217,13 +219,11 @@ class FcmSender:
         FcmSender._count += 1
         options = {"projectId": project_id} if project_id else {}
         self.app = firebase_admin.initialize_app(cred, options, name=f"balai-push-{FcmSender._count}")
-        svc = messaging._get_messaging_service(self.app)
+        svc = fcm_adapter.messaging_service(self.app)
         base = endpoint.rstrip("/") or FCM_BASE
         if endpoint:
-            project = self.app.project_id
-            svc._fcm_url = f"{base}/v1/projects/{project}/messages:send"
-            svc._fcm_topic_url = f"{base}/v1/projects/{project}/registrations"
-        session = svc._client.session
+            fcm_adapter.redirect(svc, base, self.app.project_id)
+        session = fcm_adapter.http_session(svc)
         session.mount(base, HTTPAdapter(pool_connections=4, pool_maxsize=SEND_BATCH, max_retries=0))
         if not get_environ_proxies(base) and not any(
             os.environ.get(v) for v in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")

@@ -45,3 +45,39 @@ def test_make_variables_for_host_and_port_are_documented():
     for var in ("HOST", "PORT"):
         assert re.search(rf"^{var} \?=", makefile, flags=re.M)
         assert f"`{var}`" in README
+
+
+#: Variables of the README's configuration table that are not ``Config`` fields (the test suite reads them).
+_TEST_ONLY_VARIABLES = {"TEST_DATABASE_URL"}
+
+
+def _configuration_table() -> dict[str, str]:
+    """``{variable: default cell}`` of the README's configuration table."""
+    section = README.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `([A-Z0-9_]+)` \| ([^|]*) \|", section, re.M)
+    return {name: default.strip() for name, default in rows}
+
+
+def test_every_setting_is_in_the_readme_configuration_table_and_nothing_else():
+    from dataclasses import fields
+
+    from app.config import ENV_NAMES, NOT_FROM_ENV, Config
+
+    variables = {ENV_NAMES.get(f.name, f.name) for f in fields(Config) if f.name not in NOT_FROM_ENV}
+    documented = set(_configuration_table()) - _TEST_ONLY_VARIABLES
+    assert variables - documented == set(), "settings missing from the README table"
+    assert documented - variables == set(), "README table rows that are no setting"
+
+
+def test_the_readme_states_each_plain_default():
+    from dataclasses import fields
+
+    from app.config import COMPUTED_DEFAULTS, ENV_NAMES, Config
+
+    table = _configuration_table()
+    for f in fields(Config):
+        name = ENV_NAMES.get(f.name, f.name)
+        if name not in table or f.name in COMPUTED_DEFAULTS or f.default == "" or f.name.endswith("SECRET_KEY"):
+            continue
+        shown = str(f.default).lower() if isinstance(f.default, bool) else str(f.default)
+        assert table[name].startswith(f"`{shown}`"), (name, table[name], shown)

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.accounts import service, sessions
 from app.accounts.phones import try_normalise
@@ -21,6 +20,7 @@ from app.accounts.schemas import (
     TokenSchema,
 )
 from app.core.auth import auth_required, get_claims, get_current_user, load_current_user
+from app.core.blueprint import Blueprint
 from app.core.pagination import page_of
 from app.core.ratelimit import client_ip, is_known_client, json_field, per_account, per_ip, remember_client
 from app.extensions import db

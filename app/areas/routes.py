@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.areas import service
 from app.areas.schemas import AreaDetailSchema, AreaSchema, AreaSearchArgs
+from app.core.blueprint import Blueprint
 from app.core.errors import NotFound
 from app.core.http import shared_cache
 from app.core.pagination import PageArgs, page_of

@@ -12,8 +12,7 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from flask import Flask, Response, current_app, has_request_context, request
-from flask.globals import _cv_app, _cv_request
+from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import (
     BigInteger,
     Connection,
@@ -100,12 +99,14 @@ def _scope_id() -> Hashable:
     The request context matters because the test client runs requests inside the test's app context, and each
     request must still get its own session, committed or rolled back on its own, as in production. The app context
     matters because a job run inline (immediate mode) pushes its own app context inside a request.
+
+    Flask's public handles on the two contexts: ``g`` is one object per app context, ``request`` one per request
+    context (``_get_current_object()`` is werkzeug's documented way to reach the object behind a proxy).
     """
-    app_ctx = _cv_app.get(None)
-    if app_ctx is None:
+    if not has_app_context():
         return threading.get_ident()
-    req_ctx = _cv_request.get(None)
-    return (id(app_ctx), id(req_ctx) if req_ctx is not None else 0)
+    req = request._get_current_object() if has_request_context() else None
+    return (id(g._get_current_object()), id(req) if req is not None else 0)
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -43,14 +43,12 @@ def configure_queue(queue: Huey, *, redis_url: str, sqlite_path: str, immediate:
     """Point ``queue`` at Redis, a SQLite file, or immediate mode (in-memory, run at enqueue)."""
     if immediate:
         queue.storage_class, queue.storage_kwargs = MemoryStorage, {}
-        queue._immediate = True
     elif redis_url:
         queue.storage_class, queue.storage_kwargs = RedisStorage, {"url": redis_url}
-        queue._immediate = False
     else:
         Path(sqlite_path).parent.mkdir(parents=True, exist_ok=True)
         queue.storage_class, queue.storage_kwargs = SqliteStorage, {"filename": sqlite_path}
-        queue._immediate = False
+    queue.immediate = immediate  # Huey's public setter (it rebuilds the storage when the mode changes)
     queue.storage = queue.create_storage()
 
 

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.core.auth import auth_optional, auth_required, optional_user, permission_required
+from app.core.blueprint import Blueprint
 from app.core.errors import Forbidden, NotFound
 from app.core.http import shared_cache
 from app.core.pagination import page_of

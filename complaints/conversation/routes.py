@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.core.auth import auth_required, get_current_user
+from app.core.blueprint import Blueprint
 from app.core.pagination import PageArgs, page_of
 from app.core.ratelimit import per_account
 from complaints.conversation import service

@@ -6,19 +6,20 @@ NPWP, passport, SIM, BPJS, phone, e-mail, bank account, card and plate numbers (
 ``lokal.detect_pii(types=...)`` runs all of its 40-odd detectors and filters afterwards (about 0.7 ms for a short
 description). ``find_pii`` runs only the detectors that can produce the types above, with the same candidate
 ranking and overlap rule, which gives the same matches in a fifth of the time; ``tests/complaints/test_screening.py``
-checks the equivalence on a corpus. If lokal-id's internals change shape, it falls back to ``detect_pii``. To
+checks the equivalence on a corpus. The detectors come from ``lokal_adapter`` (lokal-id has no public way to pick
+them); if lokal-id's internals change shape, it falls back to ``detect_pii``. To
 lokal's candidates it adds the spellings lokal misses (``pii_spellings``: dotted NIK/KK, phones without the trunk
 zero after a cue word, spaced " at " e-mails), found with lokal's public validators.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import lokal
 
-from complaints.intake import pii_spellings
+from complaints.intake import lokal_adapter, pii_spellings
 
 PII_TYPES: tuple[str, ...] = (
     "NIK",
@@ -49,45 +50,7 @@ LABELS = {
     "PLATE": "[pelat nomor disembunyikan]",
 }
 
-#: lokal-id detectors that can emit one of PII_TYPES: fixed-type ones, and the label/table parsers whose type comes
-#: from a field name ("NIK:", "No. HP").
-_DETECTOR_NAMES = frozenset(
-    {
-        "_detect_digit_runs",
-        "_detect_npwp_formatted",
-        "_detect_passports",
-        "_detect_phones",
-        "_detect_emails",
-        "_detect_plates",
-        "_detect_glued_ids",
-        "_detect_card_codes",
-        "_detect_spoken_phones",
-        "_detect_stacked_labels",
-        "_detect_colonless_labels",
-        "_detect_html",
-        "_detect_hl7",
-        "_detect_sql_inserts",
-        "_detect_labeled_fields",
-        "_detect_csv_columns",
-        "_detect_tab_tables",
-    }
-)
-
-
-def _load_fast_path() -> tuple[Sequence[Callable[[str], list[Any]]], Any] | None:
-    try:
-        from lokal.samaran import detectors as d
-
-        chosen = [fn for fn in d._DETECTORS if fn.__name__ in _DETECTOR_NAMES]
-        astral = d._ASTRAL
-    except (ImportError, AttributeError):
-        return None
-    if len(chosen) != len(_DETECTOR_NAMES):
-        return None
-    return chosen, astral
-
-
-_FAST = _load_fast_path()
+_FAST = lokal_adapter.fast_path()
 _WANTED = frozenset(PII_TYPES)
 
 

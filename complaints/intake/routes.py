@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.core.auth import auth_optional, auth_required, get_current_user, optional_user
+from app.core.blueprint import Blueprint
 from app.core.http import if_match, shared_cache
 from app.core.pagination import page_of
 from app.core.ratelimit import per_account

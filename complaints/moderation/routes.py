@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.accounts.roles import Role
 from app.core.auth import auth_required, get_current_user
+from app.core.blueprint import Blueprint
 from app.core.http import if_match
 from app.core.pagination import PageArgs, page_of
 from complaints.intake import service as intake_service

@@ -4,9 +4,9 @@ import io
 
 from flask import Response, current_app, send_file
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.core.auth import auth_optional, auth_required, get_current_user, optional_user
+from app.core.blueprint import Blueprint
 from app.core.errors import NotFound, accepts
 from app.core.ratelimit import per_account
 from app.core.storage import get_storage

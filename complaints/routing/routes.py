@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.accounts.roles import Role
 from app.areas import service as areas
 from app.core.auth import auth_required, get_current_user
+from app.core.blueprint import Blueprint
 from app.core.errors import Forbidden, ValidationFailed
 from app.core.pagination import page_of
 from complaints.categories import service as categories

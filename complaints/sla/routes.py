@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.accounts.roles import Role
 from app.areas import service as areas
 from app.areas.codes import area_contains
 from app.core.auth import auth_required, get_current_user
+from app.core.blueprint import Blueprint
 from app.core.db import utcnow
 from app.core.errors import Forbidden
 from app.core.pagination import page_of

@@ -4,12 +4,12 @@ import datetime as dt
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from app.accounts.roles import Role
 from app.areas import service as areas
 from app.core.auth import auth_required, get_current_user
+from app.core.blueprint import Blueprint
 from app.core.db import utcnow
 from app.core.errors import Forbidden, ValidationFailed
 from app.extensions import db

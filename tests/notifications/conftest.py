@@ -95,7 +95,8 @@ def spy(app) -> Iterator[SpySender]:
 @pytest.fixture
 def queued(app) -> Iterator[Any]:
     """Jobs are queued (in memory) instead of running inline: as if no worker were running."""
-    huey._immediate, huey.storage = False, MemoryStorage("balai-test")
+    huey.immediate = False
+    huey.storage = MemoryStorage("balai-test")
     yield huey
     configure_queue(huey, redis_url="", sqlite_path="", immediate=True)
 
