@@ -33,9 +33,8 @@ from complaints.feedback.models import Rating
 from complaints.handling.access import attach_viewer_offices
 from complaints.handling.models import Assignment
 from complaints.intake import presenters
-from complaints.intake.models import Complaint
+from complaints.intake.models import SIMILAR_DAYS, SIMILAR_RADIUS_M, Complaint
 from complaints.intake.presenters import EXCERPT_CHARS
-from complaints.intake.schemas import SIMILAR_DAYS, SIMILAR_RADIUS_M
 from complaints.offices.models import Office
 from complaints.photos.models import ComplaintPhoto
 from complaints.states import OPEN_STATUSES
