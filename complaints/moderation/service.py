@@ -32,12 +32,10 @@ from complaints.moderation.models import Redaction
 from complaints.offices.models import Office
 from complaints.routing import service as routing
 from complaints.sql import insert_ignoring_conflicts
-from complaints.states import Status
+from complaints.states import FINAL_STATUSES, Status
 from complaints.supports.models import Support
 
 NOT_MODERATOR = "Only moderators and admins of the complaint's area can do this."
-#: Statuses an original cannot have: a duplicate must point at a complaint that is still alive.
-_DEAD = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.DUPLICATE})
 
 
 def _load(*, complaint_id: int, actor: Any) -> Complaint:
@@ -165,7 +163,7 @@ def _original(*, duplicate_of_id: int, complaint: Complaint, actor: Any) -> Comp
         raise invalid("No complaint with this id that you can see.")
     if not perm.can_moderate(actor, original):
         raise invalid(f"Complaint {original.tracking_number} is outside your area; its moderators merge into it.")
-    if Status(original.status) in _DEAD:
+    if Status(original.status) in FINAL_STATUSES:  # a duplicate must point at a complaint still alive
         raise invalid(f"Complaint {original.tracking_number} is {original.status}; choose a complaint still open.")
     return original
 
