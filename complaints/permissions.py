@@ -4,7 +4,8 @@
 complaint's columns (an ORM object or a row). Staff "in scope" are the roles that look after complaints in an area
 whose scope contains the complaint's desa (and RW, for an RW official), and the office handlers of an office with an
 active stage on the complaint: the loader (``complaints.handling.access.attach_viewer_offices``) stores those offices
-on the complaint as ``viewer_offices``; a complaint without it is handled by nobody as far as these predicates know.
+on the complaint as ``viewer_offices``. Asking about an active office handler and a complaint that was not loaded
+that way is a programming error (``ViewerOfficesNotLoaded``), never a silent "handled by nobody".
 """
 
 from __future__ import annotations
@@ -43,11 +44,21 @@ def is_area_staff(user: Any | None, complaint: Any) -> bool:
     )
 
 
+class ViewerOfficesNotLoaded(RuntimeError):
+    """An office handler's rights were asked about a complaint loaded without ``attach_viewer_offices``."""
+
+
 def handling_offices(user: Any | None, complaint: Any) -> frozenset[int]:
     """The offices through which ``user`` (an office handler) handles the complaint (see the module docstring)."""
     if user is None or user.role != Role.OFFICE_HANDLER or not user.is_active:
         return frozenset()
-    return getattr(complaint, "viewer_offices", frozenset())
+    try:
+        return complaint.viewer_offices
+    except AttributeError:
+        raise ViewerOfficesNotLoaded(
+            "Load the complaint with complaints.handling.access.attach_viewer_offices before asking about an office "
+            "handler's rights."
+        ) from None
 
 
 def is_handler(user: Any | None, complaint: Any) -> bool:
