@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.accounts.passwords import hash_password
+from app.accounts.roles import Role
 from app.areas.models import Area
 from app.extensions import db
 
@@ -20,12 +21,12 @@ DEMO_PASSWORD = "balai-demo-123"
 
 #: (role, name, phone, email, scope area, scope RW)
 DEMO_STAFF = [
-    ("admin", "Admin Kota Bandung", "081100000001", "admin@demo.balai.id", "32.73", None),
-    ("editor", "Editor Diskominfo", "081100000002", "editor@demo.balai.id", "32.73", None),
-    ("moderator", "Moderator Aduan", "081100000003", "moderator@demo.balai.id", "32.73", None),
-    ("office_handler", "Petugas Dinas PU", "081100000004", "petugas@demo.balai.id", "32.73", None),
-    ("village_official", "Lurah Sukarasa", "081100000005", "lurah@demo.balai.id", "32.73.01.1001", None),
-    ("rw_official", "Ketua RW 05 Sukarasa", "081100000006", "rw05@demo.balai.id", "32.73.01.1001", 5),
+    (Role.ADMIN.value, "Admin Kota Bandung", "081100000001", "admin@demo.balai.id", "32.73", None),
+    (Role.EDITOR.value, "Editor Diskominfo", "081100000002", "editor@demo.balai.id", "32.73", None),
+    (Role.MODERATOR.value, "Moderator Aduan", "081100000003", "moderator@demo.balai.id", "32.73", None),
+    (Role.OFFICE_HANDLER.value, "Petugas Dinas PU", "081100000004", "petugas@demo.balai.id", "32.73", None),
+    (Role.VILLAGE_OFFICIAL.value, "Lurah Sukarasa", "081100000005", "lurah@demo.balai.id", "32.73.01.1001", None),
+    (Role.RW_OFFICIAL.value, "Ketua RW 05 Sukarasa", "081100000006", "rw05@demo.balai.id", "32.73.01.1001", 5),
 ]
 #: (name, phone, home desa, RW)
 DEMO_RESIDENTS = [
@@ -70,7 +71,7 @@ def seed_demo_command(force: bool) -> None:
         user, _ = _ensure(name, phone, email, role=role, scope_area_code=area, scope_rw=rw)
         rows.append((user.role, user.phone, user.email or "", user.scope or ""))
     for name, phone, desa, rw in DEMO_RESIDENTS:
-        user, _ = _ensure(name, phone, None, role="resident", home_area_code=desa, home_rw=rw)
+        user, _ = _ensure(name, phone, None, role=Role.RESIDENT.value, home_area_code=desa, home_rw=rw)
         rows.append((user.role, user.phone, "", user.home or ""))
     for seeder in _seeders:
         seeder()

@@ -11,11 +11,11 @@ from typing import Any
 
 
 def register(app: Any, api: Any) -> None:
-    import complaints.handling.demo  # (registers its ``flask seed-demo`` data after intake and offices)
+    import complaints.demo.handling  # (registers its ``flask seed-demo`` data after intake and offices)
+    import complaints.demo.intake
+    import complaints.demo.offices
     import complaints.handling.tasks  # the periodic escalation job registers on import
-    import complaints.intake.demo
-    import complaints.notify
-    import complaints.offices.demo  # noqa: F401  (each registers its ``flask seed-demo`` data)
+    import complaints.notify  # noqa: F401  (the demo seeders, the job and the listeners register on import)
     from app.core.db import SQLITE_CONNECT_HOOKS
     from complaints.categories.routes import blp as categories_blp
     from complaints.conversation.routes import blp as conversation_blp

@@ -24,6 +24,10 @@ never ORM objects, and never the reporter's contact data.
 ``COMPLAINT_INTERNAL_NOTE_ADDED``: a staff-only internal note was added. Same payload as above. Never forward it to
     the reporter or any resident.
 
+``OFFICE_AREA_CHANGING``: an office's jurisdiction is about to become ``area_code`` (inside the office update, before
+    the flush). office_id, area_code. A listener that cannot allow it raises ``ValidationFailed`` (routing: its rules
+    pointing at the office must stay inside). Not a notification: not in ``EVENT_NAMES``.
+
 ``title`` is the reporter's own text (unmasked): send it only to the reporter and to staff.
 """
 
@@ -35,6 +39,8 @@ COMPLAINT_SUBMITTED = "complaints.submitted"
 COMPLAINT_STATUS_CHANGED = "complaints.status_changed"
 COMPLAINT_MESSAGE_POSTED = "complaints.message_posted"
 COMPLAINT_INTERNAL_NOTE_ADDED = "complaints.internal_note_added"
+
+OFFICE_AREA_CHANGING = "complaints.office_area_changing"
 
 EVENT_NAMES = (COMPLAINT_SUBMITTED, COMPLAINT_STATUS_CHANGED, COMPLAINT_MESSAGE_POSTED, COMPLAINT_INTERNAL_NOTE_ADDED)
 

@@ -4,7 +4,8 @@ from complaints.categories.models import Category
 from complaints.conversation.models import Message
 from complaints.feedback.models import Rating
 from complaints.handling.models import Assignment
-from complaints.intake.models import Complaint, StatusChange
+from complaints.history import StatusChange
+from complaints.intake.models import Complaint
 from complaints.moderation.models import Redaction
 from complaints.offices.models import Office, OfficeMember
 from complaints.photos.models import ComplaintPhoto

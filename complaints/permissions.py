@@ -4,20 +4,20 @@
 complaint's columns (an ORM object or a row). Staff "in scope" are the roles that look after complaints in an area
 whose scope contains the complaint's desa (and RW, for an RW official), and the office handlers of an office with an
 active stage on the complaint: the loader (``complaints.handling.access.attach_viewer_offices``) stores those offices
-on the complaint as ``viewer_offices``; a complaint without it is handled by nobody as far as these predicates know.
+on the complaint as ``viewer_offices``. Asking about an active office handler and a complaint that was not loaded
+that way is a programming error (``ViewerOfficesNotLoaded``), never a silent "handled by nobody".
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from app.accounts.roles import Role
 from app.areas.codes import area_contains, scope_key
 from complaints.states import OPEN_STATUSES, PUBLIC_STATUSES, Status
 
 #: Staff roles that see the complaints inside their area.
-AREA_STAFF_ROLES = frozenset({"admin", "moderator", "village_official", "rw_official"})
-#: Staff who may know who filed an anonymous complaint (to handle abuse); other staff see "Anonim" too.
-IDENTITY_ROLES = frozenset({"admin", "moderator"})
+AREA_STAFF_ROLES = frozenset({Role.ADMIN, Role.MODERATOR, Role.VILLAGE_OFFICIAL, Role.RW_OFFICIAL})
 
 
 def complaint_key(complaint: Any) -> str:
@@ -29,8 +29,9 @@ def is_reporter(user: Any | None, complaint: Any) -> bool:
     return user is not None and user.id == complaint.reporter_id
 
 
-#: Roles that moderate (verify, reject, validate resolutions) inside their area.
-MODERATOR_ROLES = frozenset({"admin", "moderator"})
+#: Roles that moderate (verify, reject, validate resolutions) inside their area; they alone may also know who
+#: filed an anonymous complaint (to handle abuse): other staff see "Anonim" too.
+MODERATOR_ROLES = frozenset({Role.ADMIN, Role.MODERATOR})
 
 
 def is_area_staff(user: Any | None, complaint: Any) -> bool:
@@ -43,11 +44,21 @@ def is_area_staff(user: Any | None, complaint: Any) -> bool:
     )
 
 
+class ViewerOfficesNotLoaded(RuntimeError):
+    """An office handler's rights were asked about a complaint loaded without ``attach_viewer_offices``."""
+
+
 def handling_offices(user: Any | None, complaint: Any) -> frozenset[int]:
     """The offices through which ``user`` (an office handler) handles the complaint (see the module docstring)."""
-    if user is None or user.role != "office_handler" or not user.is_active:
+    if user is None or user.role != Role.OFFICE_HANDLER or not user.is_active:
         return frozenset()
-    return getattr(complaint, "viewer_offices", frozenset())
+    try:
+        return complaint.viewer_offices
+    except AttributeError:
+        raise ViewerOfficesNotLoaded(
+            "Load the complaint with complaints.handling.access.attach_viewer_offices before asking about an office "
+            "handler's rights."
+        ) from None
 
 
 def is_handler(user: Any | None, complaint: Any) -> bool:
@@ -101,7 +112,7 @@ def sees_reporter_identity(user: Any | None, complaint: Any) -> bool:
         return True
     if not is_staff_in_scope(user, complaint):
         return False
-    return not complaint.is_anonymous or user.role in IDENTITY_ROLES
+    return not complaint.is_anonymous or user.role in MODERATOR_ROLES
 
 
 def sees_screening(user: Any | None, complaint: Any) -> bool:
@@ -171,11 +182,11 @@ def can_answer_info_request(user: Any | None, complaint: Any) -> bool:
 
 def can_read_redactions(user: Any | None, complaint: Any) -> bool:
     """The texts as first written, before a redaction, are for admins of the complaint's area only."""
-    return can_moderate(user, complaint) and user.role == "admin"
+    return can_moderate(user, complaint) and user.role == Role.ADMIN
 
 
 #: Who reads complaint statistics: area staff (inside their area) and office handlers (their offices' complaints).
-STATS_ROLES = AREA_STAFF_ROLES | {"office_handler"}
+STATS_ROLES = AREA_STAFF_ROLES | {Role.OFFICE_HANDLER}
 
 
 def can_view_stats(user: Any | None) -> bool:

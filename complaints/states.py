@@ -27,6 +27,8 @@ from app.core.errors import Conflict, InvalidTransition
 from app.core.events import emit
 from app.core.i18n import _
 from app.extensions import db
+from complaints.events import COMPLAINT_STATUS_CHANGED, status_changed_payload
+from complaints.history import StatusChange
 
 
 class Status(StrEnum):
@@ -97,8 +99,6 @@ def _history(
     office_id: int | None,
     is_internal: bool,
 ) -> Any:
-    from complaints.intake.models import StatusChange
-
     now = utcnow()
     change = StatusChange(
         complaint_id=complaint.id,
@@ -175,8 +175,6 @@ def transition(
     if someone else changed the complaint since it was loaded, the flush matches no row and the caller gets 409
     instead of overwriting their change.
     """
-    from complaints.events import COMPLAINT_STATUS_CHANGED, status_changed_payload
-
     check(complaint, to)
     target = Status(to)
     change = _history(
@@ -204,8 +202,6 @@ def record(
     Events the reporter may see (``is_internal`` False) are emitted as ``COMPLAINT_STATUS_CHANGED`` with the same
     old and new status and the ``event`` name, so the reporter hears of a transfer too.
     """
-    from complaints.events import COMPLAINT_STATUS_CHANGED, status_changed_payload
-
     change = _history(
         complaint,
         to=complaint.status,

@@ -22,6 +22,7 @@ import datetime as dt
 import json
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from firebase_admin import messaging
@@ -31,7 +32,7 @@ from sqlalchemy import delete, select, update
 from app.accounts.models import User
 from app.core.claims import claim_due
 from app.core.db import utcnow
-from app.core.jobs import enqueue, huey
+from app.core.jobs import huey
 from app.extensions import db
 from notifications.models import (
     COMPLAINT_UPDATE,
@@ -112,8 +113,13 @@ def topic_message(n: Any) -> messaging.Message:
     return messaging.Message(topic=topic_name(n.kind, n.area_key), **_payload(n))
 
 
-def deliver_due(*, limit: int = SEND_BATCH, max_rounds: int = 1000) -> dict[str, int]:
-    """Push every due notification (claimed ``limit`` at a time); returns counts for logs and tests."""
+def deliver_due(
+    *, limit: int = SEND_BATCH, max_rounds: int = 1000, requeue: Callable[[], None] | None = None
+) -> dict[str, int]:
+    """Push every due notification (claimed ``limit`` at a time); returns counts for logs and tests.
+
+    ``requeue`` (the job's own enqueue, given by ``notifications.tasks``) is called when a full batch was claimed, so
+    another idle worker takes the next batch meanwhile."""
     cfg = current_app.config
     stats: dict[str, int] = defaultdict(int)
     for _ in range(max_rounds):
@@ -129,10 +135,8 @@ def deliver_due(*, limit: int = SEND_BATCH, max_rounds: int = 1000) -> dict[str,
         db.session.commit()
         if not ids:
             break
-        if len(ids) >= limit and not huey.immediate:
-            from notifications.tasks import send_due
-
-            enqueue(send_due)  # more is due: let another idle worker take the next batch meanwhile
+        if len(ids) >= limit and requeue is not None and not huey.immediate:
+            requeue()  # more is due: let another idle worker take the next batch meanwhile
         rows = db.session.execute(select(Notification.__table__).where(_N.id.in_(ids)).order_by(_N.id)).all()
         db.session.commit()  # no transaction (and, on SQLite, no write lock) held while FCM is called
         stats["claimed"] += len(rows)

@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask import current_app
 from flask.views import MethodView
 
+from app.accounts.roles import Role
 from app.core.auth import auth_required, get_current_user
 from app.core.blueprint import Blueprint
 from app.core.pagination import page_of
@@ -213,7 +214,7 @@ class DeviceItem(MethodView):
 
 @admin_blp.route("")
 class Deliveries(MethodView):
-    @auth_required("admin")
+    @auth_required(Role.ADMIN.value)
     @admin_blp.arguments(DeliveryQuerySchema, location="query")
     @admin_blp.response(
         200,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from app.core.jobs import crontab, job, periodic_job
+from app.core.jobs import crontab, enqueue, job, periodic_job
 from notifications.delivery import deliver_due
 from notifications.topics import sync_due_topics
 
@@ -19,7 +19,11 @@ log = logging.getLogger(__name__)
 @job()
 def send_due() -> dict[str, int]:
     """Push every due notification."""
-    return deliver_due()
+    return deliver_due(requeue=_requeue_send)
+
+
+def _requeue_send() -> None:
+    enqueue(send_due)
 
 
 @job()
@@ -37,7 +41,7 @@ def sync_topics() -> dict[str, int]:
 @periodic_job(crontab(minute="*"))
 def sweep() -> None:
     """Every minute: retries that are due, and work whose job never ran."""
-    pushed = deliver_due()
+    pushed = deliver_due(requeue=_requeue_send)
     synced = sync_topics.call_local()
     if pushed or synced.get("devices"):
         log.info("sweep: pushed %s, topics %s", pushed, synced)

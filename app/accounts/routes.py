@@ -5,7 +5,7 @@ from flask.views import MethodView
 
 from app.accounts import service, sessions
 from app.accounts.phones import try_normalise
-from app.accounts.roles import STAFF_ROLES
+from app.accounts.roles import STAFF_ROLES, Role
 from app.accounts.schemas import (
     LoginSchema,
     MeSchema,
@@ -189,7 +189,7 @@ class StaffList(MethodView):
             "name": "Budi Santoso",
             "phone": "081311112222",
             "password": "ganti-segera-1",
-            "role": "moderator",
+            "role": Role.MODERATOR.value,
             "scope_area_code": "32.73",
         },
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import cachetools
-from sqlalchemy import case, func, select
+from sqlalchemy import case, select
 
 from app.areas.codes import ancestors_of, is_valid_code, level_of, within_area
 from app.areas.models import Area
@@ -106,8 +106,3 @@ def search(*, q: str, level: int | None, within: str | None, cursor: str | None,
     stmt = stmt.order_by(rank, Area.level, Area.name, Area.code).offset(offset).limit(limit + 1)
     rows = [AreaInfo(*r) for r in db.session.execute(stmt)]
     return offset_page(rows, limit=limit, offset=offset)
-
-
-def count_by_level() -> dict[int, int]:
-    rows = db.session.execute(select(Area.level, func.count()).group_by(Area.level)).all()
-    return {level: n for level, n in rows}

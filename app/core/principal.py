@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from app.accounts.roles import Role
 from app.areas.codes import scope_key
 
 
@@ -20,7 +21,7 @@ class AreaScoped:
 
     @property
     def is_staff(self) -> bool:
-        return self.role != "resident"
+        return self.role != Role.RESIDENT
 
     @property
     def scope(self) -> str | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.accounts.roles import Role
 from app.areas.codes import LEVEL_PROVINSI, level_of
 
 
 def can_manage_categories(user: Any) -> bool:
-    return bool(user.is_active and user.role == "admin" and user.scope and level_of(user.scope) == LEVEL_PROVINSI)
+    return bool(user.is_active and user.role == Role.ADMIN and user.scope and level_of(user.scope) == LEVEL_PROVINSI)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
+from app.accounts.roles import Role
 from app.core.auth import auth_optional, auth_required, optional_user, permission_required
 from app.core.blueprint import Blueprint
 from app.core.errors import Forbidden, NotFound
@@ -42,7 +43,7 @@ class Categories(MethodView):
                 raise Forbidden("Only a province admin sees inactive categories.")
         return service.list_categories(include_inactive=include_inactive, **args)
 
-    @auth_required("admin")
+    @auth_required(Role.ADMIN.value)
     @manager_only
     @blp.arguments(
         CategoryCreateSchema,
@@ -74,7 +75,7 @@ class CategoryItem(MethodView):
             raise NotFound("Category not found.")
         return category
 
-    @auth_required("admin")
+    @auth_required(Role.ADMIN.value)
     @manager_only
     @blp.arguments(CategoryUpdateSchema, example={"is_active": False})
     @blp.response(200, CategorySchema)

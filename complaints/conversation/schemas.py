@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from app.accounts.roles import Role
 from complaints.conversation.models import BODY_MAX, VISIBILITIES
 from complaints.fields import PlainText
 
@@ -25,7 +26,7 @@ class MessageSchema(ma.Schema):
     body = ma.fields.String(required=True)
     visibility = ma.fields.String(required=True, metadata={"enum": list(VISIBILITIES)})
     from_reporter = ma.fields.Boolean(required=True)
-    author_role = ma.fields.String(required=True, metadata={"example": "moderator"})
+    author_role = ma.fields.String(required=True, metadata={"example": Role.MODERATOR.value})
     author_name = ma.fields.String(
         required=True, metadata={"description": 'Residents see "Petugas" for staff, never a staff member\'s name.'}
     )

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from app.accounts.models import User
+from app.accounts.roles import Role
 from app.core.db import flush_unique, utcnow
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.i18n import _
@@ -39,7 +40,6 @@ from notifications.api import COMPLAINT_UPDATE, notify_users
 
 #: History events that are staff business even if a row were stored without ``is_internal``.
 INTERNAL_EVENTS = ("assignment", "redaction")
-_MODERATOR_ROLES = frozenset({"admin", "moderator"})
 
 
 def actor_label(*, actor_id: int | None, role: str | None, reporter_id: int) -> str:
@@ -48,9 +48,9 @@ def actor_label(*, actor_id: int | None, role: str | None, reporter_id: int) -> 
         return "system"
     if actor_id == reporter_id:
         return "reporter"
-    if role == "office_handler":
+    if role == Role.OFFICE_HANDLER:
         return "office"
-    if role in _MODERATOR_ROLES:
+    if role in perm.MODERATOR_ROLES:
         return "moderator"
     return "staff"
 

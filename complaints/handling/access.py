@@ -50,8 +50,3 @@ def my_offices(*, user: Any) -> list[Office]:
         select(Office).join(OfficeMember, OfficeMember.office_id == Office.id).where(OfficeMember.user_id == user.id)
     ).all()
     return [o for o in rows if can_join(user, o)]
-
-
-def is_head_of(*, user: Any, office_id: int) -> bool:
-    member = db.session.get(OfficeMember, (office_id, user.id))
-    return bool(member is not None and member.is_head)

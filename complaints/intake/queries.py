@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import ColumnElement, and_, bindparam, false, func, or_, select, text, tuple_
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, text, tuple_
 from sqlalchemy.orm import aliased
 
 from app.areas import service as areas
@@ -34,9 +34,8 @@ from complaints.feedback.models import Rating
 from complaints.handling.access import attach_viewer_offices
 from complaints.handling.models import Assignment
 from complaints.intake import presenters
-from complaints.intake.models import Complaint
+from complaints.intake.models import SIMILAR_DAYS, SIMILAR_RADIUS_M, Complaint
 from complaints.intake.presenters import EXCERPT_CHARS
-from complaints.intake.schemas import SIMILAR_DAYS, SIMILAR_RADIUS_M
 from complaints.offices.models import Office
 from complaints.photos.models import ComplaintPhoto
 from complaints.states import OPEN_STATUSES
@@ -317,22 +316,6 @@ def _scope_of(user: Any | None) -> tuple[str, int | None] | None:
     if user is None or not user.is_active or user.role not in perm.AREA_STAFF_ROLES or not user.scope_area_code:
         return None
     return user.scope_area_code, user.scope_rw
-
-
-def staff_scope_condition(user: Any | None) -> Any:
-    """SQL twin of ``permissions.is_staff_in_scope``: the complaints a staff member looks after."""
-    scope = _scope_of(user)
-    return false() if scope is None else _scope_sql(*scope)
-
-
-def visible_condition(user: Any | None) -> Any:
-    """SQL twin of ``permissions.can_view`` (the caller's id is the parameter ``viewer_id``)."""
-    if user is None:
-        return T.is_listed.is_(True)
-    conds = [T.is_listed.is_(True), T.reporter_id == bindparam("viewer_id")]
-    if _scope_of(user) is not None:
-        conds.append(staff_scope_condition(user))
-    return or_(*conds)
 
 
 @functools.lru_cache(maxsize=1024)

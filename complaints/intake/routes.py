@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Response
 from flask.views import MethodView
 
+from app.accounts.roles import Role
 from app.core.auth import auth_optional, auth_required, get_current_user, optional_user
 from app.core.blueprint import Blueprint
 from app.core.http import if_match, shared_cache
@@ -68,7 +69,7 @@ class Complaints(MethodView):
         """
         return json_response(queries.feed(**args))
 
-    @auth_required("resident")
+    @auth_required(Role.RESIDENT.value)
     @per_account(
         "RATELIMIT_COMPLAINT_SUBMIT",
         lambda: "complaint-submit:" + str(get_current_user().id),

@@ -21,8 +21,6 @@ from complaints.states import PUBLIC_STATUSES, STATUSES
 DESA_PATTERN = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
 TITLE_MIN, DESCRIPTION_MIN = 5, 10
 MAX_RADIUS_M = 5000
-SIMILAR_RADIUS_M = 200
-SIMILAR_DAYS = 30
 
 _lat = {"validate": ma.validate.Range(LAT_MIN, LAT_MAX, error="Must be inside Indonesia (latitude {min} to {max}).")}
 _lon = {"validate": ma.validate.Range(LON_MIN, LON_MAX, error="Must be inside Indonesia (longitude {min} to {max}).")}

@@ -19,7 +19,7 @@ from app.areas import service as areas
 from app.areas.codes import LEVEL_DESA, ancestors_of
 from app.core import http
 from app.core.db import utcnow
-from app.core.errors import Forbidden, NotFound, ValidationFailed
+from app.core.errors import Forbidden, ValidationFailed
 from app.core.events import emit
 from app.extensions import db
 from complaints import geo, states
@@ -191,11 +191,4 @@ def withdraw(*, complaint_id: int, user: Any, note: str | None) -> Complaint:
     if not perm.can_withdraw(user, c):
         raise Forbidden("Only the reporter can withdraw a complaint.")
     states.transition(c, to=Status.WITHDRAWN, actor=user, note=note)
-    return c
-
-
-def get_for_reporter(*, complaint_id: int, user: Any) -> Complaint:
-    c = queries.get_visible(complaint_id=complaint_id, viewer=user)
-    if not perm.is_reporter(user, c):
-        raise NotFound("Complaint not found.")
     return c

@@ -26,8 +26,7 @@ from complaints import geo
 from complaints import permissions as perm
 from complaints.intake import presenters
 from complaints.intake import queries as intake_queries
-from complaints.intake.models import Complaint
-from complaints.intake.schemas import SIMILAR_DAYS, SIMILAR_RADIUS_M
+from complaints.intake.models import SIMILAR_DAYS, SIMILAR_RADIUS_M, Complaint
 from complaints.states import OPEN_STATUSES
 
 T = Complaint.__table__.c

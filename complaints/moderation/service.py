@@ -33,12 +33,10 @@ from complaints.moderation.models import Redaction
 from complaints.offices.models import Office
 from complaints.routing import service as routing
 from complaints.sql import insert_ignoring_conflicts
-from complaints.states import Status
+from complaints.states import FINAL_STATUSES, Status
 from complaints.supports.models import Support
 
 NOT_MODERATOR = _("Only moderators and admins of the complaint's area can do this.")
-#: Statuses an original cannot have: a duplicate must point at a complaint that is still alive.
-_DEAD = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.DUPLICATE})
 
 
 def _load(*, complaint_id: int, actor: Any) -> Complaint:
@@ -171,7 +169,7 @@ def _original(*, duplicate_of_id: int, complaint: Complaint, actor: Any) -> Comp
                 tracking_number=original.tracking_number,
             )
         )
-    if Status(original.status) in _DEAD:
+    if Status(original.status) in FINAL_STATUSES:  # a duplicate must point at a complaint still alive
         raise invalid(
             _(
                 "Complaint {tracking_number} is {status}; choose a complaint still open.",

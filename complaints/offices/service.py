@@ -17,9 +17,11 @@ from app.areas import service as areas
 from app.areas.codes import area_contains, within_area
 from app.core.db import flush_unique
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.core.events import emit
 from app.core.i18n import _
 from app.core.pagination import keyset, page
 from app.extensions import db
+from complaints.events import OFFICE_AREA_CHANGING
 from complaints.offices.models import Office, OfficeMember
 from complaints.offices.permissions import (
     AccountRef,
@@ -226,23 +228,6 @@ def _check_children_fit(office: Office, area_code: str) -> None:
         )
 
 
-def _check_rules_fit(office: Office, area_code: str) -> None:
-    """Routing rules pointing at the office must stay inside its jurisdiction (see ``complaints.routing``)."""
-    from complaints.routing.models import RoutingRule  # routing builds on offices, not the other way round
-
-    rule_areas = db.session.scalars(select(RoutingRule.area_code).where(RoutingRule.office_id == office.id))
-    outside = sorted({a for a in rule_areas if not area_contains(area_code, a)})
-    if outside:
-        raise ValidationFailed(
-            "Routing rules would send complaints from outside the office's new area.",
-            errors={
-                "area_code": [
-                    _("Rules for {areas} point at this office; change them first.", areas=", ".join(outside[:10]))
-                ]
-            },
-        )
-
-
 def _flush(*new: object) -> None:
     flush_unique(
         db.session,
@@ -277,7 +262,7 @@ def update_office(*, actor: Any, office: Office, changes: dict[str, Any]) -> Off
     if "area_code" in changes:
         _check_area(actor, area_code)
         _check_children_fit(office, area_code)
-        _check_rules_fit(office, area_code)
+        emit(OFFICE_AREA_CHANGING, office_id=office.id, area_code=area_code)  # routing vetoes rules left outside
     if changes.get("parent_id") is not None:
         parent = _parent_for(actor=actor, office=office, parent_id=changes["parent_id"])
         _check_inside_parent(parent, area_code, field="parent_id")

@@ -14,9 +14,13 @@ from typing import Literal
 
 from sqlalchemy import or_, select
 
-from app.areas.codes import ancestors_of, level_of
+from app.areas.codes import ancestors_of, area_contains, level_of
+from app.core.errors import ValidationFailed
+from app.core.events import on
+from app.core.i18n import _
 from app.extensions import db
 from complaints.categories.models import Category
+from complaints.events import OFFICE_AREA_CHANGING
 from complaints.offices.models import Office
 from complaints.routing.models import RoutingRule
 
@@ -122,3 +126,19 @@ def resolve(*, category_id: int, desa_code: str) -> Resolution | None:
     Works for any area code (a kecamatan, or a desa + RW key: its desa's rules apply).
     """
     return explain(category_id=category_id, area_code=desa_code).resolution
+
+
+@on(OFFICE_AREA_CHANGING)
+def _check_rules_fit(*, office_id: int, area_code: str) -> None:
+    """Routing rules pointing at an office must stay inside its jurisdiction (offices emit, routing checks)."""
+    rule_areas = db.session.scalars(select(RoutingRule.area_code).where(RoutingRule.office_id == office_id))
+    outside = sorted({a for a in rule_areas if not area_contains(area_code, a)})
+    if outside:
+        raise ValidationFailed(
+            "Routing rules would send complaints from outside the office's new area.",
+            errors={
+                "area_code": [
+                    _("Rules for {areas} point at this office; change them first.", areas=", ".join(outside[:10]))
+                ]
+            },
+        )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
+from app.accounts.roles import Role
 from app.core.auth import auth_required, get_current_user
 from app.core.blueprint import Blueprint
 from app.core.ratelimit import per_account
@@ -22,7 +23,7 @@ def _key() -> str:
 
 @blp.route("/<id:complaint_id>/support")
 class SupportItem(MethodView):
-    @auth_required("resident")
+    @auth_required(Role.RESIDENT.value)
     @per_account("RATELIMIT_COMPLAINT_SUPPORT", _key)
     @blp.response(200, SupportStateSchema)
     def put(self, complaint_id):
@@ -33,7 +34,7 @@ class SupportItem(MethodView):
         """
         return service.support(complaint_id=complaint_id, user=get_current_user())
 
-    @auth_required("resident")
+    @auth_required(Role.RESIDENT.value)
     @per_account("RATELIMIT_COMPLAINT_SUPPORT", _key)
     @blp.response(200, SupportStateSchema)
     def delete(self, complaint_id):

@@ -6,7 +6,7 @@ import pytest
 
 from app.extensions import db
 from complaints.offices.models import Office
-from tests.complaints.office_factories import member, office
+from tests.complaints.office_factories import member, office, rule
 from tests.factories import login, resident, staff
 
 BODY = {"code": "DSDABM-3273", "name": "Dinas SDA dan Bina Marga", "area_code": "32.73"}
@@ -232,3 +232,15 @@ def test_area_change_keeps_routing_rules_inside(client):
     assert narrower.status_code == 422 and "32.73.01" in narrower.get_json()["errors"]["area_code"][0]
     ok = client.patch(f"/api/v1/offices/{o.id}", json={"area_code": "32.73.01"}, headers=headers)
     assert ok.status_code == 200
+
+
+def test_routing_rules_keep_an_office_from_shrinking_away_from_them(client):
+    """Offices announce the change (``OFFICE_AREA_CHANGING``); routing refuses to leave its rules outside."""
+    headers = login(staff("admin", "32.73"))
+    dinas = office("32.73")
+    rule(dinas, "32.73.01")
+    away = client.patch(f"/api/v1/offices/{dinas.id}", json={"area_code": "32.73.02"}, headers=headers)
+    assert away.status_code == 422
+    assert "32.73.01" in away.get_json()["errors"]["area_code"][0]
+    around = client.patch(f"/api/v1/offices/{dinas.id}", json={"area_code": "32.73.01"}, headers=headers)
+    assert around.status_code == 200

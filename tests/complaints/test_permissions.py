@@ -19,7 +19,13 @@ def user(role="resident", scope=None, rw=None, id=10, active=True):
 
 def complaint(status="verified", public=True, anonymous=False, reporter_id=1, desa="32.73.01.1001", rw=5):
     return SimpleNamespace(
-        status=status, is_public=public, is_anonymous=anonymous, reporter_id=reporter_id, desa_code=desa, rw=rw
+        status=status,
+        is_public=public,
+        is_anonymous=anonymous,
+        reporter_id=reporter_id,
+        desa_code=desa,
+        rw=rw,
+        viewer_offices=frozenset(),  # as attach_viewer_offices leaves it for a caller who handles nothing
     )
 
 
@@ -117,3 +123,13 @@ def test_only_the_reporter_withdraws_and_adds_photos():
     assert perm.can_withdraw(REPORTER, complaint()) and perm.can_add_photo(REPORTER, complaint())
     assert not perm.can_withdraw(user("moderator", "32.73"), complaint())
     assert not perm.can_add_photo(user("moderator", "32.73"), complaint())
+
+
+def test_an_office_handlers_rights_need_the_loaded_offices():
+    handler = user("office_handler", "32.73")
+    bare = SimpleNamespace(office_id=7, status="accepted")
+    with pytest.raises(perm.ViewerOfficesNotLoaded):
+        perm.is_handler(handler, bare)
+    assert perm.is_handler(user("moderator", "32.73"), bare) is False  # other roles need no offices
+    bare.viewer_offices = frozenset({7})
+    assert perm.is_lead_handler(handler, bare) is True

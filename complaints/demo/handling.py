@@ -11,12 +11,12 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.demo import demo_seeder
 from app.extensions import db
+from complaints.demo.intake import DEMO_COMPLAINTS
+from complaints.demo.offices import HANDLER_PHONE
 from complaints.feedback import service as feedback
 from complaints.handling import service as handling
-from complaints.intake.demo import DEMO_COMPLAINTS
 from complaints.intake.models import Complaint
 from complaints.moderation import service as moderation
-from complaints.offices.demo import HANDLER_PHONE
 from complaints.states import Status
 
 MODERATOR_PHONE = "+6281100000003"

@@ -1,6 +1,6 @@
 """Demo complaints in Kota Bandung for ``flask seed-demo`` (idempotent: each has a fixed Idempotency-Key).
 
-They are filed as residents file them; ``complaints.handling.demo`` then moves them on through moderation and the
+They are filed as residents file them; ``complaints.demo.handling`` then moves them on through moderation and the
 offices, with the real services, to the status given here.
 """
 
@@ -115,7 +115,7 @@ DEMO_COMPLAINTS = [
 
 @demo_seeder
 def seed_demo_complaints() -> None:
-    """A few complaints by the demo residents (moved on to their demo status by ``complaints.handling.demo``)."""
+    """A few complaints by the demo residents (moved on to their demo status by ``complaints.demo.handling``)."""
     slugs = dict(db.session.execute(select(Category.slug, Category.id)).all())
     for key, phone, slug, title, text, lat, lon, address, desa, rw, anonymous, public, _status in DEMO_COMPLAINTS:
         reporter = db.session.scalars(select(User).where(User.phone == phone)).one_or_none()
