@@ -32,8 +32,9 @@ def _top_level(path: Path) -> dict[str, str]:
 
 
 def _locked(path: Path) -> dict[str, str]:
-    text = path.read_text()
-    blocks = re.split(r"\n(?=[A-Za-z0-9])", text.split("\n\n", 1)[1])
+    lines = path.read_text().splitlines()
+    body = "\n".join(lines[next(i for i, line in enumerate(lines) if line and not line.startswith("#")) :])
+    blocks = re.split(r"\n(?=[A-Za-z0-9])", body)
     locked = {}
     for block in blocks:
         m = _PIN.match(block)
