@@ -24,6 +24,7 @@ MESSAGE_CALLS = frozenset(
         "NotFound",
         "Conflict",
         "ValidationFailed",
+        "PhotoRejected",
         "InvalidTransition",
         "PreconditionFailed",
         "ValidationError",

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import pillow_heif
 from PIL import ExifTags, Image, ImageCms, ImageFile, UnidentifiedImageError
 
+from app.core.i18n import _
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_SIDE = 1920
 THUMB_SIDE = 400
@@ -38,6 +40,7 @@ class PhotoRejected(ValueError):
 
     def __init__(self, message: str, status: int = 422) -> None:
         super().__init__(message)
+        self.message = message  # kept as given: a text with values (``_()``) is translated at the edge
         self.status = status
 
 
@@ -55,7 +58,7 @@ def process_photo(data: bytes) -> ProcessedPhoto:
     if not data:
         raise PhotoRejected("The file is empty.")
     if len(data) > MAX_BYTES:
-        raise PhotoRejected(f"A photo may not exceed {MAX_BYTES // (1024 * 1024)} MB.", status=413)
+        raise PhotoRejected(_("A photo may not exceed {mb} MB.", mb=MAX_BYTES // (1024 * 1024)), status=413)
     try:
         with Image.open(io.BytesIO(data), formats=FORMATS) as im:
             if im.width * im.height > Image.MAX_IMAGE_PIXELS:  # Pillow only warns below twice the limit
@@ -69,7 +72,7 @@ def process_photo(data: bytes) -> ProcessedPhoto:
         other = _other_image_format(data)
         if other is not None:
             raise PhotoRejected(
-                f"{other} images are not accepted: send a JPEG, PNG, WebP or HEIC photo.", status=415
+                _("{format} images are not accepted: send a JPEG, PNG, WebP or HEIC photo.", format=other), status=415
             ) from None
         raise PhotoRejected("Not a JPEG, PNG, WebP or HEIC image.") from None
     except (OSError, SyntaxError, ValueError, EOFError, TypeError, IndexError, struct.error):

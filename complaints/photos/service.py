@@ -71,11 +71,8 @@ def add_photo(
     try:
         processed = process_photo(data)
     except PhotoRejected as exc:
-        if exc.status == 413:
-            raise PayloadTooLarge(str(exc), errors={"file": [str(exc)]}) from None
-        if exc.status == 415:
-            raise UnsupportedImageType(str(exc), errors={"file": [str(exc)]}) from None
-        raise ValidationFailed(str(exc), errors={"file": [str(exc)]}) from None
+        error = {413: PayloadTooLarge, 415: UnsupportedImageType}.get(exc.status, ValidationFailed)
+        raise error(exc.message, errors={"file": [exc.message]}) from None
     token = secrets.token_urlsafe(24)
     session = db.session()
     keys: list[str] = []

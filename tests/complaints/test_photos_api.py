@@ -175,6 +175,13 @@ def test_a_well_formed_avif_is_415_whatever_its_name(client, reporter, complaint
     assert photo_count() == 0 and stored_files(storage) == []
 
 
+def test_a_refused_photo_is_explained_in_indonesian_with_its_values(client, reporter, complaint, storage):
+    headers = {**login(reporter), "Accept-Language": "id"}
+    body = upload(client, complaint.id, avif_bytes(), headers, name="foto.jpg").get_json()
+    assert body["message"] == "Gambar AVIF tidak diterima: kirim foto JPEG, PNG, WebP, atau HEIC."
+    assert body["errors"]["file"] == [body["message"]]
+
+
 def test_an_iphone_heic_is_stored_as_a_clean_jpeg(client, reporter, complaint, storage):
     resp = upload(client, complaint.id, heic_bytes(picture(64, 48)), login(reporter), name="IMG_0001.HEIC")
     assert resp.status_code == 201, resp.get_json()
