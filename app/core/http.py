@@ -134,7 +134,7 @@ def _conditional(response: Response) -> Response:
     headers = response.headers
     if "Cache-Control" not in headers:
         policy = _view_attr("_balai_cache_control", PRIVATE) if response.status_code < 400 else PRIVATE
-        headers["Cache-Control"] = PRIVATE if "Authorization" in request.headers else policy
+        headers["Cache-Control"] = PRIVATE if "HTTP_AUTHORIZATION" in request.environ else policy
     headers["Vary"] = VARY
     if response.status_code != 200 or response.mimetype != "application/json" or response.is_streamed:
         return response
@@ -147,7 +147,7 @@ def _conditional(response: Response) -> Response:
     digest = _hash(body.replace(ignored, b"") if ignored else body)
     etag = f"{tag}.{digest}" if tag else digest
     response.set_etag(etag, weak=True)
-    if safe and request.if_none_match.contains_weak(etag):
+    if safe and "HTTP_IF_NONE_MATCH" in request.environ and request.if_none_match.contains_weak(etag):
         response.status_code = 304
         response.set_data(b"")
         for name in ("Content-Type", "Content-Length"):

@@ -127,10 +127,15 @@ def _check_path_and_headers() -> None:
     """Path parameters and header values follow the policy before any view (or its auth check) reads them."""
     if request.routing_exception is not None:
         return  # a 404/405 says more than a bad header
-    texts = [(name, value) for name, value in (request.view_args or {}).items() if isinstance(value, str)]
+    args = request.view_args or {}
+    environ = request.environ
+    # One search over the raw WSGI values for every request (the common case); names only when something is found.
+    raw = [v for k, v in environ.items() if (k[:5] == "HTTP_" or k[:8] == "CONTENT_") and type(v) is str]
+    raw += [v for v in args.values() if isinstance(v, str)]
+    if not _BAD_TEXT.search("".join(raw)):
+        return
+    texts = [(name, value) for name, value in args.items() if isinstance(value, str)]
     texts += request.headers.items()
-    if not _BAD_TEXT.search("".join(value for _, value in texts)):
-        return  # one search for every request: the common case
     for name, value in texts:
         if problem := text_problem(value):
             raise ValidationFailed("The request contains invalid fields.", errors={name: [problem]})
