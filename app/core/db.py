@@ -155,8 +155,8 @@ def _reads_only() -> bool:
 SQLITE_CONNECT_HOOKS: list[Any] = []
 
 
-def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10, echo: bool = False) -> Engine:
-    """An engine with pooling suited to the backend."""
+def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10, echo: bool = False, **options: Any) -> Engine:
+    """An engine with pooling suited to the backend (``options``: more ``create_engine`` arguments, PostgreSQL)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database:
@@ -168,25 +168,12 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10, echo: b
             engine = create_engine(url, echo=echo, poolclass=StaticPool, connect_args={"check_same_thread": False})
         _configure_sqlite(engine)
         return engine
-    return create_engine(
-        url,
-        echo=echo,
-        pool_size=pool_size,
-        max_overflow=max_overflow,
-        pool_recycle=1800,
-    )
+    return create_engine(url, echo=echo, pool_size=pool_size, max_overflow=max_overflow, pool_recycle=1800, **options)
 
 
 def make_read_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10, echo: bool = False) -> Engine:
     """PostgreSQL connections for read requests: autocommit, and read-only for every statement they run."""
-    engine = create_engine(
-        url,
-        echo=echo,
-        pool_size=pool_size,
-        max_overflow=max_overflow,
-        pool_recycle=1800,
-        isolation_level="AUTOCOMMIT",
-    )
+    engine = make_engine(url, pool_size=pool_size, max_overflow=max_overflow, echo=echo, isolation_level="AUTOCOMMIT")
 
     @event.listens_for(engine, "connect")
     def _read_only(dbapi_conn: Any, _record: Any) -> None:
@@ -222,7 +209,7 @@ class Database:
         self._local = threading.local()
 
     def is_read_request(self) -> bool:
-        return self.read_engine is not None and has_request_context() and request.method in SAFE_METHODS
+        return self.read_engine is not None and _reads_only()
 
     def connection(self) -> Connection:
         """The connection for this request's Core statements: the read connection on a read request, else the

@@ -242,7 +242,7 @@ def register_error_handlers(app: Flask) -> None:
         if request.routing_exception is not None or request.method not in ("POST", "PUT", "PATCH"):
             return None
         view = app.view_functions.get(request.endpoint or "")
-        fn = _view_method(view, request.method)
+        fn = view_method(view, request.method)
         if fn is None:
             return None
         accepted = getattr(fn, "_balai_accepts", _JSON_ONLY)
@@ -275,7 +275,7 @@ def accepts(*mimetypes: str):
 _JSON_ONLY = frozenset({"application/json"})
 
 
-def _view_method(view: Any, method: str) -> Any:
+def view_method(view: Any, method: str) -> Any:
     """The function that serves ``method`` for a view (the MethodView method, or the view itself)."""
     if view is None:
         return None

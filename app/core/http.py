@@ -24,7 +24,7 @@ from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_compress import Compress
 from werkzeug.http import parse_etags
 
-from app.core.errors import AppError
+from app.core.errors import AppError, view_method
 from app.core.i18n import _
 
 API_PREFIX = "/api/"
@@ -115,9 +115,7 @@ def _view_attr(name: str, default: Any) -> Any:
     attrs = cache.get(key)
     if attrs is None:
         view = current_app.view_functions.get(request.endpoint or "")
-        view_class = getattr(view, "view_class", None)
-        method = "get" if request.method == "HEAD" else request.method.lower()
-        fn = getattr(view_class, method, None) if view_class else view
+        fn = view_method(view, "GET" if request.method == "HEAD" else request.method)
         attrs = cache[key] = {k: v for k, v in vars(fn).items() if k.startswith("_balai_")} if fn is not None else {}
     return attrs.get(name, default)
 
