@@ -173,7 +173,7 @@ def photo_timings(base: str, auth: dict[str, str], photo: bytes, *, uploads: int
 def main() -> None:
     env = prepare()
     photo = twelve_megapixel_jpeg()
-    from complaints.photos.processing import process_photo
+    from app.core.images import process_photo
 
     process_photo(photo)
     pipeline = []

@@ -6,6 +6,7 @@ from app.core.auth import auth_optional, auth_required, get_current_user, option
 from app.core.blueprint import Blueprint
 from app.core.http import if_match, shared_cache
 from app.core.pagination import PageArgs, page_of
+from app.core.responses import json_response
 from complaints.feedback import service
 from complaints.feedback.schemas import (
     RatingCreateSchema,
@@ -15,7 +16,6 @@ from complaints.feedback.schemas import (
 )
 from complaints.intake import service as intake
 from complaints.intake.schemas import ComplaintSchema
-from complaints.responses import json_response
 
 blp = Blueprint(
     "complaint_feedback",

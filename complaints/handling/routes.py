@@ -7,8 +7,10 @@ from app.core.auth import auth_required, get_current_user
 from app.core.blueprint import Blueprint
 from app.core.errors import accepts
 from app.core.http import if_match
+from app.core.images import MAX_BYTES
 from app.core.pagination import page_of
 from app.core.ratelimit import per_account
+from app.core.responses import json_response
 from complaints.handling import inbox, service
 from complaints.handling.schemas import (
     AssignSchema,
@@ -23,9 +25,7 @@ from complaints.handling.schemas import (
 )
 from complaints.intake.presenters import photo_view
 from complaints.intake.schemas import PhotoSchema
-from complaints.photos.processing import MAX_BYTES
 from complaints.photos.schemas import PhotoUploadSchema
-from complaints.responses import json_response
 
 blp = Blueprint(
     "handling",

@@ -9,6 +9,7 @@ from app.core.blueprint import Blueprint
 from app.core.http import if_match, shared_cache
 from app.core.pagination import page_of
 from app.core.ratelimit import per_account
+from app.core.responses import json_response
 from app.core.sync import sync_page_of
 from complaints.intake import queries, service
 from complaints.intake.schemas import (
@@ -22,7 +23,6 @@ from complaints.intake.schemas import (
     SubmittedSchema,
     WithdrawSchema,
 )
-from complaints.responses import json_response
 
 blp = Blueprint(
     "complaints",

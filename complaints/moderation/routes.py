@@ -7,6 +7,7 @@ from app.core.auth import auth_required, get_current_user
 from app.core.blueprint import Blueprint
 from app.core.http import if_match
 from app.core.pagination import PageArgs, page_of
+from app.core.responses import json_response
 from complaints.intake import service as intake_service
 from complaints.intake.schemas import ComplaintSchema
 from complaints.moderation import queries, service
@@ -23,7 +24,6 @@ from complaints.moderation.schemas import (
     ValidateSchema,
     VerifySchema,
 )
-from complaints.responses import json_response
 
 queue_blp = Blueprint(
     "moderation",

@@ -8,12 +8,12 @@ from flask.views import MethodView
 from app.core.auth import auth_optional, auth_required, get_current_user, optional_user
 from app.core.blueprint import Blueprint
 from app.core.errors import NotFound, accepts
+from app.core.images import MAX_BYTES
 from app.core.ratelimit import per_account
 from app.core.storage import get_storage
 from complaints.intake.presenters import photo_view
 from complaints.intake.schemas import PhotoSchema
 from complaints.photos import service
-from complaints.photos.processing import MAX_BYTES
 from complaints.photos.schemas import PhotoUploadSchema
 
 blp = Blueprint(

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from app.core.errors import AppError, Conflict, Forbidden, NotFound, ValidationFailed
 from app.core.events import after_rollback
 from app.core.i18n import _
+from app.core.images import PhotoRejected, process_photo
 from app.core.storage import get_storage
 from app.extensions import db
 from complaints import permissions as perm
@@ -21,7 +22,6 @@ from complaints.handling.access import attach_viewer_offices
 from complaints.intake import queries
 from complaints.intake.models import Complaint
 from complaints.photos.models import ComplaintPhoto
-from complaints.photos.processing import PhotoRejected, process_photo
 from complaints.states import Status
 
 MAX_PHOTOS = 5

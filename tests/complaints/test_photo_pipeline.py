@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from PIL import Image
 
-from complaints.photos.processing import MAX_BYTES, PhotoRejected, process_photo
+from app.core.images import MAX_BYTES, PhotoRejected, process_photo
 from tests.complaints.helpers import (
     COMMENT,
     XMP,

@@ -7,11 +7,11 @@ import json
 
 from app.core.db import utcnow
 from app.core.pagination import page_of
+from app.core.responses import json_response
 from app.core.sync import sync_page_of
 from complaints.intake import queries, service
 from complaints.intake.schemas import ComplaintItemSchema, ComplaintSchema, SubmittedSchema
 from complaints.photos.service import add_photo
-from complaints.responses import json_response
 from tests.complaints.helpers import BANDUNG, jpeg_bytes, make_complaint
 from tests.factories import resident, staff
 

@@ -1,4 +1,4 @@
-"""JSON answers written straight from the presenters' dicts, for the hot complaint endpoints.
+"""JSON answers written straight from presenter dicts (the one way a view builds its body).
 
 The presenters already build exactly the documented shape (they decide what each caller may see, and write
 datetimes as ISO 8601 strings), so running the dicts through marshmallow again only costs time: dumping a 20-item
