@@ -26,6 +26,8 @@ FEATURES: tuple[str, ...] = (
     "app.areas",
     "app.accounts",
     "complaints",
+    "news",
+    "surveys",
     "notifications",
 )
 

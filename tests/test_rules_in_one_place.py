@@ -8,7 +8,7 @@ from pathlib import Path
 from app.accounts.roles import ROLES
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("app", "complaints", "notifications")
+PACKAGES = ("app", "complaints", "news", "surveys", "notifications")
 ALLOWED = {Path("app/accounts/roles.py")}
 #: Strings that only look like role names: (file, value) -> what they are.
 COINCIDENCES = {

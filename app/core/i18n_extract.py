@@ -89,7 +89,7 @@ def extract(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Ite
             yield lineno, "_", text, []
 
 
-SOURCE_DIRS = ("app", "complaints", "notifications")
+SOURCE_DIRS = ("app", "complaints", "news", "surveys", "notifications")
 METHOD_MAP = [("**.py", "app.core.i18n_extract.extract")]
 
 

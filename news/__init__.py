@@ -1,0 +1,16 @@
+"""News (government articles for everyone) and announcements (what a village or RW head posts to their area).
+
+``news.articles`` and ``news.announcements`` each own one part; ``news.models`` imports every model so the
+metadata is complete.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def register(app: Any, api: Any) -> None:
+    from news import announcements, articles
+
+    articles.register(app, api)
+    announcements.register(app, api)

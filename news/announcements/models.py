@@ -1,0 +1,3 @@
+"""Models of news.announcements."""
+
+__all__: list[str] = []

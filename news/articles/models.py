@@ -1,0 +1,3 @@
+"""Models of news.articles."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Models of surveys."""
+
+__all__: list[str] = []
