@@ -5,7 +5,7 @@ and lets a test script outcomes per target prefix (an FCM error body, a status, 
 It is a small asyncio HTTP/1.1 server with keep-alive (fast enough for the 100k-push benchmark); ``start()`` runs
 it in a background thread, ``python -m tests.fake_fcm --port N`` in a process of its own.
 
-See ``../shared/FCM_TESTING.md`` for how the client is redirected here.
+How the client is redirected here: ``notifications/fcm_adapter.py`` and docs/DEVELOPING.md, "Testing push offline".
 """
 
 from __future__ import annotations
