@@ -10,7 +10,7 @@ import tempfile
 import time
 import urllib.request
 
-from bench.harness import compare, create_database, flask, gunicorn, migrate
+from bench.harness import compare, create_database, flask, gunicorn, migrate, record, record_ratio
 
 DESA = "32.73.01.1001"
 USER = {"name": "Bench User", "phone": "081299990001", "password": "bench-password-1", "home_area_code": DESA}
@@ -42,9 +42,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         first, again = timed_load({"DATABASE_URL": f"sqlite:///{tmp}/areas.sqlite3"})
         print(f"  SQLite      first load {first:5.1f} s   re-run {again:5.1f} s")
+        record(
+            "flask areas load, SQLite (first / re-run)", target="-", measured=f"{first:.1f} s / {again:.1f} s", met=None
+        )
     pg = {"DATABASE_URL": create_database("balai_bench_areas", drop=True)}
     first, again = timed_load(pg)
     print(f"  PostgreSQL  first load {first:5.1f} s   re-run {again:5.1f} s")
+    record(
+        "flask areas load, PostgreSQL (first / re-run)", target="-", measured=f"{first:.1f} s / {again:.1f} s", met=None
+    )
 
     env = {"DATABASE_URL": create_database("balai_bench")}
     migrate(env)
@@ -63,6 +69,7 @@ def main() -> None:
         )
     for name, ratio in ratios.items():
         print(f"  target >= 50 %: {name}: {'met' if ratio >= 0.5 else 'NOT met'}")
+        record_ratio(name, ratio, 0.5)
 
 
 if __name__ == "__main__":

@@ -27,13 +27,13 @@ from sqlalchemy.engine import make_url
 
 from bench.bench_complaints import best_of, post_json
 from bench.handling_data import ADMIN_PHONE, HANDLER_PHONE, OFFICES, PASSWORD, generate_handling, is_complete
-from bench.harness import flask, gunicorn, migrate
+from bench.harness import flask, gunicorn, migrate, record_ms, record_ratio
 
 DATABASE_URL = os.environ.get(
     "BENCH_HANDLING_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/balai_bench6"
 )
 COUNT = int(os.environ.get("BENCH_COMPLAINTS", "1000000"))
-STATS_TARGET_S = 1.0
+STATS_TARGET_S = 0.3  # issue 15 (issue 6 asked for < 1 s)
 INBOX_TARGET = 0.35
 STATS = "/api/v1/stats/complaints?area=32"
 
@@ -133,6 +133,7 @@ def measure_stats(base: str, admin: dict[str, str]) -> float:
         times = latencies(base + path, admin)
         median = statistics.median(times)
         result = result or median
+        record_ms(f"GET /stats/complaints, {name} (median)", median, STATS_TARGET_S * 1000 if path == STATS else None)
         print(f"  {name:<32} median {median * 1000:7.0f} ms   p95 {p95(times) * 1000:7.0f} ms")
     _, body = get(base + STATS, admin)
     data = json.loads(body)
@@ -140,9 +141,8 @@ def measure_stats(base: str, admin: dict[str, str]) -> float:
         f"  (total {data['total']:,}; median first response {data['first_response']['median_hours']:.1f} h; "
         f"SLA response {data['sla']['response_rate']:.1%}; overdue open {data['sla']['overdue_open']:,})"
     )
-    print(
-        f"  target < {STATS_TARGET_S:.0f} s for the whole province: {'met' if result < STATS_TARGET_S else 'NOT met'}"
-    )
+    verdict = "met" if result < STATS_TARGET_S else "NOT met"
+    print(f"  target < {STATS_TARGET_S * 1000:.0f} ms for the whole province: {verdict}")
     return result
 
 
@@ -169,6 +169,8 @@ def measure_inbox(base: str, handler: dict[str, str], office_id: int) -> dict[st
         print(f"  {name:<60} {best[name]:>8.0f} req/s   {ratios[name] * 100:5.1f} %")
     met = ratios[f"GET {filtered}"] >= INBOX_TARGET
     print(f"  target >= {INBOX_TARGET:.0%}: inbox with filters: {'met' if met else 'NOT met'}")
+    record_ratio("office inbox, filtered", ratios[f"GET {filtered}"], INBOX_TARGET)
+    record_ratio("office inbox, unfiltered", ratios[f"GET {inbox}"], INBOX_TARGET)
     return ratios
 
 

@@ -27,6 +27,50 @@ BIN = Path(sys.executable).parent
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
+#: Every figure recorded in this process, for the one table that ``make bench`` prints at the end.
+RESULTS: list[dict[str, str]] = []
+
+
+def record(figure: str, *, target: str, measured: str, met: bool | None) -> None:
+    """Note one figure for the summary table (``met`` None: a figure without a target, reported only)."""
+    RESULTS.append(
+        {
+            "figure": figure,
+            "target": target,
+            "measured": measured,
+            "met": "-" if met is None else "yes" if met else "NO",
+        }
+    )
+
+
+def record_ratio(figure: str, ratio: float, minimum: float) -> None:
+    """A throughput figure as a share of ``/healthz``, against its minimum share."""
+    record(figure, target=f">= {minimum:.0%} of /healthz", measured=f"{ratio:.1%}", met=ratio >= minimum)
+
+
+def record_ms(figure: str, seconds: float, maximum_ms: float | None) -> None:
+    """A latency figure in milliseconds, against its maximum."""
+    met = None if maximum_ms is None else seconds * 1000 < maximum_ms
+    record(
+        figure,
+        target="-" if maximum_ms is None else f"< {maximum_ms:g} ms",
+        measured=f"{seconds * 1000:.1f} ms",
+        met=met,
+    )
+
+
+def print_table() -> None:
+    """The recorded figures as one Markdown table: figure, target, measured, met."""
+    if not RESULTS:
+        return
+    widths = {k: max(len(k), *(len(r[k]) for r in RESULTS)) for k in ("figure", "target", "measured", "met")}
+    row = "| " + " | ".join(f"{{{k}:<{w}}}" for k, w in widths.items()) + " |"
+    print(row.format(figure="figure", target="target", measured="measured", met="met"))
+    print("| " + " | ".join("-" * w for w in widths.values()) + " |")
+    for r in RESULTS:
+        print(row.format(**r))
+
+
 def pg_url(name: str) -> str:
     return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import traceback
+
+from bench.harness import print_table, record
 
 BENCHMARKS = (
     "bench.bench_foundation",
@@ -14,8 +17,14 @@ BENCHMARKS = (
 
 def main() -> None:
     for name in BENCHMARKS:
-        print(f"\n=== {name}")
-        importlib.import_module(name).main()
+        print(f"\n=== {name}", flush=True)
+        try:
+            importlib.import_module(name).main()
+        except Exception:  # one broken benchmark must not hide the others' figures
+            traceback.print_exc()
+            record(f"{name} (failed, see above)", target="-", measured="error", met=False)
+    print("\n=== every figure")
+    print_table()
 
 
 if __name__ == "__main__":
