@@ -73,7 +73,19 @@ def test_register_validation(client, overrides, field):
 
 def test_landline_message_is_clear(client):
     body = register(client, phone="022-5551234").get_json()
-    assert "nomor HP" in body["errors"]["phone"][0]
+    assert body["errors"]["phone"] == ["Use a mobile number, not a home or office landline."]
+    assert body["error"] == "mobile_required" and body["error_codes"]["phone"] == ["mobile_required"]
+
+
+def test_phone_reasons_follow_the_language(client):
+    """lokal-id's reasons are Indonesian only; Balai answers in the caller's language, naming the rule."""
+    english = register(client, phone="08123").get_json()["errors"]["phone"]
+    assert english == ["A mobile number has 10-13 digits (including the leading 0)."]
+    indonesian = client.post(
+        "/api/v1/auth/register", json={**REGISTER, "phone": "123"}, headers={"Accept-Language": "id"}
+    ).get_json()
+    assert indonesian["errors"]["phone"] == ["Nomor harus diawali 0, 62, atau +62."]
+    assert indonesian["message"] == "Nomor telepon tidak valid."
 
 
 def test_duplicate_phone_or_email_is_409(client):
