@@ -27,6 +27,8 @@ MESSAGE_CALLS = frozenset(
         "PhotoRejected",
         "InvalidTransition",
         "PreconditionFailed",
+        "Unavailable",
+        "InsufficientStorage",
         "ValidationError",
         "_unauthorized",
         "invalid",
