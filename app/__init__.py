@@ -103,9 +103,7 @@ def configure(app: Flask, config: Config) -> None:
         JWT_ERROR_MESSAGE_KEY="message",
         # flask-limiter's header writer also puts Retry-After on successful answers; app.core.ratelimit writes them.
         RATELIMIT_HEADERS_ENABLED=False,
-        RATELIMIT_STORAGE_OPTIONS={"key_prefix": config.RATELIMIT_KEY_PREFIX}
-        if config.RATELIMIT_STORAGE_URI.startswith("redis")
-        else {},
+        **ratelimit.storage_settings(config.RATELIMIT_STORAGE_URI, config.RATELIMIT_KEY_PREFIX),
         API_TITLE=API_TITLE,
         API_VERSION=API_VERSION,
         OPENAPI_VERSION="3.0.3",
