@@ -3,18 +3,13 @@ cannot be enqueued wait in the outbox for the sweep."""
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from app.config import ROOT
 from app.core.jobs import configure_queue, huey
 from app.extensions import db
 from notifications.api import COMPLAINT_UPDATE, notify_users
@@ -22,22 +17,6 @@ from notifications.models import Notification
 from notifications.tasks import sweep
 from tests.core.outages.faults import closed_port
 from tests.notifications.conftest import make_devices, make_residents
-
-
-@pytest.fixture(scope="module")
-def redis_down() -> dict[str, Any]:
-    """What an app whose Redis (rate limits and jobs) is on a closed port answered, run in its own process."""
-    url = f"redis://127.0.0.1:{closed_port()}/11"
-    out = subprocess.run(
-        [sys.executable, "-m", "tests.core.outages.redis_down_app", url],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert out.returncode == 0, out.stderr
-    return {**json.loads(out.stdout.strip().splitlines()[-1]), "log": out.stderr}
 
 
 def test_every_log_in_is_answered_while_redis_is_down(redis_down):
