@@ -11,7 +11,8 @@ a ratio of ``GET /healthz`` measured by the same client in the same run.
 (b) gunicorn whose ``RATELIMIT_STORAGE_URI`` and ``REDIS_URL`` point at a closed port: ``BENCH_OUTAGE_LOGINS``
 (100) log-ins from the thread pool (target: every one answered 200, none 500) and what ``/readyz`` says.
 
-The database ``balai_bench_outages`` is kept between runs. Run: ``.venv/bin/python -m bench.bench_outages [a] [b]``.
+The database ``balai_bench_outages`` is kept between runs; ``BENCH_OUTAGE_THREADS=N`` runs (a) on the production
+worker (BalaiWorker, N threads) instead. Run: ``.venv/bin/python -m bench.bench_outages [a] [b]``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ CLIENTS = int(os.environ.get("BENCH_OUTAGE_CLIENTS", "8"))
 CALM = int(os.environ.get("BENCH_OUTAGE_CALM", "10"))
 OUTAGE = int(os.environ.get("BENCH_OUTAGE_SECONDS", "30"))
 LOGINS = int(os.environ.get("BENCH_OUTAGE_LOGINS", "100"))
+#: ``BENCH_OUTAGE_THREADS=N``: the production worker (gunicorn.conf.py's BalaiWorker, N threads, a read connection
+#: per thread) instead of the harness's sync workers.
+THREADS = int(os.environ.get("BENCH_OUTAGE_THREADS", "0"))
+WORKER = ["-k", "app.serving.BalaiWorker", "--threads", str(THREADS)] if THREADS else []
 #: The limits stay on, high enough that one benchmark client address is not what the figures measure.
 GENEROUS = {
     name: "100000 per minute"
@@ -169,7 +174,7 @@ def bench_terminations(tmp: str) -> None:
         **GENEROUS,
     }
     prepare(env)
-    with gunicorn(env) as base:
+    with gunicorn(env, extra=WORKER) as base:
         auth = sign_in(base)
 
         def healthz(client: Client, _i: int) -> tuple[str, int]:
@@ -182,7 +187,8 @@ def bench_terminations(tmp: str) -> None:
             path = ("/api/v1/me", "/api/v1/me/notifications", f"/api/v1/areas/{DESA}")[i % 3]
             return "read", client.call("GET", path, headers=headers)[0]
 
-        print(f"(a) gunicorn -w 2 (sync), PostgreSQL, {CLIENTS} client threads, 4 reads : 1 write")
+        kind = f"BalaiWorker x {THREADS} threads" if THREADS else "sync"
+        print(f"(a) gunicorn -w 2 ({kind}), PostgreSQL, {CLIENTS} client threads, 4 reads : 1 write")
         _, healthz_rps = load(base, 5, healthz)
         print(f"  GET /healthz: {healthz_rps:7.0f} req/s (baseline, same client)")
         calm, calm_rps = load(base, CALM, mix)
