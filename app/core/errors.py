@@ -250,7 +250,7 @@ def error_response_for(exc: BaseException) -> Response:
 
 #: PostgreSQL's connection-exception class (08xxx) and the shutdown states of a terminated or restarting server.
 _GONE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
-#: SQLite's messages for a database file it cannot reach (a lock is a conflict, not an outage: errors.py).
+#: SQLite's messages for a database file it cannot reach (a lock is a conflict, not an outage: `_is_lock_conflict`).
 _SQLITE_UNREACHABLE = ("unable to open database file", "disk i/o error")
 
 
