@@ -36,6 +36,14 @@ API_VERSION = "v1"
 SWAGGER_UI_STATIC = "/api/v1/docs/static/"
 
 
+class BalaiFlask(Flask):
+    """Flask with one change to dispatching: a read request that meets a lost database connection runs its view
+    once more on a fresh connection (``app.core.db.Database.retry_read``)."""
+
+    def dispatch_request(self):  # type: ignore[override]
+        return db.retry_read(super().dispatch_request)
+
+
 class NoCookieSession(SessionInterface):
     """Flask's signed-cookie session is never used here; opening it on every request costs time for nothing."""
 
@@ -76,7 +84,7 @@ def load_models() -> None:
 def create_app(config: Config | None = None) -> Flask:
     config = config or Config.from_env()
     config.validate()
-    app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+    app = BalaiFlask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
     configure(app, config)
     register_extensions(app)
     register_features(app)
@@ -95,9 +103,7 @@ def configure(app: Flask, config: Config) -> None:
         JWT_ERROR_MESSAGE_KEY="message",
         # flask-limiter's header writer also puts Retry-After on successful answers; app.core.ratelimit writes them.
         RATELIMIT_HEADERS_ENABLED=False,
-        RATELIMIT_STORAGE_OPTIONS={"key_prefix": config.RATELIMIT_KEY_PREFIX}
-        if config.RATELIMIT_STORAGE_URI.startswith("redis")
-        else {},
+        **ratelimit.storage_settings(config.RATELIMIT_STORAGE_URI, config.RATELIMIT_KEY_PREFIX),
         API_TITLE=API_TITLE,
         API_VERSION=API_VERSION,
         OPENAPI_VERSION="3.0.3",

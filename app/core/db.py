@@ -8,6 +8,7 @@ registered with ``app.core.events.after_commit``.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -29,6 +30,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
+
+from app.core.errors import error_response_for, is_unavailable
+
+log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -168,7 +173,17 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10, echo: b
             engine = create_engine(url, echo=echo, poolclass=StaticPool, connect_args={"check_same_thread": False})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, echo=echo, pool_size=pool_size, max_overflow=max_overflow, pool_recycle=1800, **options)
+    # pool_pre_ping: a connection the server dropped while it sat in the pool (restart, failover,
+    # pg_terminate_backend) is replaced at checkout instead of failing the request that draws it.
+    return create_engine(
+        url,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_recycle=1800,
+        pool_pre_ping=True,
+        **options,
+    )
 
 
 def make_read_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10, echo: bool = False) -> Engine:
@@ -186,6 +201,7 @@ def make_read_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10, ec
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 #: ``Session.info`` flag of a read request's session on the autocommit connection (nothing to commit).
 AUTOCOMMIT_READ = "balai_autocommit_read"
 
@@ -225,6 +241,34 @@ class Database:
             self._local.conn = conn
         return conn
 
+    def forget_connections(self) -> None:
+        """After a lost connection: end this request's session and drop the thread's read connection, so the next
+        statement draws a fresh connection (the pool replaces the dead ones: pre-ping, invalidation)."""
+        self._remove_session(None)
+        conn: Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            try:
+                conn.invalidate()
+                conn.close()
+            except Exception as exc:  # already gone: nothing more to release
+                log.debug("read connection already gone: %s", exc)
+            self._local.conn = None
+
+    def retry_read(self, call: Callable[[], Any]) -> Any:
+        """Run a view; on a read request (GET, HEAD, OPTIONS) that meets a lost database connection, run it once
+        more on a fresh one. Reads are idempotent, so a restart or failover costs readers nothing. Writes are never
+        repeated here: their error answers 503 (``app.core.errors``) and the client retries (Idempotency-Key)."""
+        if not (has_request_context() and request.method in SAFE_METHODS):
+            return call()
+        try:
+            return call()
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            log.warning("database connection lost on %s %s (%s); retrying once", request.method, request.path, exc)
+            self.forget_connections()
+            return call()
+
     def _new_session(self) -> Session:
         if self.is_read_request():
             return self.factory(bind=self.read_connection(), info={AUTOCOMMIT_READ: True})
@@ -261,7 +305,11 @@ class Database:
                 engine.dispose()
 
     def _remove_session(self, _exc: BaseException | None) -> None:
-        self.session.remove()
+        try:
+            self.session.remove()
+        except Exception as exc:  # closing over a connection the server dropped: the pool discards it
+            log.warning("could not close the database session cleanly: %s", exc)
+            self.session.registry.clear()
 
     @property
     def dialect(self) -> str:
@@ -283,14 +331,25 @@ def register_request_transaction(app: Flask, database: Database) -> None:
         if not s.in_transaction() or s.info.get(AUTOCOMMIT_READ):
             return response  # nothing to commit (an autocommit read); teardown closes the session
         if response.status_code >= 400:
-            s.rollback()
+            _rollback(s)
             return response
         try:
             s.commit()
-        except Exception as exc:  # a constraint that only fails at commit: answer like any other error
-            s.rollback()
-            from app.core.errors import error_response_for
-
+        except Exception as exc:  # a constraint that only fails at commit, or a lost connection: an error answer
+            _rollback(s)
             current_app.logger.warning("commit failed: %s", exc)
             return error_response_for(exc)
         return response
+
+
+def _rollback(session: Session) -> None:
+    """Roll back; on a connection that is already gone there is nothing to undo (the server discarded the
+    transaction), so a failing rollback must not turn the error answer into a 500."""
+    try:
+        session.rollback()
+    except Exception as exc:
+        log.warning("rollback failed (connection lost?): %s", exc)
+        try:
+            session.close()
+        except Exception as close_exc:
+            log.debug("closing after a failed rollback: %s", close_exc)

@@ -13,10 +13,15 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, request
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from app.core import i18n
+
+#: Seconds a client is asked to wait (``Retry-After``) when a dependency is down; a restart or failover takes about
+#: that long, and apps retry once with the same Idempotency-Key.
+RETRY_AFTER_SECONDS = 5
 
 
 class AppError(Exception):
@@ -68,6 +73,24 @@ class ValidationFailed(AppError):
     status_code = 422
 
 
+class Unavailable(AppError):
+    """A dependency (database, storage) cannot serve right now; the same request may succeed in a moment."""
+
+    status_code = 503
+    code = "unavailable"
+
+    def __init__(self, message: str, *, retry_after: int = RETRY_AFTER_SECONDS, **kwargs: Any) -> None:
+        kwargs.setdefault("headers", {})["Retry-After"] = str(retry_after)
+        super().__init__(message, **kwargs)
+
+
+class InsufficientStorage(Unavailable):
+    """The storage is full (ENOSPC, quota): 507, also worth a retry once space is freed."""
+
+    status_code = 507
+    code = "insufficient_storage"
+
+
 class InvalidTransition(Conflict):
     """A state change that is not allowed from the current state."""
 
@@ -89,6 +112,7 @@ STATUS_CODES = {
     429: "rate_limited",
     500: "internal_error",
     503: "unavailable",
+    507: "insufficient_storage",
 }
 #: Codes of well-known messages, so their raise sites stay as they are.
 MESSAGE_CODES = {
@@ -213,8 +237,39 @@ def error_response_for(exc: BaseException) -> Response:
         return json_error(409, "The request conflicts with data that already exists.")
     if isinstance(exc, OperationalError) and _is_lock_conflict(exc):
         return json_error(409, "Someone else changed this at the same time. Reload and try again.")
+    if is_unavailable(exc):
+        # Nothing is half-written: the request's transaction never committed (or, if the connection broke during
+        # COMMIT, all or nothing of it did); the client retries with the same Idempotency-Key.
+        current_app.logger.warning("database unavailable on %s %s: %s", request.method, request.path, exc)
+        return error_response_for(
+            Unavailable("The database is not reachable right now. Try again in a moment.", code="database_unavailable")
+        )
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path, exc_info=exc)
     return json_error(500, "Internal server error.")
+
+
+#: PostgreSQL's connection-exception class (08xxx) and the shutdown states of a terminated or restarting server.
+_GONE_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
+#: SQLite's messages for a database file it cannot reach (a lock is a conflict, not an outage: `_is_lock_conflict`).
+_SQLITE_UNREACHABLE = ("unable to open database file", "disk i/o error")
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached right now (connection lost or refused, server shutting
+    down, pool exhausted) rather than that the statement was wrong: the same request may succeed in a moment."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate:
+        return sqlstate.startswith("08") or sqlstate in _GONE_SQLSTATES
+    if type(orig).__module__.startswith("psycopg"):
+        return True  # raised by the client without a server answer: the connection failed or broke
+    return any(text in str(orig).lower() for text in _SQLITE_UNREACHABLE)
 
 
 def _is_lock_conflict(exc: OperationalError) -> bool:

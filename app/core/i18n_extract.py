@@ -27,6 +27,8 @@ MESSAGE_CALLS = frozenset(
         "PhotoRejected",
         "InvalidTransition",
         "PreconditionFailed",
+        "Unavailable",
+        "InsufficientStorage",
         "ValidationError",
         "_unauthorized",
         "invalid",
@@ -130,7 +132,15 @@ def update_catalogs() -> None:
                 old = read_po(f, locale=locale)
         else:
             old = Catalog(locale=locale)
-        new = Catalog(locale=locale, project="Balai", domain="messages", fuzzy=False)
+        # The old header's dates are kept: a date that moved on every run made every merge of two branches conflict.
+        new = Catalog(
+            locale=locale,
+            project="Balai",
+            domain="messages",
+            fuzzy=False,
+            creation_date=old.creation_date,
+            revision_date=old.revision_date,
+        )
         for msgid, where in found.items():
             prev = old.get(msgid)
             msgstr = prev.string if prev is not None and prev.string else (msgid if locale == "en" else "")

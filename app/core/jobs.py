@@ -26,6 +26,7 @@ from flask.cli import AppGroup
 from huey import Huey, crontab
 from huey.api import TaskWrapper
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+from redis import ConnectionPool
 
 from app.core.events import after_commit
 
@@ -44,7 +45,11 @@ def configure_queue(queue: Huey, *, redis_url: str, sqlite_path: str, immediate:
     if immediate:
         queue.storage_class, queue.storage_kwargs = MemoryStorage, {}
     elif redis_url:
-        queue.storage_class, queue.storage_kwargs = RedisStorage, {"url": redis_url}
+        # Bounded waits: an API process enqueueing to a Redis that does not answer gives up after a second and
+        # logs (the outbox rows stay and the sweep picks them up); socket_timeout is above the consumer's
+        # blocking read (read_timeout, 1 s).
+        pool = ConnectionPool.from_url(redis_url, socket_connect_timeout=1.0, socket_timeout=5.0)
+        queue.storage_class, queue.storage_kwargs = RedisStorage, {"connection_pool": pool}
     else:
         Path(sqlite_path).parent.mkdir(parents=True, exist_ok=True)
         queue.storage_class, queue.storage_kwargs = SqliteStorage, {"filename": sqlite_path}

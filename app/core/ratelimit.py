@@ -3,6 +3,11 @@
 Mobile carriers put many phones behind one address (CGNAT), so per-IP limits are generous and per-account limits
 are the strict ones. The per-account limit on log-in counts failures only.
 
+Outages: when the shared storage (Redis) cannot be reached, flask-limiter's in-memory fallback counts the same limits
+in each process until the storage answers again (it re-checks with a growing pause, at most ~30 s), and logs the
+switch; Balai's own reads and writes of the storage (known clients) are skipped with an error in the log. A log-in
+never fails because Redis is down, and limits are never off: per process for the time of the outage.
+
 Headers: flask-limiter's own writer (``RATELIMIT_HEADERS_ENABLED``) sets ``Retry-After`` on *every* answer of a
 limited endpoint, to the seconds until the window resets — a 201 from ``POST /complaints`` said
 ``Retry-After: 3600``, which tells a client to wait an hour after a success. It is turned off; ``init_app`` writes
@@ -11,6 +16,7 @@ limited endpoint, to the seconds until the window resets — a 201 from ``POST /
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable
@@ -20,6 +26,29 @@ from flask import Flask, Response, current_app, request
 from flask_limiter.util import get_remote_address
 
 from app.extensions import limiter
+
+log = logging.getLogger(__name__)
+
+#: Seconds a rate-limit check waits for Redis before it counts in memory instead (a refused connection fails at
+#: once; this bounds a Redis that does not answer at all).
+REDIS_TIMEOUT_SECONDS = 0.5
+
+
+def storage_settings(uri: str, key_prefix: str) -> dict[str, Any]:
+    """Flask-Limiter's settings for the storage at ``uri``: short socket timeouts on Redis, the in-memory fallback
+    (same limits, counted per process while the storage is unreachable) and errors logged, never raised."""
+    settings: dict[str, Any] = {
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": {},
+    }
+    if uri.startswith("redis"):
+        settings["RATELIMIT_STORAGE_OPTIONS"] = {
+            "key_prefix": key_prefix,
+            "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+            "socket_timeout": REDIS_TIMEOUT_SECONDS,
+        }
+    return settings
 
 
 def _limit(config_key: str) -> Callable[[], str]:
@@ -83,13 +112,23 @@ def remember_client(account_key: str) -> None:
     if not limiter.enabled:  # RATELIMIT_ENABLED=false: flask-limiter made no storage
         return
     expiry = current_app.config["REFRESH_TOKEN_DAYS"] * 86400
-    limiter.storage.clear(_known_key(account_key, client_ip()))
-    limiter.storage.incr(_known_key(account_key, client_ip()), expiry)
+    try:
+        limiter.storage.clear(_known_key(account_key, client_ip()))
+        limiter.storage.incr(_known_key(account_key, client_ip()), expiry)
+    except Exception as exc:  # the storage is down: the log-in stands, this client is just not remembered
+        log.error("rate-limit storage unreachable, sign-in address not remembered: %s", exc)
 
 
 def is_known_client(account_key: str) -> bool:
-    """Whether this client IP signed in to the account before (in the limit storage, so every process agrees)."""
-    return limiter.enabled and bool(limiter.storage.get(_known_key(account_key, client_ip())))
+    """Whether this client IP signed in to the account before (in the limit storage, so every process agrees).
+    While the storage is unreachable nobody is known: the stricter per-account limit applies to everyone."""
+    if not limiter.enabled:
+        return False
+    try:
+        return bool(limiter.storage.get(_known_key(account_key, client_ip())))
+    except Exception as exc:
+        log.error("rate-limit storage unreachable, counting every address as unknown: %s", exc)
+        return False
 
 
 def json_field(name: str) -> str:
@@ -111,9 +150,13 @@ def _write_headers(response: Response) -> Response:
     current = limiter.current_limit  # the breached limit on a 429, else the one with the smallest window
     if current is None:
         return response
-    reset_at = int(current.reset_at)
+    try:
+        reset_at, remaining = int(current.reset_at), current.remaining
+    except Exception as exc:  # the storage went away after the check: answer without the headers
+        log.error("rate-limit storage unreachable, no rate-limit headers: %s", exc)
+        return response
     response.headers["X-RateLimit-Limit"] = str(current.limit.amount)
-    response.headers["X-RateLimit-Remaining"] = str(current.remaining)
+    response.headers["X-RateLimit-Remaining"] = str(remaining)
     response.headers["X-RateLimit-Reset"] = str(reset_at)
     if response.status_code == 429:
         response.headers["Retry-After"] = str(max(1, math.ceil(reset_at - time.time())))

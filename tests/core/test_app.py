@@ -77,17 +77,16 @@ def test_healthz_needs_no_database(client):
 
 
 def test_readyz_pings_database(client):
-    assert client.get("/readyz").get_json() == {"status": "ready"}
+    body = client.get("/readyz").get_json()
+    assert body["status"] == "ready" and body["checks"]["database"] == "ok"
 
 
 def test_readyz_reports_unreachable_database(client, monkeypatch):
-    from app.extensions import db
-
     def broken(*a, **k):
         raise RuntimeError("connection refused")
 
-    monkeypatch.setattr(db.session, "execute", broken)
-    assert_error(client.get("/readyz"), 503)
+    monkeypatch.setattr("app.health._database", broken)
+    assert set(assert_error(client.get("/readyz"), 503)["errors"]) == {"database"}
 
 
 def test_unknown_route_is_json_404(client):
