@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, literal_column, select, true, tuple_, union_all
@@ -30,9 +29,10 @@ from app.core.fields import MAX_ID
 from app.core.pagination import decode_cursor, encode_cursor
 from app.extensions import db
 from complaints.categories.models import Category
+from complaints.handling import presenters
 from complaints.handling.models import Assignment
 from complaints.intake.models import Complaint
-from complaints.intake.presenters import EXCERPT_CHARS, excerpt
+from complaints.intake.presenters import EXCERPT_CHARS
 from complaints.offices.models import Office, OfficeMember
 from complaints.offices.permissions import can_join, can_manage_office
 
@@ -123,7 +123,7 @@ def my_offices(*, user: Any) -> list[dict[str, Any]]:
     if user.role != Role.OFFICE_HANDLER or not user.is_active:
         return []
     rows = db.connection().execute(_my_offices_statement(), {"user_id": user.id}).mappings().all()
-    return [dict(r) for r in rows if can_join(user, _Area(r["area_code"]))]
+    return [presenters.my_office(r) for r in rows if can_join(user, _Area(r["area_code"]))]
 
 
 class _Area:
@@ -253,46 +253,8 @@ def _decode(cursor: str | None) -> tuple[str | None, dt.datetime | None, int | N
     return "dated", parsed, stage_id
 
 
-def _thumbnail(m: Mapping[str, Any]) -> str | None:
-    cover = m["cover_photo_id"]
-    return f"/api/v1/complaints/{m['id']}/photos/{cover}/thumbnail" if cover else None
-
-
 def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def item(m: Mapping[str, Any], *, now: dt.datetime) -> dict[str, Any]:
-    """One inbox row (a mapping of ``COLUMNS``) as the answer's dict."""
-    due = m["due_at"]
-    assignee = m["assignee_id"]
-    return {
-        "id": m["id"],
-        "tracking_number": m["tracking_number"],
-        "status": m["status"],
-        "category_id": m["category_id"],
-        "title": m["title"],
-        "excerpt": excerpt(m["excerpt"]),
-        "address": m["address"],
-        "desa_code": m["desa_code"],
-        "rw": m["rw"],
-        "created_at": m["created_at"].isoformat(),
-        "photo_count": m["photo_count"],
-        "thumbnail_url": _thumbnail(m),
-        "stage": {
-            "id": m["stage_id"],
-            "role": m["role"],
-            "assignee": {"id": assignee, "name": m["assignee_name"]} if assignee is not None else None,
-            "started_at": m["started_at"].isoformat(),
-            "response_due_at": _iso(m["response_due_at"]),
-            "resolution_due_at": _iso(m["resolution_due_at"]),
-            "due_at": _iso(due),
-            "overdue": due is not None and due < now,
-            "due_provisional": bool(m["due_provisional"]),
-            "responded_at": _iso(m["responded_at"]),
-            "reason": m["reason"],
-        },
-    }
 
 
 def inbox(
@@ -350,4 +312,4 @@ def inbox(
     if len(rows) > limit and len(items) == limit:
         last = items[-1]
         next_cursor = encode_cursor([_iso(last["due_at"]), last["stage_id"]])
-    return {"items": [item(r, now=now) for r in items], "next_cursor": next_cursor}
+    return {"items": [presenters.inbox_item(r, now=now) for r in items], "next_cursor": next_cursor}

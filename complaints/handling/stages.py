@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.core.db import utcnow
 from app.core.errors import ValidationFailed
 from app.core.i18n import _
@@ -53,6 +54,35 @@ def active_stages(complaint_id: int) -> list[Assignment]:
         .order_by(Assignment.role.desc(), Assignment.id)  # "lead" > "co"
     )
     return list(db.session.scalars(stmt))
+
+
+def active_with_offices(complaint_id: int) -> list[Any]:
+    """The complaint's active stages, lead first, as rows labelled like ``inbox.COLUMNS`` plus the office's id,
+    code and name and the assignee's name (one query; ``handling.presenters.handling`` shapes them)."""
+    A = Assignment
+    stmt = (
+        select(
+            A.id.label("stage_id"),
+            A.role,
+            A.assignee_id,
+            User.name.label("assignee_name"),
+            A.started_at,
+            A.response_due_at,
+            A.resolution_due_at,
+            A.due_at,
+            A.due_provisional,
+            A.responded_at,
+            A.reason,
+            A.office_id,
+            Office.code.label("office_code"),
+            Office.name.label("office_name"),
+        )
+        .join(Office, Office.id == A.office_id)
+        .outerjoin(User, User.id == A.assignee_id)
+        .where(A.complaint_id == complaint_id, A.is_active.is_(True))
+        .order_by(A.role.desc(), A.id)
+    )
+    return list(db.session.execute(stmt).mappings())
 
 
 def lead_stage(complaint_id: int) -> Assignment | None:

@@ -41,6 +41,10 @@ STATS_INCLUDE = [
 ]  # fmt: skip
 
 
+#: Why a complaint is rejected: spam, abusive, incomplete, not the government's authority, a duplicate.
+REJECTION_REASONS = ("spam", "abusive", "incomplete", "not_authority", "duplicate")
+
+
 class Complaint(Base):
     """An *aduan*: what, where, by whom, and how far it has come.
 
