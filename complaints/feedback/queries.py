@@ -15,7 +15,7 @@ from complaints import permissions as perm
 from complaints.feedback import presenters
 from complaints.feedback.models import Rating
 from complaints.intake import queries
-from complaints.intake.models import StatusChange
+from complaints.intake.models import HistoryEntry
 from complaints.offices.models import Office
 
 #: History events that are staff business even if a row were stored without ``is_internal``.
@@ -30,7 +30,7 @@ def timeline(*, complaint_id: int, viewer: Any | None, cursor: str | None, limit
     first_page = after is None
     # The first page starts with the "submitted" entry, so it holds one history row fewer.
     rows_wanted = limit - 1 if first_page else limit
-    S = StatusChange
+    S = HistoryEntry
     stmt = (
         select(
             S.id,

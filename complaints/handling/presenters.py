@@ -1,6 +1,6 @@
 """The answers of office handling as plain dicts, in exactly the documented shapes (``handling.schemas``): an office's
 inbox item, the handling state after an action, and the stage both carry. Pure functions: the rows come from
-``handling.inbox`` and ``handling.stages``; ``app.core.responses.json_response`` writes the dicts."""
+``handling.queue`` and ``handling.stages``; ``app.core.responses.json_response`` writes the dicts."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def _thumbnail(m: Mapping[str, Any]) -> str | None:
 
 
 def stage(m: Mapping[str, Any], *, now: dt.datetime, office: dict[str, Any] | None = None) -> dict[str, Any]:
-    """One office's stage on a complaint (``InboxStageSchema``) from a row labelled like ``inbox.COLUMNS``; with
+    """One office's stage on a complaint (``InboxStageSchema``) from a row labelled like ``queue.COLUMNS``; with
     ``office``, the stage as the handling state lists it (``HandlingStageSchema``)."""
     due = m["due_at"]
     assignee = m["assignee_id"]
@@ -45,7 +45,7 @@ def stage(m: Mapping[str, Any], *, now: dt.datetime, office: dict[str, Any] | No
 
 
 def inbox_item(m: Mapping[str, Any], *, now: dt.datetime) -> dict[str, Any]:
-    """One inbox row (a mapping of ``inbox.COLUMNS``): the complaint and the office's stage on it."""
+    """One inbox row (a mapping of ``queue.COLUMNS``): the complaint and the office's stage on it."""
     return {
         "id": m["id"],
         "tracking_number": m["tracking_number"],

@@ -13,7 +13,7 @@ from app.core.images import MAX_BYTES
 from app.core.pagination import page_of
 from app.core.ratelimit import per_account
 from app.core.responses import json_response
-from complaints.handling import inbox, presenters, service, stages
+from complaints.handling import presenters, queue, service, stages
 from complaints.handling.schemas import (
     AssignSchema,
     CoHandlerSchema,
@@ -60,7 +60,7 @@ class MyOffices(MethodView):
         active handler scoped inside the office's kab/kota), with `is_head`. Not paginated: a handler works for a
         few offices. Any other role gets an empty list.
         """
-        return json_response({"items": inbox.my_offices(user=get_current_user())})
+        return json_response({"items": queue.my_offices(user=get_current_user())})
 
 
 @blp.route("/offices/<id:office_id>/inbox")
@@ -76,7 +76,7 @@ class OfficeInbox(MethodView):
         sub-categories), `overdue`, `assignee` (a user id, `me` or `none`), `role` (`lead` or `co`). For the
         office's members and the admins who manage it; 404 for an unknown office.
         """
-        return json_response(inbox.inbox(office_id=office_id, user=get_current_user(), **args))
+        return json_response(queue.office_queue(office_id=office_id, user=get_current_user(), **args))
 
 
 @blp.route("/complaints/<id:complaint_id>/accept")

@@ -10,7 +10,7 @@ import marshmallow as ma
 from app.core.fields import MAX_ID, IdField
 from app.core.pagination import PageArgs
 from complaints.fields import PlainText, StrictBoolean
-from complaints.handling.models import ASSIGNMENT_ROLES
+from complaints.handling.models import STAGE_ROLES
 from complaints.intake.schemas import ComplaintHeadSchema
 from complaints.offices.schemas import OfficeRefSchema, OfficeSchema
 from complaints.states import STATUSES
@@ -104,7 +104,7 @@ class OfficeInboxArgs(PageArgs):
     )
     role = ma.fields.String(
         load_default=None,
-        validate=ma.validate.OneOf(ASSIGNMENT_ROLES),
+        validate=ma.validate.OneOf(STAGE_ROLES),
         metadata={"description": "`lead`: the office leads the handling; `co`: it co-handles (koordinasi)."},
     )
 
@@ -134,7 +134,7 @@ class InboxStageSchema(ma.Schema):
     """One office's stage on a complaint, with its deadlines (UTC)."""
 
     id = ma.fields.Integer(required=True)
-    role = ma.fields.String(required=True, metadata={"enum": list(ASSIGNMENT_ROLES)})
+    role = ma.fields.String(required=True, metadata={"enum": list(STAGE_ROLES)})
     assignee = ma.fields.Nested(AssigneeSchema, required=True, allow_none=True)
     started_at = ma.fields.DateTime(required=True)
     response_due_at = ma.fields.DateTime(required=True, allow_none=True)

@@ -4,7 +4,7 @@ resolution photos.
 Each action loads the complaint with a row lock (``intake.queries.get_visible(for_update=True)``, which also finds
 the caller's offices on it): 404 when the caller cannot see it, 403 when they see it but may not act, 409 when the
 status does not allow the action. Status changes go through ``complaints.states`` (the reporter hears of every
-visible one through ``complaints.notify``); stages through ``handling.stages``. Services flush only.
+visible one through ``complaints.reporter_updates``); stages through ``handling.stages``. Services flush only.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from complaints import permissions as perm
 from complaints import states
 from complaints.handling import stages
 from complaints.handling.escalation import escalate_overdue
-from complaints.handling.models import Assignment
+from complaints.handling.models import HandlingStage
 from complaints.intake import queries
 from complaints.intake.models import Complaint
 from complaints.offices import service as offices
@@ -51,12 +51,12 @@ def _require_handling(c: Complaint, what: str) -> None:
     states.require_from(c, HANDLING_STATUSES, action=what)
 
 
-def _stage_of(complaint_id: int, office_id: int) -> Assignment | None:
+def _stage_of(complaint_id: int, office_id: int) -> HandlingStage | None:
     return db.session.scalars(
-        select(Assignment).where(
-            Assignment.complaint_id == complaint_id,
-            Assignment.office_id == office_id,
-            Assignment.is_active.is_(True),
+        select(HandlingStage).where(
+            HandlingStage.complaint_id == complaint_id,
+            HandlingStage.office_id == office_id,
+            HandlingStage.is_active.is_(True),
         )
     ).first()
 

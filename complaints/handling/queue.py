@@ -1,12 +1,13 @@
-"""Read queries of office handling: the offices I work for, and an office's inbox.
+"""Read queries of office handling: the offices I work for, and an office's work queue (its active stages, served as
+``GET /offices/{id}/inbox``; not to be confused with a resident's notification inbox, ``notifications.inbox``).
 
-The inbox is the hot one. A request runs two statements after the token check: the office and the caller's
+The queue is the hot one. A request runs two statements after the token check: the office and the caller's
 membership (one row), then the page: the office's active stages joined to their complaints, earliest open deadline
 first (stages with nothing due last), keyset-paginated. Like ``complaints.intake.queries``, each statement is built
 once per shape (which filters are present) with bound parameters, runs on the worker's autocommit connection on a
 GET, and its rows are read as mappings into the answer's dicts (no ORM objects).
 
-Order and index: ``ix_complaint_assignments_office_active_due (office_id, is_active, due_at, id)``. PostgreSQL keeps
+Order and index: ``ix_handling_stages_office_active_due (office_id, is_active, due_at, id)``. PostgreSQL keeps
 NULLs last in an ascending b-tree, so ``ORDER BY due_at NULLS LAST, id`` (SQLite understands ``NULLS LAST`` too) is
 the index order and a first page reads just ``limit + 1`` index entries. A row comparison cannot step from the
 dated stages to the undated ones, so a page after a cursor (and the ``overdue=false`` filter) is the union of two
@@ -30,18 +31,18 @@ from app.core.pagination import decode_cursor, encode_cursor
 from app.extensions import db
 from complaints.categories.models import Category
 from complaints.handling import presenters
-from complaints.handling.models import Assignment
+from complaints.handling.models import HandlingStage
 from complaints.intake.models import Complaint
 from complaints.intake.presenters import EXCERPT_CHARS
 from complaints.offices.models import Office, OfficeMember
 from complaints.offices.permissions import can_join, can_manage_office
 
-A = Assignment.__table__.c
+A = HandlingStage.__table__.c
 C = Complaint.__table__.c
 U = User.__table__.c
 O = Office.__table__.c  # noqa: E741
 M = OfficeMember.__table__.c
-_DUE_TYPE = Assignment.__table__.c.due_at.type
+_DUE_TYPE = HandlingStage.__table__.c.due_at.type
 
 COLUMNS = (
     A.id.label("stage_id"),
@@ -95,7 +96,7 @@ def _require_access(user: Any, *, area_code: str, is_active: bool, is_head: bool
     raise Forbidden("Only the office's members and the admins who manage it see its inbox.")
 
 
-def check_inbox_access(*, office_id: int, user: Any) -> None:
+def check_queue_access(*, office_id: int, user: Any) -> None:
     """Effective members of the office and the admins who manage it; 404 for an unknown office, 403 otherwise."""
     row = db.connection().execute(_access_statement(), {"office_id": office_id, "user_id": user.id}).first()
     if row is None:
@@ -156,7 +157,7 @@ def _filters(*, status: bool, category: bool, assignee: str | None, role: bool) 
 
 
 def _base(conds: list[Any]) -> Any:
-    joined = Assignment.__table__.join(Complaint.__table__, C.id == A.complaint_id).outerjoin(
+    joined = HandlingStage.__table__.join(Complaint.__table__, C.id == A.complaint_id).outerjoin(
         User.__table__, U.id == A.assignee_id
     )
     return select(*COLUMNS).select_from(joined).where(*conds)
@@ -207,7 +208,7 @@ def _with_access(page: Any) -> Any:
 
 
 @functools.lru_cache(maxsize=256)
-def _inbox_statement(
+def _queue_statement(
     *, status: bool, category: bool, assignee: str | None, role: bool, overdue: bool | None, phase: str | None
 ) -> Any:
     """The page statement of one shape. ``phase``: where the cursor stands (None: first page; "dated"; "undated")."""
@@ -257,7 +258,7 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def inbox(
+def office_queue(
     *,
     office_id: int,
     user: Any,
@@ -290,9 +291,9 @@ def inbox(
     if role is not None:
         params["role"] = role
     if overdue is True and phase == "undated":
-        check_inbox_access(office_id=office_id, user=user)
+        check_queue_access(office_id=office_id, user=user)
         return {"items": [], "next_cursor": None}  # nothing undated is overdue
-    stmt = _inbox_statement(
+    stmt = _queue_statement(
         status=status is not None,
         category=category is not None,
         assignee=assignee_kind,
