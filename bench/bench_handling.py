@@ -75,9 +75,9 @@ def describe() -> tuple[int, dict[str, int]]:
         counts = conn.execute(
             text(
                 "SELECT (SELECT count(*) FROM complaints) AS complaints, "
-                "(SELECT count(*) FROM complaint_assignments WHERE is_active) AS active_stages, "
-                "(SELECT count(*) FROM complaint_assignments WHERE office_id = :o AND is_active) AS office_active, "
-                "(SELECT count(*) FROM complaint_assignments a JOIN complaints c ON c.id = a.complaint_id "
+                "(SELECT count(*) FROM handling_stages WHERE is_active) AS active_stages, "
+                "(SELECT count(*) FROM handling_stages WHERE office_id = :o AND is_active) AS office_active, "
+                "(SELECT count(*) FROM handling_stages a JOIN complaints c ON c.id = a.complaint_id "
                 " WHERE a.office_id = :o AND a.is_active AND c.status = 'in_progress' AND a.due_at < now()) "
                 "  AS office_overdue_in_progress, "
                 "(SELECT count(*) FROM complaint_ratings) AS ratings"

@@ -5,7 +5,7 @@ On top of ``bench.complaints_data.generate`` (reporters, texts, places, COPY): 7
 Bandung, the rest spread over every desa of Jawa Barat. The status depends on the complaint's age (recent ones are
 still in moderation or being handled, old ones mostly closed), so open stages pile up in the last weeks and the old
 open ones are overdue. 20 offices: twelve city departments of Kota Bandung (routed by category), seven of other
-kab/kota and a provincial one for the rest. Each office has five handlers; lead ``complaint_assignments`` rows
+kab/kota and a provincial one for the rest. Each office has five handlers; lead ``handling_stages`` rows
 (with assignees, deadlines, overdue ones) and ratings for a third of the closed complaints are written server-side
 with ``INSERT … SELECT`` from the complaints. Two accounts can log in: a province admin (statistics) and a member
 of the busiest office (its inbox).
@@ -165,7 +165,7 @@ def _insert_staff(conn, password_hash: str, office_ids: list[int]) -> None:
 # active without a deadline once resolved, ended when closed. Assignees: one of the office's five handlers from
 # acceptance on (members have consecutive ids, see _insert_staff).
 _STAGES = """
-INSERT INTO complaint_assignments (complaint_id, office_id, role, is_active, assignee_id, started_at,
+INSERT INTO handling_stages (complaint_id, office_id, role, is_active, assignee_id, started_at,
     response_due_at, resolution_due_at, due_provisional, due_at, responded_at, is_override, ended_at)
 SELECT c.id, c.office_id, 'lead', c.status <> 'closed',
     CASE WHEN c.status <> 'verified' THEN :base + 1 + o.n * :per + (c.id % :per) END,
@@ -218,7 +218,7 @@ def generate_handling(url: str, *, count: int, seed: int = 6) -> float:
         conn.execute(text(_RATINGS))
         conn.execute(text(_RATING_COPIES))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        for table in ("complaints", "complaint_assignments", "complaint_ratings", "users", "office_members"):
+        for table in ("complaints", "handling_stages", "complaint_ratings", "users", "office_members"):
             conn.execute(text(f"VACUUM ANALYZE {table}"))
     engine.dispose()
     return seconds
@@ -231,7 +231,7 @@ def is_complete(url: str, *, count: int) -> bool:
         with engine.connect() as conn:
             row = conn.execute(
                 text(
-                    "SELECT (SELECT count(*) FROM complaints), (SELECT count(*) > 0 FROM complaint_assignments), "
+                    "SELECT (SELECT count(*) FROM complaints), (SELECT count(*) > 0 FROM handling_stages), "
                     "(SELECT count(*) > 0 FROM complaint_ratings), "
                     "(SELECT count(*) FROM users WHERE phone IN (:a, :h))"
                 ),

@@ -15,7 +15,7 @@ def register(app: Any, api: Any) -> None:
     import complaints.demo.intake
     import complaints.demo.offices
     import complaints.handling.tasks  # the periodic escalation job registers on import
-    import complaints.notify  # noqa: F401  (the demo seeders, the job and the listeners register on import)
+    import complaints.reporter_updates  # noqa: F401  (the demo seeders, the job and the listeners register on import)
     from app.core.db import SQLITE_CONNECT_HOOKS
     from complaints.categories.routes import blp as categories_blp
     from complaints.conversation.routes import blp as conversation_blp

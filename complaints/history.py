@@ -14,11 +14,13 @@ from app.core.db import Base, BigIntPK, utcnow
 HISTORY_EVENTS = ("status", "transfer", "co_handling", "redaction", "assignment", "reopen", "validation_failed")
 
 
-class StatusChange(Base):
-    """One entry of a complaint's history: who, when, from, to, what happened and the note that came with it."""
+class HistoryEntry(Base):
+    """One entry of a complaint's history: who, when, from, to, what happened and the note that came with it. Not
+    only status changes: ``event`` names what happened (a transfer, a co-handling office, an assignment, a redaction
+    keep the status; then ``from_status == to_status``)."""
 
-    __tablename__ = "complaint_status_changes"
-    __table_args__ = (Index("ix_complaint_status_changes_complaint_id_id", "complaint_id", "id"),)
+    __tablename__ = "complaint_history"
+    __table_args__ = (Index("ix_complaint_history_complaint_id_id", "complaint_id", "id"),)
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))

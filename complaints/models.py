@@ -3,8 +3,8 @@
 from complaints.categories.models import Category
 from complaints.conversation.models import Message
 from complaints.feedback.models import Rating
-from complaints.handling.models import Assignment
-from complaints.history import StatusChange
+from complaints.handling.models import HandlingStage
+from complaints.history import HistoryEntry
 from complaints.intake.models import Complaint
 from complaints.moderation.models import Redaction
 from complaints.offices.models import Office, OfficeMember
@@ -14,10 +14,11 @@ from complaints.sla.models import Holiday
 from complaints.supports.models import Support
 
 __all__ = [
-    "Assignment",
     "Category",
     "Complaint",
     "ComplaintPhoto",
+    "HandlingStage",
+    "HistoryEntry",
     "Holiday",
     "Message",
     "Office",
@@ -25,6 +26,5 @@ __all__ = [
     "Rating",
     "Redaction",
     "RoutingRule",
-    "StatusChange",
     "Support",
 ]

@@ -1,7 +1,7 @@
 """The complaint state machine: every status, the one transition table, and the one function that changes status.
 
 Nothing else assigns ``Complaint.status`` after submission. ``transition`` checks the table, records who moved the
-complaint from where to where (``StatusChange``), keeps the derived columns in step (``is_listed``), and emits
+complaint from where to where (``HistoryEntry``), keeps the derived columns in step (``is_listed``), and emits
 ``complaints.events.COMPLAINT_STATUS_CHANGED``. ``record`` stores an event that keeps the status (a transfer of a
 complaint not yet accepted, a co-handling office added, an assignment, a redaction) in the same history.
 
@@ -28,7 +28,7 @@ from app.core.events import emit
 from app.core.i18n import _
 from app.extensions import db
 from complaints.events import COMPLAINT_STATUS_CHANGED, status_changed_payload
-from complaints.history import StatusChange
+from complaints.history import HistoryEntry
 
 
 class Status(StrEnum):
@@ -100,7 +100,7 @@ def _history(
     is_internal: bool,
 ) -> Any:
     now = utcnow()
-    change = StatusChange(
+    change = HistoryEntry(
         complaint_id=complaint.id,
         from_status=complaint.status,
         to_status=to,

@@ -13,7 +13,7 @@ ALLOWED = {Path("app/accounts/roles.py")}
 #: Strings that only look like role names: (file, value) -> what they are.
 COINCIDENCES = {
     ("complaints/feedback/schemas.py", "moderator"): "a timeline actor label",
-    ("complaints/feedback/service.py", "moderator"): "a timeline actor label",
+    ("complaints/feedback/presenters.py", "moderator"): "a timeline actor label",
     ("complaints/sla/holidays.py", "admin"): "a day-off kind (set by an admin)",
     ("complaints/sla/schemas.py", "admin"): "a day-off kind (set by an admin)",
 }

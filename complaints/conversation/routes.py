@@ -6,7 +6,8 @@ from app.core.auth import auth_required, get_current_user
 from app.core.blueprint import Blueprint
 from app.core.pagination import PageArgs, page_of
 from app.core.ratelimit import per_account
-from complaints.conversation import service
+from app.core.responses import json_response
+from complaints.conversation import presenters, queries, service
 from complaints.conversation.schemas import MessageCreateSchema, MessageSchema
 
 blp = Blueprint(
@@ -27,7 +28,7 @@ class Messages(MethodView):
 
         Oldest first. The reporter sees the messages shared with them; staff in scope also see internal notes.
         """
-        return service.list_messages(complaint_id=complaint_id, viewer=get_current_user(), **args)
+        return json_response(queries.list_messages(complaint_id=complaint_id, viewer=get_current_user(), **args))
 
     @auth_required()
     @per_account("RATELIMIT_COMPLAINT_MESSAGE", lambda: "complaint-message:" + str(get_current_user().id))
@@ -39,4 +40,6 @@ class Messages(MethodView):
         The reporter and staff in scope write `shared` messages; staff may add `internal` notes, which residents
         never see.
         """
-        return service.post_message(complaint_id=complaint_id, author=get_current_user(), **data)
+        author = get_current_user()
+        c, m = service.post_message(complaint_id=complaint_id, author=author, **data)
+        return json_response(presenters.message(m, author_name=author.name, viewer=author, complaint=c), 201)

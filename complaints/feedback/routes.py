@@ -7,14 +7,14 @@ from app.core.blueprint import Blueprint
 from app.core.http import if_match, shared_cache
 from app.core.pagination import PageArgs, page_of
 from app.core.responses import json_response
-from complaints.feedback import service
+from complaints.feedback import presenters, queries, service
 from complaints.feedback.schemas import (
     RatingCreateSchema,
     RatingSchema,
     ReopenSchema,
     TimelineEntrySchema,
 )
-from complaints.intake import service as intake
+from complaints.intake import detail as intake_detail
 from complaints.intake.schemas import ComplaintSchema
 
 blp = Blueprint(
@@ -39,7 +39,7 @@ class Timeline(MethodView):
         never a staff member's name; notes are shown to the reporter and staff in scope only. Staff-only steps
         (assignments to a colleague, redactions) and internal notes never appear.
         """
-        return service.timeline(complaint_id=complaint_id, viewer=optional_user(), **args)
+        return json_response(queries.timeline(complaint_id=complaint_id, viewer=optional_user(), **args))
 
 
 @blp.route("/<id:complaint_id>/reopen")
@@ -57,7 +57,7 @@ class Reopen(MethodView):
         """
         user = get_current_user()
         service.reopen(complaint_id=complaint_id, user=user, note=data["note"])
-        return json_response(intake.detail_view(complaint_id=complaint_id, viewer=user))
+        return json_response(intake_detail.detail_view(complaint_id=complaint_id, viewer=user))
 
 
 @blp.route("/<id:complaint_id>/rating")
@@ -70,7 +70,7 @@ class ComplaintRating(MethodView):
         Anyone who may see the complaint reads the score; the comment is for the reporter and staff in scope
         (null for everyone else). 404 when it has not been rated.
         """
-        return service.get_rating(complaint_id=complaint_id, viewer=optional_user())
+        return json_response(queries.get_rating(complaint_id=complaint_id, viewer=optional_user()))
 
     @auth_required()
     @blp.arguments(RatingCreateSchema, example={"score": 4, "comment": "Cepat ditangani, terima kasih."})
@@ -82,4 +82,6 @@ class ComplaintRating(MethodView):
         reopened and closed again may be rated if it was not rated before). Nobody rates on the reporter's
         behalf.
         """
-        return service.rate(complaint_id=complaint_id, user=get_current_user(), **data)
+        user = get_current_user()
+        c, rating = service.rate(complaint_id=complaint_id, user=user, **data)
+        return json_response(presenters.rating(rating, viewer=user, complaint=c), 201)

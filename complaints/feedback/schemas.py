@@ -20,7 +20,7 @@ class TimelineEntrySchema(ma.Schema):
     at = ma.fields.DateTime(required=True)
     event = ma.fields.String(required=True, metadata={"enum": list(TIMELINE_EVENTS)})
     from_status = ma.fields.String(
-        required=True, allow_none=True, metadata={"enum": list(STATUSES), "description": "null for `submitted`."}
+        required=True, allow_none=True, metadata={"enum": [*STATUSES, None], "description": "null for `submitted`."}
     )
     to_status = ma.fields.String(required=True, metadata={"enum": list(STATUSES)})
     office = ma.fields.Nested(

@@ -19,11 +19,9 @@ from typing import Any
 from sqlalchemy import select, update
 
 from app.accounts.models import User
-from app.accounts.roles import Role
 from app.core.db import flush_unique, utcnow
-from app.core.errors import Conflict, Forbidden, NotFound
+from app.core.errors import Conflict, Forbidden
 from app.core.i18n import _
-from app.core.pagination import decode_cursor, encode_cursor
 from app.extensions import db
 from complaints import permissions as perm
 from complaints import states
@@ -31,91 +29,12 @@ from complaints.feedback import rules
 from complaints.feedback.models import Rating
 from complaints.handling.stages import lead_stage
 from complaints.intake import queries
-from complaints.intake.models import Complaint, StatusChange
+from complaints.intake.models import Complaint
 from complaints.offices.models import Office, OfficeMember
 from complaints.offices.permissions import can_join
 from complaints.sla.service import sla_deadlines
 from complaints.states import Status
 from notifications.api import COMPLAINT_UPDATE, notify_users
-
-#: History events that are staff business even if a row were stored without ``is_internal``.
-INTERNAL_EVENTS = ("assignment", "redaction")
-
-
-def actor_label(*, actor_id: int | None, role: str | None, reporter_id: int) -> str:
-    """Who acted, as the public may know it: a role, never a person."""
-    if actor_id is None:
-        return "system"
-    if actor_id == reporter_id:
-        return "reporter"
-    if role == Role.OFFICE_HANDLER:
-        return "office"
-    if role in perm.MODERATOR_ROLES:
-        return "moderator"
-    return "staff"
-
-
-def _submitted_entry(c: Complaint) -> dict[str, Any]:
-    return {
-        "at": c.created_at,
-        "event": "submitted",
-        "from_status": None,
-        "to_status": Status.SUBMITTED.value,
-        "office": None,
-        "actor": "reporter",
-        "note": None,
-    }
-
-
-def timeline(*, complaint_id: int, viewer: Any | None, cursor: str | None, limit: int) -> dict[str, Any]:
-    """The complaint's public history, oldest first (404 when the caller may not see the complaint)."""
-    c = queries.get_visible(complaint_id=complaint_id, viewer=viewer)
-    notes = perm.sees_history_notes(viewer, c)
-    after = decode_cursor(cursor, types=[int])
-    first_page = after is None
-    # The first page starts with the "submitted" entry, so it holds one history row fewer.
-    rows_wanted = limit - 1 if first_page else limit
-    S = StatusChange
-    stmt = (
-        select(
-            S.id,
-            S.created_at,
-            S.event,
-            S.from_status,
-            S.to_status,
-            S.office_id,
-            Office.name.label("office_name"),
-            S.actor_id,
-            User.role.label("actor_role"),
-            S.note,
-        )
-        .outerjoin(Office, Office.id == S.office_id)
-        .outerjoin(User, User.id == S.actor_id)
-        .where(S.complaint_id == c.id, S.is_internal.is_(False), S.event.notin_(INTERNAL_EVENTS))
-        .order_by(S.id)
-        .limit(rows_wanted + 1)
-    )
-    if after is not None:
-        stmt = stmt.where(S.id > after[0])
-    rows = db.session.execute(stmt).all()
-    shown = rows[:rows_wanted]
-    items = [_submitted_entry(c)] if first_page else []
-    items += [
-        {
-            "at": r.created_at,
-            "event": r.event,
-            "from_status": r.from_status,
-            "to_status": r.to_status,
-            "office": {"id": r.office_id, "name": r.office_name} if r.office_id is not None else None,
-            "actor": actor_label(actor_id=r.actor_id, role=r.actor_role, reporter_id=c.reporter_id),
-            "note": r.note if notes else None,
-        }
-        for r in shown
-    ]
-    next_cursor = None
-    if len(rows) > rows_wanted:
-        next_cursor = encode_cursor([shown[-1].id if shown else 0])
-    return {"items": items, "next_cursor": next_cursor}
 
 
 def _office_recipients(office_id: int | None) -> list[int]:
@@ -182,14 +101,6 @@ def reopen(*, complaint_id: int, user: Any, note: str, now: dt.datetime | None =
     return c
 
 
-def _view(rating: Rating, *, viewer: Any | None, complaint: Any) -> dict[str, Any]:
-    return {
-        "score": rating.score,
-        "comment": rating.comment if perm.sees_rating_comment(viewer, complaint) else None,
-        "created_at": rating.created_at,
-    }
-
-
 def _already_rated() -> Conflict:
     return Conflict("This complaint was already rated; a rating is given once.", errors={"score": ["Already rated."]})
 
@@ -198,7 +109,7 @@ def _rating_of(complaint_id: int) -> Rating | None:
     return db.session.get(Rating, complaint_id)
 
 
-def rate(*, complaint_id: int, user: Any, score: int, comment: str | None) -> dict[str, Any]:
+def rate(*, complaint_id: int, user: Any, score: int, comment: str | None) -> tuple[Complaint, Rating]:
     """The reporter rates a closed complaint 1-5, once (the primary key keeps it once under a race too)."""
     c = queries.get_visible(complaint_id=complaint_id, viewer=user)
     if not perm.can_rate(user, c):
@@ -218,13 +129,4 @@ def rate(*, complaint_id: int, user: Any, score: int, comment: str | None) -> di
     db.session.execute(
         update(Complaint).where(Complaint.id == c.id).values(rating=score).execution_options(synchronize_session=False)
     )
-    return _view(rating, viewer=user, complaint=c)
-
-
-def get_rating(*, complaint_id: int, viewer: Any | None) -> dict[str, Any]:
-    """The rating, to anyone who may see the complaint (404 when not rated)."""
-    c = queries.get_visible(complaint_id=complaint_id, viewer=viewer)
-    rating = _rating_of(c.id)
-    if rating is None:
-        raise NotFound("This complaint has not been rated.")
-    return _view(rating, viewer=viewer, complaint=c)
+    return c, rating

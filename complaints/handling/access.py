@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.accounts.roles import Role
 from app.extensions import db
-from complaints.handling.models import Assignment
+from complaints.handling.models import HandlingStage
 from complaints.offices.models import Office, OfficeMember
 from complaints.offices.permissions import can_join
 
@@ -23,11 +23,11 @@ def offices_handling(*, complaint_id: int, viewer: Any) -> frozenset[int]:
     deactivated office's members lose their reach at once; an admin transfers its complaints away)."""
     rows = db.session.execute(
         select(Office.id, Office.area_code)
-        .join(Assignment, Assignment.office_id == Office.id)
+        .join(HandlingStage, HandlingStage.office_id == Office.id)
         .join(OfficeMember, OfficeMember.office_id == Office.id)
         .where(
-            Assignment.complaint_id == complaint_id,
-            Assignment.is_active.is_(True),
+            HandlingStage.complaint_id == complaint_id,
+            HandlingStage.is_active.is_(True),
             Office.is_active.is_(True),
             OfficeMember.user_id == viewer.id,
         )

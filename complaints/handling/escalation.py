@@ -1,6 +1,6 @@
 """SLA escalation: once per deadline of a lead stage, tell the office's heads and the area's moderators that it passed.
 
-A lead stage has two deadlines (``Assignment.due_at`` is the open one): the response deadline until the office
+A lead stage has two deadlines (``HandlingStage.due_at`` is the open one): the response deadline until the office
 responds, then the resolution deadline. Each is escalated at most once per stage (``response_escalated_at``,
 ``resolution_escalated_at``); a transfer starts a new stage, whose deadlines escalate again.
 
@@ -23,7 +23,7 @@ from app.accounts.roles import Role
 from app.areas.codes import ancestors_of, area_contains, scope_key
 from app.core.i18n import _
 from app.extensions import db
-from complaints.handling.models import Assignment
+from complaints.handling.models import HandlingStage
 from complaints.intake.models import Complaint
 from complaints.offices.models import Office, OfficeMember
 from complaints.offices.permissions import AccountRef, AreaRef, can_join
@@ -31,7 +31,7 @@ from notifications.api import COMPLAINT_UPDATE, notify_users
 
 BATCH_SIZE = 500
 
-A = Assignment.__table__
+A = HandlingStage.__table__
 TITLES = {
     "response": _("Complaint response deadline missed"),
     "resolution": _("Complaint resolution deadline missed"),

@@ -8,27 +8,29 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.core.db import Base, BigIntPK, utcnow
 
 #: ``lead``: the office responsible (one active at a time); ``co``: a co-handling office (*koordinasi*).
-ASSIGNMENT_ROLES = ("lead", "co")
+STAGE_ROLES = ("lead", "co")
 
 
-class Assignment(Base):
-    """One office's stage on a complaint: from routing (or a transfer, or being added as co-handler) until it is
+class HandlingStage(Base):
+    """One office's stage on a complaint (not to be confused with ``assign``, which gives a stage to a person): from
+    routing (or a transfer, or being added as co-handler) until it is
     transferred away. Due dates live here, per stage: a transfer ends this row and starts a new one with a fresh
     response clock.
 
     ``due_at`` is the next deadline still open (the response deadline until the office responds, then the
-    resolution deadline, NULL once resolved): the inbox's overdue filter and the escalation job compare it with now.
+    resolution deadline, NULL once resolved): the work queue's overdue filter and the escalation job compare it with
+    now.
     """
 
-    __tablename__ = "complaint_assignments"
+    __tablename__ = "handling_stages"
     __table_args__ = (
-        CheckConstraint(f"role IN ({', '.join(repr(r) for r in ASSIGNMENT_ROLES)})", name="role"),
-        # The office inbox: an office's active stages by deadline (the overdue filter is a range on due_at).
-        Index("ix_complaint_assignments_office_active_due", "office_id", "is_active", "due_at", "id"),
-        Index("ix_complaint_assignments_complaint_id", "complaint_id", "is_active"),
+        CheckConstraint(f"role IN ({', '.join(repr(r) for r in STAGE_ROLES)})", name="role"),
+        # The office's work queue: its active stages by deadline (the overdue filter is a range on due_at).
+        Index("ix_handling_stages_office_active_due", "office_id", "is_active", "due_at", "id"),
+        Index("ix_handling_stages_complaint_id", "complaint_id", "is_active"),
         # The escalation sweep: active stages past their deadline.
-        Index("ix_complaint_assignments_active_due", "is_active", "due_at"),
-        Index("ix_complaint_assignments_assignee", "assignee_id", "is_active"),
+        Index("ix_handling_stages_active_due", "is_active", "due_at"),
+        Index("ix_handling_stages_assignee", "assignee_id", "is_active"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)

@@ -3,15 +3,17 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from app.accounts.roles import Role
+from app.core import http
 from app.core.auth import auth_required, get_current_user
 from app.core.blueprint import Blueprint
+from app.core.db import utcnow
 from app.core.errors import accepts
 from app.core.http import if_match
 from app.core.images import MAX_BYTES
 from app.core.pagination import page_of
 from app.core.ratelimit import per_account
 from app.core.responses import json_response
-from complaints.handling import inbox, service
+from complaints.handling import presenters, queue, service, stages
 from complaints.handling.schemas import (
     AssignSchema,
     CoHandlerSchema,
@@ -23,6 +25,7 @@ from complaints.handling.schemas import (
     ResolveSchema,
     TransferSchema,
 )
+from complaints.intake import queries
 from complaints.intake.presenters import photo_view
 from complaints.intake.schemas import PhotoSchema
 from complaints.photos.schemas import PhotoUploadSchema
@@ -40,7 +43,10 @@ NOTE_EXAMPLE = {"note": "Tim kami akan meninjau lokasi besok pagi."}
 
 
 def _answer(complaint, status: int = 200) -> object:
-    return json_response(service.handling_view(complaint), status)
+    """The handling state after an action (``HandlingSchema``)."""
+    rows = stages.active_with_offices(complaint.id)
+    http.tag_resource(queries.etag_core(complaint))  # (after the query's autoflush: the version is the stored one)
+    return json_response(presenters.handling(complaint, rows, now=utcnow()), status)
 
 
 @blp.route("/me/offices")
@@ -54,7 +60,7 @@ class MyOffices(MethodView):
         active handler scoped inside the office's kab/kota), with `is_head`. Not paginated: a handler works for a
         few offices. Any other role gets an empty list.
         """
-        return json_response({"items": inbox.my_offices(user=get_current_user())})
+        return json_response({"items": queue.my_offices(user=get_current_user())})
 
 
 @blp.route("/offices/<id:office_id>/inbox")
@@ -70,7 +76,7 @@ class OfficeInbox(MethodView):
         sub-categories), `overdue`, `assignee` (a user id, `me` or `none`), `role` (`lead` or `co`). For the
         office's members and the admins who manage it; 404 for an unknown office.
         """
-        return json_response(inbox.inbox(office_id=office_id, user=get_current_user(), **args))
+        return json_response(queue.office_queue(office_id=office_id, user=get_current_user(), **args))
 
 
 @blp.route("/complaints/<id:complaint_id>/accept")

@@ -1,5 +1,5 @@
 """Request and response shapes of office handling. Write schemas list exactly what a handler may set; the inbox and
-action answers are built by ``handling.presenters`` (plain dicts) and documented here."""
+action answers are built by ``handling.presenters`` (plain dicts written by ``json_response``) and documented here."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import marshmallow as ma
 from app.core.fields import MAX_ID, IdField
 from app.core.pagination import PageArgs
 from complaints.fields import PlainText, StrictBoolean
-from complaints.handling.models import ASSIGNMENT_ROLES
+from complaints.handling.models import STAGE_ROLES
 from complaints.intake.schemas import ComplaintHeadSchema
-from complaints.offices.schemas import OfficeBriefSchema
+from complaints.offices.schemas import OfficeRefSchema, OfficeSchema
 from complaints.states import STATUSES
 
 NOTE_MAX = 1000
@@ -104,7 +104,7 @@ class OfficeInboxArgs(PageArgs):
     )
     role = ma.fields.String(
         load_default=None,
-        validate=ma.validate.OneOf(ASSIGNMENT_ROLES),
+        validate=ma.validate.OneOf(STAGE_ROLES),
         metadata={"description": "`lead`: the office leads the handling; `co`: it co-handles (koordinasi)."},
     )
 
@@ -112,13 +112,12 @@ class OfficeInboxArgs(PageArgs):
 # --- answers ---------------------------------------------------------------------------------------------------
 
 
-class MyOfficeSchema(ma.Schema):
-    id = ma.fields.Integer(required=True, metadata={"example": 1})
-    code = ma.fields.String(required=True, metadata={"example": "DSDABM-3273"})
-    name = ma.fields.String(required=True, metadata={"example": "Dinas Sumber Daya Air dan Bina Marga Kota Bandung"})
-    area_code = ma.fields.String(required=True, metadata={"example": "32.73"})
-    parent_id = ma.fields.Integer(required=True, allow_none=True)
-    is_active = ma.fields.Boolean(required=True)
+class MyOfficeSchema(OfficeSchema):
+    """An office I work for: the office without its timestamps, and whether I head it."""
+
+    class Meta:
+        exclude = ("created_at", "updated_at")
+
     is_head = ma.fields.Boolean(required=True, metadata={"description": "Heads receive SLA escalations."})
 
 
@@ -135,7 +134,7 @@ class InboxStageSchema(ma.Schema):
     """One office's stage on a complaint, with its deadlines (UTC)."""
 
     id = ma.fields.Integer(required=True)
-    role = ma.fields.String(required=True, metadata={"enum": list(ASSIGNMENT_ROLES)})
+    role = ma.fields.String(required=True, metadata={"enum": list(STAGE_ROLES)})
     assignee = ma.fields.Nested(AssigneeSchema, required=True, allow_none=True)
     started_at = ma.fields.DateTime(required=True)
     response_due_at = ma.fields.DateTime(required=True, allow_none=True)
@@ -163,7 +162,7 @@ class InboxItemSchema(ComplaintHeadSchema):
 
 
 class HandlingStageSchema(InboxStageSchema):
-    office = ma.fields.Nested(OfficeBriefSchema, required=True)
+    office = ma.fields.Nested(OfficeRefSchema, required=True)
 
 
 class HandlingSchema(ma.Schema):

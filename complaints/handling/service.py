@@ -4,7 +4,7 @@ resolution photos.
 Each action loads the complaint with a row lock (``intake.queries.get_visible(for_update=True)``, which also finds
 the caller's offices on it): 404 when the caller cannot see it, 403 when they see it but may not act, 409 when the
 status does not allow the action. Status changes go through ``complaints.states`` (the reporter hears of every
-visible one through ``complaints.notify``); stages through ``handling.stages``. Services flush only.
+visible one through ``complaints.reporter_updates``); stages through ``handling.stages``. Services flush only.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.core import http
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.core.i18n import _
@@ -24,7 +23,7 @@ from complaints import permissions as perm
 from complaints import states
 from complaints.handling import stages
 from complaints.handling.escalation import escalate_overdue
-from complaints.handling.models import Assignment
+from complaints.handling.models import HandlingStage
 from complaints.intake import queries
 from complaints.intake.models import Complaint
 from complaints.offices import service as offices
@@ -52,12 +51,12 @@ def _require_handling(c: Complaint, what: str) -> None:
     states.require_from(c, HANDLING_STATUSES, action=what)
 
 
-def _stage_of(complaint_id: int, office_id: int) -> Assignment | None:
+def _stage_of(complaint_id: int, office_id: int) -> HandlingStage | None:
     return db.session.scalars(
-        select(Assignment).where(
-            Assignment.complaint_id == complaint_id,
-            Assignment.office_id == office_id,
-            Assignment.is_active.is_(True),
+        select(HandlingStage).where(
+            HandlingStage.complaint_id == complaint_id,
+            HandlingStage.office_id == office_id,
+            HandlingStage.is_active.is_(True),
         )
     ).first()
 
@@ -221,55 +220,6 @@ def add_resolution_photo(*, complaint_id: int, actor: Any, data: bytes) -> Compl
     return add_photo(complaint=c, data=data, uploader_id=actor.id, kind="resolution", max_count=RESOLUTION_PHOTOS_MAX)
 
 
-# --- the answer of an action -----------------------------------------------------------------------------------
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def handling_view(c: Complaint, *, now: dt.datetime | None = None) -> dict[str, Any]:
-    """Where the handling stands: status, lead office, deadlines and the active stages (one query)."""
-    now = now or utcnow()
-    A = Assignment
-    rows = db.session.execute(
-        select(A, Office.code, Office.name, User.name.label("assignee_name"))
-        .join(Office, Office.id == A.office_id)
-        .outerjoin(User, User.id == A.assignee_id)
-        .where(A.complaint_id == c.id, A.is_active.is_(True))
-        .order_by(A.role.desc(), A.id)
-    ).all()
-    http.tag_resource(queries.etag_core(c))  # (read after the query's autoflush: the version is the stored one)
-    return {
-        "id": c.id,
-        "tracking_number": c.tracking_number,
-        "status": c.status,
-        "office_id": c.office_id,
-        "first_response_at": _iso(c.first_response_at),
-        "resolved_at": _iso(c.resolved_at),
-        "response_due_at": _iso(c.response_due_at),
-        "resolution_due_at": _iso(c.resolution_due_at),
-        "stages": [stage_view(s, code, name, assignee_name, now=now) for s, code, name, assignee_name in rows],
-    }
-
-
-def stage_view(s: Assignment, code: str, name: str, assignee_name: str | None, *, now: dt.datetime) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "role": s.role,
-        "office": {"id": s.office_id, "code": code, "name": name},
-        "assignee": {"id": s.assignee_id, "name": assignee_name} if s.assignee_id is not None else None,
-        "started_at": s.started_at.isoformat(),
-        "response_due_at": _iso(s.response_due_at),
-        "resolution_due_at": _iso(s.resolution_due_at),
-        "due_at": _iso(s.due_at),
-        "overdue": s.due_at is not None and s.due_at < now,
-        "due_provisional": bool(s.due_provisional),
-        "responded_at": _iso(s.responded_at),
-        "reason": s.reason,
-    }
-
-
 __all__ = [
     "accept",
     "add_co_handler",
@@ -277,7 +227,6 @@ __all__ = [
     "assign",
     "end_co_handler",
     "escalate_overdue",
-    "handling_view",
     "resolve",
     "start",
     "transfer",

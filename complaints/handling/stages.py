@@ -1,4 +1,4 @@
-"""Starting and ending an office's stage on a complaint: the one place that writes ``Assignment`` rows and copies the
+"""Starting and ending an office's stage on a complaint: the one place that writes ``HandlingStage`` rows and copies the
 lead stage's deadlines onto the complaint. Moderation (verify) and handling (transfer, co-handling) call it.
 
 A lead stage gets its deadlines from the category's SLA in working days, counted from the start of the stage in the
@@ -14,11 +14,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.core.db import utcnow
 from app.core.errors import ValidationFailed
 from app.core.i18n import _
 from app.extensions import db
-from complaints.handling.models import Assignment
+from complaints.handling.models import HandlingStage
 from complaints.offices.models import Office
 from complaints.routing.permissions import office_covers
 from complaints.sla.service import sla_deadlines
@@ -45,19 +46,48 @@ def require_office(*, office_id: int, complaint: Any, field: str = "office_id") 
     return office
 
 
-def active_stages(complaint_id: int) -> list[Assignment]:
+def active_stages(complaint_id: int) -> list[HandlingStage]:
     """The complaint's active stages, lead first."""
     stmt = (
-        select(Assignment)
-        .where(Assignment.complaint_id == complaint_id, Assignment.is_active.is_(True))
-        .order_by(Assignment.role.desc(), Assignment.id)  # "lead" > "co"
+        select(HandlingStage)
+        .where(HandlingStage.complaint_id == complaint_id, HandlingStage.is_active.is_(True))
+        .order_by(HandlingStage.role.desc(), HandlingStage.id)  # "lead" > "co"
     )
     return list(db.session.scalars(stmt))
 
 
-def lead_stage(complaint_id: int) -> Assignment | None:
-    stmt = select(Assignment).where(
-        Assignment.complaint_id == complaint_id, Assignment.is_active.is_(True), Assignment.role == "lead"
+def active_with_offices(complaint_id: int) -> list[Any]:
+    """The complaint's active stages, lead first, as rows labelled like ``queue.COLUMNS`` plus the office's id,
+    code and name and the assignee's name (one query; ``handling.presenters.handling`` shapes them)."""
+    A = HandlingStage
+    stmt = (
+        select(
+            A.id.label("stage_id"),
+            A.role,
+            A.assignee_id,
+            User.name.label("assignee_name"),
+            A.started_at,
+            A.response_due_at,
+            A.resolution_due_at,
+            A.due_at,
+            A.due_provisional,
+            A.responded_at,
+            A.reason,
+            A.office_id,
+            Office.code.label("office_code"),
+            Office.name.label("office_name"),
+        )
+        .join(Office, Office.id == A.office_id)
+        .outerjoin(User, User.id == A.assignee_id)
+        .where(A.complaint_id == complaint_id, A.is_active.is_(True))
+        .order_by(A.role.desc(), A.id)
+    )
+    return list(db.session.execute(stmt).mappings())
+
+
+def lead_stage(complaint_id: int) -> HandlingStage | None:
+    stmt = select(HandlingStage).where(
+        HandlingStage.complaint_id == complaint_id, HandlingStage.is_active.is_(True), HandlingStage.role == "lead"
     )
     return db.session.scalars(stmt).one_or_none()
 
@@ -73,11 +103,11 @@ def start_stage(
     rule_id: int | None = None,
     keep_resolution_due: bool = False,
     now: dt.datetime | None = None,
-) -> Assignment:
+) -> HandlingStage:
     """Give ``office`` a stage on ``complaint`` (an ORM object); a lead stage also becomes ``complaint.office_id``
     with its deadlines copied onto the complaint. The caller ends the previous lead stage first."""
     now = now or utcnow()
-    stage = Assignment(
+    stage = HandlingStage(
         complaint_id=complaint.id,
         office_id=office.id,
         role=role,
@@ -105,20 +135,20 @@ def start_stage(
     return stage
 
 
-def end_stage(stage: Assignment, *, now: dt.datetime | None = None) -> None:
+def end_stage(stage: HandlingStage, *, now: dt.datetime | None = None) -> None:
     """The office's part is over (transferred away, or the co-handling ended)."""
     stage.is_active = False
     stage.ended_at = now or utcnow()
     stage.due_at = None
 
 
-def mark_responded(stage: Assignment, *, now: dt.datetime) -> None:
+def mark_responded(stage: HandlingStage, *, now: dt.datetime) -> None:
     """The office responded: the response deadline is met, the resolution deadline is next."""
     if stage.responded_at is None:
         stage.responded_at = now
     stage.due_at = stage.resolution_due_at
 
 
-def mark_resolved(stage: Assignment) -> None:
+def mark_resolved(stage: HandlingStage) -> None:
     """Nothing is due any more (until a failed validation or a reopening sets ``due_at`` again)."""
     stage.due_at = None

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base, BigIntPK, code_string, utcnow
-from complaints.history import HISTORY_EVENTS, StatusChange  # noqa: F401 (moved there; kept importable here)
+from complaints.history import HISTORY_EVENTS, HistoryEntry  # noqa: F401 (moved there; kept importable here)
 from complaints.states import STATUSES
 
 TITLE_MAX = 150
@@ -39,6 +39,10 @@ STATS_INCLUDE = [
     "desa_code", "rw", "status", "category_id", "office_id", "verified_at", "first_response_at", "resolved_at",
     "response_due_at", "resolution_due_at", "id", "rating",
 ]  # fmt: skip
+
+
+#: Why a complaint is rejected: spam, abusive, incomplete, not the government's authority, a duplicate.
+REJECTION_REASONS = ("spam", "abusive", "incomplete", "not_authority", "duplicate")
 
 
 class Complaint(Base):
@@ -126,7 +130,7 @@ class Complaint(Base):
     status_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     # Moderation and handling (issue 6). The lead office and the deadlines of its current stage are copied here from
-    # ``handling.models.Assignment`` so that statistics and permission checks read one row.
+    # ``handling.models.HandlingStage`` so that statistics and permission checks read one row.
     #: The office leading the handling (None until routed).
     office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))
     #: A moderator verified it but no routing rule applies: it waits in moderation for an office to be picked.

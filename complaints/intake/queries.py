@@ -32,7 +32,7 @@ from complaints import permissions as perm
 from complaints.categories.models import Category
 from complaints.feedback.models import Rating
 from complaints.handling.access import attach_viewer_offices
-from complaints.handling.models import Assignment
+from complaints.handling.models import HandlingStage
 from complaints.intake import presenters
 from complaints.intake.models import SIMILAR_DAYS, SIMILAR_RADIUS_M, Complaint
 from complaints.intake.presenters import EXCERPT_CHARS
@@ -409,7 +409,7 @@ _Original = aliased(Complaint, name="original")
 def detail_extras(complaint_id: int) -> presenters.DetailExtras:
     """What the detail shows beyond the complaint's own row, in one query: the lead office's name, the complaint
     this one duplicates, the rating's score, and the lead stage's next deadline (for ``overdue``)."""
-    A = Assignment
+    A = HandlingStage
     lead = and_(A.complaint_id == Complaint.id, A.is_active.is_(True), A.role == "lead")
     row = db.session.execute(
         select(

@@ -11,7 +11,7 @@ from app.core.pagination import page_of
 from app.core.ratelimit import per_account
 from app.core.responses import json_response
 from app.core.sync import sync_page_of
-from complaints.intake import queries, service
+from complaints.intake import detail, queries, service
 from complaints.intake.schemas import (
     ComplaintItemSchema,
     ComplaintSchema,
@@ -88,7 +88,7 @@ class Complaints(MethodView):
         """
         reporter = get_current_user()
         submission = service.submit(reporter=reporter, data=data, idempotency_key=headers["idempotency_key"])
-        view = service.submitted_view(submission, reporter=reporter)
+        view = detail.submitted_view(submission, reporter=reporter)
         return json_response(view, 201, {REPLAYED: "true"} if submission.replayed else None)
 
 
@@ -126,7 +126,7 @@ class ComplaintItem(MethodView):
         The reporter and staff in scope see the texts as written; everyone else sees public, verified complaints
         only, with personal data masked and the reporter as "Anonim" or a masked name.
         """
-        return json_response(service.detail_view(complaint_id=complaint_id, viewer=optional_user()))
+        return json_response(detail.detail_view(complaint_id=complaint_id, viewer=optional_user()))
 
 
 @blp.route("/<id:complaint_id>/withdraw")
@@ -142,7 +142,7 @@ class Withdraw(MethodView):
         """
         user = get_current_user()
         service.withdraw(complaint_id=complaint_id, user=user, note=data["note"])
-        return json_response(service.detail_view(complaint_id=complaint_id, viewer=user))
+        return json_response(detail.detail_view(complaint_id=complaint_id, viewer=user))
 
 
 @me_blp.route("/complaints")

@@ -14,7 +14,7 @@ from app.core.pagination import PageArgs
 from app.core.sync import UpdatedSince
 from complaints.fields import PlainText, StrictBoolean
 from complaints.geo import LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, in_indonesia
-from complaints.intake.models import ADDRESS_MAX, DESCRIPTION_MAX, IDEMPOTENCY_KEY_MAX, TITLE_MAX
+from complaints.intake.models import ADDRESS_MAX, DESCRIPTION_MAX, IDEMPOTENCY_KEY_MAX, REJECTION_REASONS, TITLE_MAX
 from complaints.offices.schemas import OfficeNameSchema
 from complaints.states import PUBLIC_STATUSES, STATUSES
 
@@ -171,6 +171,26 @@ class DuplicateOfSchema(ma.Schema):
     tracking_number = ma.fields.String(required=True, metadata={"example": "ADU-7K3Q-M9XP"})
 
 
+# The two fields whose nested shape depends on who reads (the moderator's view shows more of the same things):
+# one definition each, the shape passed in.
+def lead_office_field(shape: type[ma.Schema]) -> ma.fields.Nested:
+    return ma.fields.Nested(
+        shape,
+        required=True,
+        allow_none=True,
+        metadata={"description": "The office leading the handling (null before routing)."},
+    )
+
+
+def duplicate_of_field(shape: type[ma.Schema]) -> ma.fields.Nested:
+    return ma.fields.Nested(
+        shape,
+        required=True,
+        allow_none=True,
+        metadata={"description": "`duplicate` only: the complaint this one was merged into."},
+    )
+
+
 class ComplaintSchema(ComplaintItemSchema):
     """One complaint, as much as the caller may see."""
 
@@ -195,12 +215,7 @@ class ComplaintSchema(ComplaintItemSchema):
     can_support = ma.fields.Boolean(required=True)
     can_withdraw = ma.fields.Boolean(required=True)
     can_add_photos = ma.fields.Boolean(required=True)
-    office = ma.fields.Nested(
-        OfficeNameSchema,
-        required=True,
-        allow_none=True,
-        metadata={"description": "The office leading the handling (null before routing)."},
-    )
+    office = lead_office_field(OfficeNameSchema)
     response_due_at = ma.fields.DateTime(
         required=True, allow_none=True, metadata={"description": "First response due (working days), or null."}
     )
@@ -216,14 +231,10 @@ class ComplaintSchema(ComplaintItemSchema):
         metadata={
             "description": "`rejected` only: spam, abusive, incomplete, not_authority or duplicate.",
             "example": "incomplete",
+            "enum": [*REJECTION_REASONS, None],
         },
     )
-    duplicate_of = ma.fields.Nested(
-        DuplicateOfSchema,
-        required=True,
-        allow_none=True,
-        metadata={"description": "`duplicate` only: the complaint this one was merged into."},
-    )
+    duplicate_of = duplicate_of_field(DuplicateOfSchema)
     can_reopen = ma.fields.Boolean(
         required=True, metadata={"description": 'The reporter may still say "belum beres" (closed ≤ 7 days, once).'}
     )

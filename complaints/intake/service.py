@@ -12,12 +12,10 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
-from app.accounts.models import User
 from app.areas import service as areas
 from app.areas.codes import LEVEL_DESA, ancestors_of
-from app.core import http
 from app.core.db import utcnow
 from app.core.errors import Forbidden, ValidationFailed
 from app.core.events import emit
@@ -31,9 +29,7 @@ from complaints.intake.models import Complaint
 from complaints.intake.tracking import new_tracking_number
 from complaints.sql import insert_ignoring_conflicts
 from complaints.states import Status
-from complaints.supports.models import Support
 
-DUPLICATES_SHOWN = 5
 _TRACKING_ATTEMPTS = 5
 
 
@@ -139,50 +135,6 @@ def _insert_statement(dialect: str) -> Any:
     """``INSERT … ON CONFLICT DO NOTHING RETURNING id``, built once; a conflict on the (reporter, key) or the
     tracking number leaves no row and returns nothing, without aborting the transaction."""
     return insert_ignoring_conflicts(Complaint.__table__).returning(Complaint.__table__.c.id)
-
-
-def submitted_view(submission: Submission, *, reporter: Any) -> dict[str, Any]:
-    """The reporter's view of the complaint plus the likely duplicates the app may offer to support instead."""
-    c = submission.complaint
-    photos = queries.photos_for([c.id]).get(c.id, []) if submission.replayed else []
-    extras = queries.detail_extras(c.id) if submission.replayed else presenters.NO_EXTRAS
-    view = presenters.detail(
-        c, viewer=reporter, photos=photos, reporter_name=reporter.name, supported_by_me=False, extras=extras
-    )
-    dups = queries.similar(
-        viewer=reporter,
-        lat=c.latitude,
-        lon=c.longitude,
-        category_id=c.category_id,
-        exclude_id=c.id,
-        cursor=None,
-        limit=DUPLICATES_SHOWN,
-    )
-    view["likely_duplicates"] = dups["items"]
-    return view
-
-
-def detail_view(*, complaint_id: int, viewer: Any | None) -> dict[str, Any]:
-    """One complaint as ``viewer`` may see it (404 when they may not see it at all)."""
-    c = queries.get_visible(complaint_id=complaint_id, viewer=viewer)
-    http.tag_resource(queries.etag_core(c))
-    reporter_name = None
-    if perm.sees_reporter_identity(viewer, c):
-        reporter_name = viewer.name if perm.is_reporter(viewer, c) else db.session.get(User, c.reporter_id).name
-    supported = None
-    if viewer is not None:
-        supported = db.session.scalar(
-            select(exists().where(Support.complaint_id == c.id, Support.user_id == viewer.id))
-        )
-    photos = queries.photos_for([c.id], kinds=("intake", "resolution")).get(c.id, [])
-    return presenters.detail(
-        c,
-        viewer=viewer,
-        photos=photos,
-        reporter_name=reporter_name,
-        supported_by_me=supported,
-        extras=queries.detail_extras(c.id),
-    )
 
 
 def withdraw(*, complaint_id: int, user: Any, note: str | None) -> Complaint:

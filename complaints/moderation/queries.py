@@ -1,4 +1,5 @@
-"""Read queries of moderation: the queue of a moderator's area and the likely duplicates of a page of it.
+"""Read queries of moderation: the queue of a moderator's area and the likely duplicates of a page of it; the
+moderator's view of one complaint and its redactions. The dicts come from ``moderation.presenters``.
 
 The queue is one statement (complaints joined to their reporters' names), oldest first with a keyset cursor on the
 id; the likely duplicates of every complaint on the page come from one more statement (a self-join over the grid
@@ -20,13 +21,16 @@ from app.areas import service as areas
 from app.areas.codes import area_contains, within_area
 from app.core.errors import Forbidden
 from app.core.i18n import _
-from app.core.pagination import decode_cursor, page
+from app.core.pagination import decode_cursor, keyset, page
 from app.extensions import db
 from complaints import geo
 from complaints import permissions as perm
-from complaints.intake import presenters
+from complaints.intake import detail as intake_detail
 from complaints.intake import queries as intake_queries
 from complaints.intake.models import SIMILAR_DAYS, SIMILAR_RADIUS_M, Complaint
+from complaints.moderation import presenters
+from complaints.moderation.models import Redaction
+from complaints.offices.models import Office
 from complaints.states import OPEN_STATUSES
 
 T = Complaint.__table__.c
@@ -116,22 +120,8 @@ def queue(
     rows = db.connection().execute(stmt).mappings().all()
     result = page(rows, limit=limit, key=lambda r: [r["id"]])
     dups = likely_duplicates([r["id"] for r in result["items"]], viewer=user)
-    result["items"] = [queue_item(r, viewer=user, duplicates=dups.get(r["id"], [])) for r in result["items"]]
+    result["items"] = [presenters.queue_item(r, viewer=user, duplicates=dups.get(r["id"], [])) for r in result["items"]]
     return result
-
-
-def queue_item(m: Any, *, viewer: Any, duplicates: list[dict[str, Any]]) -> dict[str, Any]:
-    """A queued complaint as its moderator sees it: the texts as written, screening, who reported it."""
-    item = presenters.list_item(m, viewer=viewer)
-    identity = perm.sees_reporter_identity(viewer, presenters._Attrs(m))
-    name = m["reporter_account_name"]
-    item["reporter_name"] = name if identity else presenters.public_reporter_name(presenters._Attrs(m))
-    item["reporter"] = {"id": m["reporter_id"], "name": name} if identity else None
-    item["screening"] = dict(m["screening"] or {"flags": [], "abusive_terms": [], "pii_types": []})
-    item["is_flagged"] = m["is_flagged"]
-    item["awaiting_route"] = m["awaiting_route"]
-    item["likely_duplicates"] = duplicates
-    return item
 
 
 def _distance_between(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> ColumnElement[float]:
@@ -200,13 +190,34 @@ def likely_duplicates(complaint_ids: Sequence[int], *, viewer: Any) -> dict[int,
     )
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for r in db.connection().execute(stmt).mappings():
-        out[r["for_id"]].append(
-            {
-                "id": r["id"],
-                "tracking_number": r["tracking_number"],
-                "title": r["title"],
-                "status": r["status"],
-                "distance_m": round(r["distance_m"], 1),
-            }
-        )
+        out[r["for_id"]].append(presenters.likely_duplicate(r))
     return out
+
+
+# --- one complaint --------------------------------------------------------------------------------------------
+
+
+def view(*, complaint_id: int, viewer: Any) -> dict[str, Any]:
+    """The complaint as its moderator sees it: the detail view plus routing, deadlines and moderation outcome."""
+    detail = intake_detail.detail_view(complaint_id=complaint_id, viewer=viewer)
+    c = db.session.get(Complaint, complaint_id)  # loaded by detail_view: no query
+    office = db.session.get(Office, c.office_id) if c.office_id is not None else None
+    original = db.session.get(Complaint, c.duplicate_of_id) if c.duplicate_of_id is not None else None
+    return presenters.moderation_view(detail, c, office=office, original=original)
+
+
+def redactions(*, complaint_id: int, viewer: Any, cursor: str | None, limit: int) -> dict[str, Any]:
+    """The redactions of a complaint with the original texts, oldest first: admins of its area only."""
+    c = intake_queries.get_visible(complaint_id=complaint_id, viewer=viewer)
+    if not perm.can_read_redactions(viewer, c):
+        raise Forbidden("Only admins of the complaint's area read the original texts.")
+    R = Redaction
+    stmt = (
+        select(R.id, R.field, R.original, R.redacted, R.reason, R.actor_id, R.created_at, User.name.label("actor_name"))
+        .outerjoin(User, User.id == R.actor_id)
+        .where(R.complaint_id == c.id)
+    )
+    rows = db.session.execute(keyset(stmt, keys=[R.id], cursor=cursor, limit=limit, types=[int])).all()
+    result = page(rows, limit=limit, key=lambda r: [r.id])
+    result["items"] = [presenters.redaction(r) for r in result["items"]]
+    return result

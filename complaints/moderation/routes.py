@@ -8,7 +8,7 @@ from app.core.blueprint import Blueprint
 from app.core.http import if_match
 from app.core.pagination import PageArgs, page_of
 from app.core.responses import json_response
-from complaints.intake import service as intake_service
+from complaints.intake import detail as intake_detail
 from complaints.intake.schemas import ComplaintSchema
 from complaints.moderation import queries, service
 from complaints.moderation.schemas import (
@@ -43,7 +43,7 @@ MODERATORS = (Role.ADMIN.value, Role.MODERATOR.value)
 
 
 def _answer(complaint_id: int):
-    return json_response(service.view(complaint_id=complaint_id, viewer=get_current_user()))
+    return json_response(queries.view(complaint_id=complaint_id, viewer=get_current_user()))
 
 
 @queue_blp.route("/complaints")
@@ -129,7 +129,7 @@ class Answer(MethodView):
         """
         user = get_current_user()
         service.answer(complaint_id=complaint_id, user=user, **data)
-        return json_response(intake_service.detail_view(complaint_id=complaint_id, viewer=user))
+        return json_response(intake_detail.detail_view(complaint_id=complaint_id, viewer=user))
 
 
 @blp.route("/<id:complaint_id>/mark-duplicate")
@@ -180,7 +180,7 @@ class Redactions(MethodView):
 
         Admins of the complaint's area only, oldest first.
         """
-        return json_response(service.redactions(complaint_id=complaint_id, viewer=get_current_user(), **args))
+        return json_response(queries.redactions(complaint_id=complaint_id, viewer=get_current_user(), **args))
 
 
 @blp.route("/<id:complaint_id>/validate")

@@ -1,5 +1,5 @@
 """Request and response shapes of moderation. Write schemas list exactly what a moderator (or the reporter, for an
-answer) may set; read schemas document the dicts the service builds."""
+answer) may set; read schemas document the dicts ``moderation.presenters`` builds."""
 
 from __future__ import annotations
 
@@ -11,20 +11,21 @@ from app.core.fields import IdField, Pattern
 from app.core.pagination import PageArgs
 from complaints.conversation.models import BODY_MAX
 from complaints.fields import PlainText, StrictBoolean
-from complaints.intake.models import ADDRESS_MAX, DESCRIPTION_MAX, TITLE_MAX
+from complaints.intake.models import ADDRESS_MAX, DESCRIPTION_MAX, REJECTION_REASONS, TITLE_MAX
 from complaints.intake.schemas import (
     DESCRIPTION_MIN,
     TITLE_MIN,
     ComplaintItemSchema,
     ComplaintSchema,
+    DuplicateOfSchema,
     ReporterSchema,
     ScreeningSchema,
+    duplicate_of_field,
+    lead_office_field,
 )
-from complaints.offices.schemas import OfficeBriefSchema
+from complaints.offices.schemas import OfficeRefSchema
 from complaints.states import STATUSES
 
-#: Why a complaint is rejected: spam, abusive, incomplete, not the government's authority, a duplicate.
-REJECTION_REASONS = ("spam", "abusive", "incomplete", "not_authority", "duplicate")
 QUEUE_STATUSES = ("submitted", "needs_info")
 NOTE_MAX = 1000
 REDACTABLE = ("title", "description", "address")
@@ -69,11 +70,9 @@ class QueueArgs(PageArgs):
     )
 
 
-class OriginalSchema(ma.Schema):
+class OriginalSchema(DuplicateOfSchema):
     """Another complaint, by its public face."""
 
-    id = ma.fields.Integer(required=True)
-    tracking_number = ma.fields.String(required=True, metadata={"example": "ADU-7K3Q-M9XP"})
     title = ma.fields.String(required=True, metadata={"description": "The public (masked) title."})
     status = ma.fields.String(required=True, metadata={"enum": list(STATUSES)})
 
@@ -102,21 +101,15 @@ class QueueItemSchema(ComplaintItemSchema):
 
 
 class ModerationViewSchema(ComplaintSchema):
-    """One complaint as its moderator sees it after an action."""
+    """One complaint as its moderator sees it after an action: the detail, with the lead office's code and the
+    original's title and status, and the moderation outcome."""
 
+    office = lead_office_field(OfficeRefSchema)
+    duplicate_of = duplicate_of_field(OriginalSchema)
     awaiting_route = ma.fields.Boolean(required=True)
     is_flagged = ma.fields.Boolean(required=True)
-    office = ma.fields.Nested(
-        OfficeBriefSchema, required=True, allow_none=True, metadata={"description": "Lead office."}
-    )
-    rejection_reason = ma.fields.String(required=True, allow_none=True, metadata={"enum": [*REJECTION_REASONS, None]})
-    duplicate_of = ma.fields.Nested(
-        OriginalSchema, required=True, allow_none=True, metadata={"description": "The complaint this one duplicates."}
-    )
     verified_at = ma.fields.DateTime(required=True, allow_none=True)
     closed_at = ma.fields.DateTime(required=True, allow_none=True)
-    response_due_at = ma.fields.DateTime(required=True, allow_none=True)
-    resolution_due_at = ma.fields.DateTime(required=True, allow_none=True)
 
 
 class VerifySchema(ma.Schema):

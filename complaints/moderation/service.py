@@ -12,12 +12,10 @@ from typing import Any
 
 from sqlalchemy import delete, func, literal, select, update
 
-from app.accounts.models import User
 from app.core.db import utcnow
 from app.core.errors import Forbidden, ValidationFailed
 from app.core.events import emit
 from app.core.i18n import _
-from app.core.pagination import keyset, page
 from app.extensions import db
 from complaints import permissions as perm
 from complaints import states
@@ -27,7 +25,6 @@ from complaints.handling import stages
 from complaints.handling.access import attach_viewer_offices
 from complaints.intake import queries as intake_queries
 from complaints.intake import screening
-from complaints.intake import service as intake_service
 from complaints.intake.models import Complaint
 from complaints.moderation.models import Redaction
 from complaints.offices.models import Office
@@ -251,34 +248,6 @@ def redact(*, complaint_id: int, actor: Any, texts: dict[str, str], reason: str)
     return c
 
 
-def redactions(*, complaint_id: int, viewer: Any, cursor: str | None, limit: int) -> dict[str, Any]:
-    """The redactions of a complaint with the original texts, oldest first: admins of its area only."""
-    c = intake_queries.get_visible(complaint_id=complaint_id, viewer=viewer)
-    if not perm.can_read_redactions(viewer, c):
-        raise Forbidden("Only admins of the complaint's area read the original texts.")
-    R = Redaction
-    stmt = (
-        select(R.id, R.field, R.original, R.redacted, R.reason, R.actor_id, R.created_at, User.name.label("actor_name"))
-        .outerjoin(User, User.id == R.actor_id)
-        .where(R.complaint_id == c.id)
-    )
-    rows = db.session.execute(keyset(stmt, keys=[R.id], cursor=cursor, limit=limit, types=[int])).all()
-    result = page(rows, limit=limit, key=lambda r: [r.id])
-    result["items"] = [
-        {
-            "id": r.id,
-            "field": r.field,
-            "original": r.original,
-            "redacted": r.redacted,
-            "reason": r.reason,
-            "actor": {"id": r.actor_id, "name": r.actor_name} if r.actor_id is not None else None,
-            "created_at": r.created_at,
-        }
-        for r in result["items"]
-    ]
-    return result
-
-
 # --- validation of a resolution ---------------------------------------------------------------------------------
 
 
@@ -298,35 +267,3 @@ def validate(*, complaint_id: int, actor: Any, approved: bool, note: str | None)
         c, to=Status.IN_PROGRESS, actor=actor, note=note, event="validation_failed", office_id=c.office_id
     )
     return c
-
-
-# --- views ----------------------------------------------------------------------------------------------------
-
-
-def view(*, complaint_id: int, viewer: Any) -> dict[str, Any]:
-    """The complaint as its moderator sees it: the detail view plus routing, deadlines and moderation outcome."""
-    out = intake_service.detail_view(complaint_id=complaint_id, viewer=viewer)
-    c = db.session.get(Complaint, complaint_id)  # loaded by detail_view: no query
-    office = db.session.get(Office, c.office_id) if c.office_id is not None else None
-    original = db.session.get(Complaint, c.duplicate_of_id) if c.duplicate_of_id is not None else None
-    out.update(
-        {
-            "awaiting_route": c.awaiting_route,
-            "is_flagged": c.is_flagged,
-            "office": {"id": office.id, "code": office.code, "name": office.name} if office else None,
-            "rejection_reason": c.rejection_reason,
-            "duplicate_of": {
-                "id": original.id,
-                "tracking_number": original.tracking_number,
-                "title": original.public_title or original.title,
-                "status": original.status,
-            }
-            if original
-            else None,
-            "verified_at": c.verified_at,
-            "closed_at": c.closed_at,
-            "response_due_at": c.response_due_at,
-            "resolution_due_at": c.resolution_due_at,
-        }
-    )
-    return out

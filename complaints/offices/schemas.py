@@ -28,28 +28,41 @@ _area = {
 }
 
 
+# One definition per field of an office's answers; the shapes below pick from them.
+_ID = ma.fields.Integer(required=True, metadata={"example": 1})
+_CODE = ma.fields.String(required=True, metadata={"example": "DSDABM-3273"})
+_NAME = ma.fields.String(required=True, metadata=_name["metadata"])
+_IS_ACTIVE = ma.fields.Boolean(required=True)
+
+
 class OfficeNameSchema(ma.Schema):
     """An office as residents see it on a complaint: who handles it."""
 
-    id = ma.fields.Integer(required=True, metadata={"example": 1})
-    name = ma.fields.String(required=True, metadata={"example": "Dinas Sumber Daya Air dan Bina Marga Kota Bandung"})
+    id = _ID
+    name = _NAME
 
 
-class OfficeBriefSchema(OfficeNameSchema):
-    """An office as staff see it next to a complaint: with its code."""
+class OfficeRefSchema(OfficeNameSchema):
+    """The reference to an office that staff see next to a complaint, a stage or a rule: with its code."""
 
-    code = ma.fields.String(required=True, metadata={"example": "DSDABM-3273"})
+    code = _CODE
 
 
 class OfficeSchema(ma.Schema):
-    id = ma.fields.Integer(required=True, metadata={"example": 1})
-    code = ma.fields.String(required=True, metadata={"example": "DSDABM-3273"})
-    name = ma.fields.String(required=True, metadata=_name["metadata"])
+    id = _ID
+    code = _CODE
+    name = _NAME
     area_code = ma.fields.String(required=True, metadata={"example": "32.73"})
     parent_id = ma.fields.Integer(required=True, allow_none=True)
-    is_active = ma.fields.Boolean(required=True)
+    is_active = _IS_ACTIVE
     created_at = ma.fields.DateTime(required=True)
     updated_at = ma.fields.DateTime(required=True)
+
+
+class ActiveOfficeRefSchema(OfficeRefSchema):
+    """An office reference with whether it is active (routing skips inactive offices)."""
+
+    is_active = _IS_ACTIVE
 
 
 class OfficeCreateSchema(ma.Schema):

@@ -5,7 +5,7 @@ import marshmallow as ma
 from app.areas.codes import AREA_CODE_PATTERN
 from app.core.fields import IdField, Pattern
 from app.core.pagination import PageArgs
-from complaints.offices.schemas import OfficeBriefSchema
+from complaints.offices.schemas import ActiveOfficeRefSchema
 
 _area = Pattern(AREA_CODE_PATTERN, error="An area code such as 32.73.01.1001.")
 _match = {
@@ -15,10 +15,6 @@ _match = {
 }
 
 
-class OfficeRefSchema(OfficeBriefSchema):
-    is_active = ma.fields.Boolean(required=True)
-
-
 class RuleSchema(ma.Schema):
     id = ma.fields.Integer(required=True, metadata={"example": 1})
     category_id = ma.fields.Integer(
@@ -26,7 +22,7 @@ class RuleSchema(ma.Schema):
     )
     area_code = ma.fields.String(required=True, metadata={"example": "32.73"})
     office_id = ma.fields.Integer(required=True)
-    office = ma.fields.Nested(OfficeRefSchema, required=True)
+    office = ma.fields.Nested(ActiveOfficeRefSchema, required=True)
     created_at = ma.fields.DateTime(required=True)
     updated_at = ma.fields.DateTime(required=True)
 
@@ -74,7 +70,7 @@ class CandidateSchema(ma.Schema):
     category_id = ma.fields.Integer(required=True, allow_none=True)
     area_code = ma.fields.String(required=True)
     match = ma.fields.String(required=True, metadata=_match)
-    office = ma.fields.Nested(OfficeRefSchema, required=True)
+    office = ma.fields.Nested(ActiveOfficeRefSchema, required=True)
     outcome = ma.fields.String(
         required=True,
         metadata={

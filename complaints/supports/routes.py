@@ -6,7 +6,8 @@ from app.accounts.roles import Role
 from app.core.auth import auth_required, get_current_user
 from app.core.blueprint import Blueprint
 from app.core.ratelimit import per_account
-from complaints.supports import service
+from app.core.responses import json_response
+from complaints.supports import presenters, service
 from complaints.supports.schemas import SupportStateSchema
 
 blp = Blueprint(
@@ -32,11 +33,13 @@ class SupportItem(MethodView):
         Residents only, one support per person; sending it again changes nothing. Not on one's own complaint, and
         only while a public complaint is open.
         """
-        return service.support(complaint_id=complaint_id, user=get_current_user())
+        count = service.support(complaint_id=complaint_id, user=get_current_user())
+        return json_response(presenters.support_state(complaint_id=complaint_id, supported=True, support_count=count))
 
     @auth_required(Role.RESIDENT.value)
     @per_account("RATELIMIT_COMPLAINT_SUPPORT", _key)
     @blp.response(200, SupportStateSchema)
     def delete(self, complaint_id):
         """Take my support back"""
-        return service.unsupport(complaint_id=complaint_id, user=get_current_user())
+        count = service.unsupport(complaint_id=complaint_id, user=get_current_user())
+        return json_response(presenters.support_state(complaint_id=complaint_id, supported=False, support_count=count))

@@ -37,8 +37,8 @@ def _count(complaint_id: int) -> int:
     return db.session.execute(select(Complaint.support_count).where(Complaint.id == complaint_id)).scalar_one()
 
 
-def support(*, complaint_id: int, user: Any) -> dict[str, Any]:
-    """Add the caller's support (idempotent: supporting twice changes nothing)."""
+def support(*, complaint_id: int, user: Any) -> int:
+    """Add the caller's support (idempotent: supporting twice changes nothing); the support count after."""
     c = queries.get_visible(complaint_id=complaint_id, viewer=user)
     if not perm.can_support(user, c):
         reason = (
@@ -51,11 +51,11 @@ def support(*, complaint_id: int, user: Any) -> dict[str, Any]:
         insert_ignoring_conflicts(Support).values(complaint_id=c.id, user_id=user.id).returning(Support.user_id)
     ).first()
     count = _bump(c.id, 1) if added is not None else _count(c.id)
-    return {"complaint_id": c.id, "supported": True, "support_count": count}
+    return count
 
 
-def unsupport(*, complaint_id: int, user: Any) -> dict[str, Any]:
-    """Take the caller's support back (idempotent)."""
+def unsupport(*, complaint_id: int, user: Any) -> int:
+    """Take the caller's support back (idempotent); the support count after."""
     c = queries.get_visible(complaint_id=complaint_id, viewer=user)
     removed = db.session.execute(
         delete(Support)
@@ -64,4 +64,4 @@ def unsupport(*, complaint_id: int, user: Any) -> dict[str, Any]:
         .execution_options(synchronize_session=False)
     ).first()
     count = _bump(c.id, -1) if removed is not None else _count(c.id)
-    return {"complaint_id": c.id, "supported": False, "support_count": count}
+    return count

@@ -7,7 +7,7 @@ from typing import Any
 
 from app.core.db import utcnow
 from app.extensions import db
-from complaints.handling.models import Assignment
+from complaints.handling.models import HandlingStage
 from complaints.handling.stages import start_stage
 from complaints.intake.models import Complaint
 from complaints.offices.models import Office
@@ -24,7 +24,7 @@ def handled(
     lead: Office | None = None,
     closed_ago: dt.timedelta = DAY,
     **fields: Any,
-) -> tuple[Complaint, Office, Assignment]:
+) -> tuple[Complaint, Office, HandlingStage]:
     """A complaint in ``status`` with a lead stage started 20 days ago (responded); resolved and closed
     ``closed_ago`` before now when the status says so. Fields are set directly, as moderation would."""
     c = make_complaint(reporter, status=status, **fields)

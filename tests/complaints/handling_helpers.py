@@ -11,8 +11,8 @@ from app.accounts.models import User
 from app.core.db import utcnow
 from app.extensions import db
 from complaints.handling import stages
-from complaints.handling.models import Assignment
-from complaints.intake.models import Complaint, StatusChange
+from complaints.handling.models import HandlingStage
+from complaints.intake.models import Complaint, HistoryEntry
 from complaints.offices.models import Office
 from notifications.models import Notification
 from tests.complaints.helpers import make_complaint
@@ -47,27 +47,29 @@ def handled(
     return c
 
 
-def co(c: Complaint, office: Office) -> Assignment:
+def co(c: Complaint, office: Office) -> HandlingStage:
     stage = stages.start_stage(complaint=c, office=office, actor=None, role="co")
     db.session.flush()
     return stage
 
 
-def stage_of(c: Complaint, office: Office) -> Assignment:
+def stage_of(c: Complaint, office: Office) -> HandlingStage:
     return db.session.scalars(
-        select(Assignment).where(
-            Assignment.complaint_id == c.id, Assignment.office_id == office.id, Assignment.is_active.is_(True)
+        select(HandlingStage).where(
+            HandlingStage.complaint_id == c.id, HandlingStage.office_id == office.id, HandlingStage.is_active.is_(True)
         )
     ).one()
 
 
-def stages_of(c: Complaint) -> list[Assignment]:
+def stages_of(c: Complaint) -> list[HandlingStage]:
     db.session.expire_all()
-    return list(db.session.scalars(select(Assignment).where(Assignment.complaint_id == c.id).order_by(Assignment.id)))
+    return list(
+        db.session.scalars(select(HandlingStage).where(HandlingStage.complaint_id == c.id).order_by(HandlingStage.id))
+    )
 
 
-def history(c: Complaint) -> list[StatusChange]:
-    return list(db.session.scalars(select(StatusChange).where(StatusChange.complaint_id == c.id).order_by("id")))
+def history(c: Complaint) -> list[HistoryEntry]:
+    return list(db.session.scalars(select(HistoryEntry).where(HistoryEntry.complaint_id == c.id).order_by("id")))
 
 
 def notes_for(user_id: int) -> list[Notification]:

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from complaints.intake.models import Complaint, StatusChange
+from complaints.intake.models import Complaint, HistoryEntry
 from tests.complaints.handling_helpers import co, handled, handler
 from tests.complaints.helpers import jpeg_bytes, make_complaint
 from tests.complaints.office_factories import office
@@ -109,7 +109,7 @@ def _caller(kind: str) -> Any:
 
 
 def _history_count(c: Complaint) -> int:
-    return db.session.scalar(select(func.count()).where(StatusChange.complaint_id == c.id))
+    return db.session.scalar(select(func.count()).where(HistoryEntry.complaint_id == c.id))
 
 
 @pytest.mark.parametrize("caller", CALLERS)

@@ -7,7 +7,7 @@ import gzip
 import brotli
 
 from app.extensions import db
-from complaints.intake.models import Complaint, StatusChange
+from complaints.intake.models import Complaint, HistoryEntry
 from tests.complaints.handling_helpers import handled, handler, reload, stage_of
 from tests.complaints.helpers import make_complaint
 from tests.complaints.office_factories import office
@@ -90,7 +90,7 @@ def test_stale_if_match_on_a_moderation_action_is_412_and_changes_nothing(client
     # another moderator acts meanwhile (the version moves on)
     c.title = "Judul disunting moderator lain"
     db.session.flush()
-    before = (c.status, c.version, db.session.query(StatusChange).filter_by(complaint_id=c.id).count())
+    before = (c.status, c.version, db.session.query(HistoryEntry).filter_by(complaint_id=c.id).count())
     resp = client.post(
         f"{FEED}/{c.id}/reject", json={"reason": "spam", "note": "Iklan."}, headers={**auth, "If-Match": etag}
     )
@@ -99,7 +99,7 @@ def test_stale_if_match_on_a_moderation_action_is_412_and_changes_nothing(client
     assert set(body) == {"code", "status", "message", "errors", "error", "error_codes"} and body["code"] == 412
     assert "If-Match" in body["errors"]
     c = reload(c)
-    assert (c.status, c.version, db.session.query(StatusChange).filter_by(complaint_id=c.id).count()) == before
+    assert (c.status, c.version, db.session.query(HistoryEntry).filter_by(complaint_id=c.id).count()) == before
 
 
 def test_current_if_match_lets_the_action_through_and_hands_back_the_next_etag(client, moderator):

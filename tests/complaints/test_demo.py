@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from complaints.feedback.models import Rating
-from complaints.handling.models import Assignment
-from complaints.intake.models import Complaint, StatusChange
+from complaints.handling.models import HandlingStage
+from complaints.intake.models import Complaint, HistoryEntry
 
 
 def test_seed_demo_adds_complaints_once(app, client):
@@ -28,10 +28,10 @@ def test_seed_demo_adds_complaints_once(app, client):
     # Verified through moderation (routed by the demo rules), handled by the demo office, rated by the reporter.
     routed = db.session.scalars(select(Complaint).where(Complaint.office_id.is_not(None))).all()
     assert len(routed) == 4 and all(c.response_due_at is not None for c in routed)
-    assert db.session.scalar(select(func.count()).select_from(Assignment)) == 4
+    assert db.session.scalar(select(func.count()).select_from(HandlingStage)) == 4
     closed = db.session.scalars(select(Complaint).where(Complaint.status == "closed")).one()
     steps = db.session.scalars(
-        select(StatusChange.to_status).where(StatusChange.complaint_id == closed.id).order_by(StatusChange.id)
+        select(HistoryEntry.to_status).where(HistoryEntry.complaint_id == closed.id).order_by(HistoryEntry.id)
     ).all()
     assert steps == ["verified", "accepted", "in_progress", "resolved", "closed"]
     assert db.session.get(Rating, closed.id).score == 4

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.core.db import utcnow
 from app.extensions import db
 from complaints.events import COMPLAINT_STATUS_CHANGED
-from complaints.intake.models import StatusChange
+from complaints.intake.models import HistoryEntry
 from complaints.sla.service import sla_deadlines
 from notifications.models import Notification
 from tests.complaints.feedback_helpers import DAY, handled, someone_else
@@ -66,7 +66,7 @@ def test_reporter_reopens_with_a_fresh_deadline_and_the_office_heads_are_told(cl
     assert stage.is_active and stage.office_id == lead.id
 
     change = db.session.scalars(
-        select(StatusChange).where(StatusChange.complaint_id == c.id).order_by(StatusChange.id.desc())
+        select(HistoryEntry).where(HistoryEntry.complaint_id == c.id).order_by(HistoryEntry.id.desc())
     ).first()
     assert (change.event, change.from_status, change.to_status, change.actor_id, change.note) == (
         "reopen",
@@ -126,7 +126,7 @@ def test_reopening_twice_is_409(client):
     assert resp.status_code == 409 and "already reopened" in resp.get_json()["message"]
     db.session.refresh(c)
     assert c.status == "closed"
-    reopens = db.session.scalars(select(StatusChange).where(StatusChange.event == "reopen")).all()
+    reopens = db.session.scalars(select(HistoryEntry).where(HistoryEntry.event == "reopen")).all()
     assert len(reopens) == 1
 
 

@@ -17,7 +17,7 @@ from app.accounts.models import AuthSession, User
 from app.core.db import make_engine
 from app.extensions import db
 from complaints.intake import service
-from complaints.intake.models import Complaint, StatusChange
+from complaints.intake.models import Complaint, HistoryEntry
 from tests.complaints.helpers import body
 from tests.factories import PASSWORD, _hash
 
@@ -81,7 +81,7 @@ def test_two_moderators_at_once_one_wins(app, config, _transaction):
                 select(Complaint.status, Complaint.rejection_reason).where(Complaint.id == complaint_id)
             ).one()
             changes = conn.execute(
-                select(StatusChange.to_status).where(StatusChange.complaint_id == complaint_id)
+                select(HistoryEntry.to_status).where(HistoryEntry.complaint_id == complaint_id)
             ).all()
         assert (status, reason) == ("rejected", winner)
         assert [c.to_status for c in changes] == ["rejected"]

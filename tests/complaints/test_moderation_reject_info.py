@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from complaints.conversation.models import Message
 from complaints.events import COMPLAINT_MESSAGE_POSTED, COMPLAINT_STATUS_CHANGED
-from complaints.intake.models import Complaint, StatusChange
+from complaints.intake.models import Complaint, HistoryEntry
 from tests.complaints.helpers import make_complaint
 from tests.complaints.moderation_helpers import history, inbox
 from tests.factories import login, resident, staff
@@ -150,4 +150,4 @@ def test_only_the_reporter_answers(client, who, expected):
     user = who()
     resp = client.post(url(c, "answer"), json={"body": "Ini jawabannya."}, headers=login(user) if user else {})
     assert resp.status_code == expected
-    assert db.session.scalars(select(StatusChange).where(StatusChange.complaint_id == c.id)).all() == []
+    assert db.session.scalars(select(HistoryEntry).where(HistoryEntry.complaint_id == c.id)).all() == []

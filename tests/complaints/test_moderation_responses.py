@@ -22,18 +22,18 @@ def test_queue_view_and_redactions_match_their_schemas():
     assert page["items"][0]["likely_duplicates"]
     same_as_schema(page, page_of(QueueItemSchema)())
 
-    same_as_schema(service.view(complaint_id=queued.id, viewer=admin), ModerationViewSchema())
+    same_as_schema(queries.view(complaint_id=queued.id, viewer=admin), ModerationViewSchema())
     routed = make_complaint(status="verified")
     stages.start_stage(complaint=routed, office=office("32.73"), actor=None)
     duplicate = make_complaint(status="duplicate")
     duplicate.duplicate_of_id = routed.id
     db.session.flush()
-    views = [service.view(complaint_id=c.id, viewer=admin) for c in (routed, duplicate)]
+    views = [queries.view(complaint_id=c.id, viewer=admin) for c in (routed, duplicate)]
     assert views[0]["office"] is not None and views[1]["duplicate_of"]["id"] == routed.id
     for view in views:
         same_as_schema(view, ModerationViewSchema())
 
     service.redact(complaint_id=queued.id, actor=admin, texts={"title": "Judul disunting"}, reason="Uji")
-    redactions = service.redactions(complaint_id=queued.id, viewer=admin, cursor=None, limit=20)
+    redactions = queries.redactions(complaint_id=queued.id, viewer=admin, cursor=None, limit=20)
     assert len(redactions["items"]) == 1
     same_as_schema(redactions, page_of(RedactionSchema)())

@@ -9,7 +9,7 @@ from app.core.db import utcnow
 from app.core.pagination import page_of
 from app.core.responses import json_response
 from app.core.sync import sync_page_of
-from complaints.intake import queries, service
+from complaints.intake import detail, queries, service
 from complaints.intake.schemas import ComplaintItemSchema, ComplaintSchema, SubmittedSchema
 from complaints.photos.service import add_photo
 from tests.complaints.helpers import BANDUNG, jpeg_bytes, make_complaint
@@ -44,6 +44,6 @@ def test_detail_and_submission_match_their_schema():
     c = make_complaint(reporter, status="verified", address=None)
     add_photo(complaint=c, data=jpeg_bytes(), uploader_id=reporter.id)
     for viewer in (None, reporter, staff("moderator", "32.73")):
-        same_as_schema(service.detail_view(complaint_id=c.id, viewer=viewer), ComplaintSchema())
+        same_as_schema(detail.detail_view(complaint_id=c.id, viewer=viewer), ComplaintSchema())
     submission = service.Submission(c, replayed=True)
-    same_as_schema(service.submitted_view(submission, reporter=reporter), SubmittedSchema())
+    same_as_schema(detail.submitted_view(submission, reporter=reporter), SubmittedSchema())

@@ -9,7 +9,7 @@ from app.core.errors import Conflict, InvalidTransition
 from app.extensions import db
 from complaints import states
 from complaints.events import COMPLAINT_STATUS_CHANGED
-from complaints.intake.models import Complaint, StatusChange
+from complaints.intake.models import Complaint, HistoryEntry
 from complaints.states import FINAL_STATUSES, STATUSES, TRANSITIONS, Status, transition
 from tests.complaints.helpers import make_complaint
 from tests.factories import resident
@@ -45,7 +45,7 @@ def test_allowed_transition_is_recorded(src, dst, events):
     version = c.version
     change = transition(c, to=dst, actor=actor, note="catatan")
     assert c.status == dst and c.version == version + 1 and c.status_changed_at == change.created_at
-    row = db.session.get(StatusChange, change.id)
+    row = db.session.get(HistoryEntry, change.id)
     assert (row.complaint_id, row.from_status, row.to_status, row.actor_id, row.note) == (
         c.id, src, dst, actor.id, "catatan",
     )  # fmt: skip
@@ -88,7 +88,7 @@ def test_forbidden_transition_is_409_naming_the_allowed_targets(src, dst):
     assert (", ".join(allowed) if allowed else "none") in exc.value.message
     db.session.refresh(c)
     assert c.status == src
-    assert db.session.query(StatusChange).filter_by(complaint_id=c.id).count() == 0
+    assert db.session.query(HistoryEntry).filter_by(complaint_id=c.id).count() == 0
 
 
 def test_system_transition_has_no_actor():

@@ -6,7 +6,7 @@ import pytest
 
 from app.extensions import db
 from complaints.events import COMPLAINT_STATUS_CHANGED
-from complaints.intake.models import StatusChange
+from complaints.intake.models import HistoryEntry
 from tests.complaints.helpers import BANDUNG, make_complaint
 from tests.factories import login, resident, staff
 
@@ -23,7 +23,7 @@ def test_reporter_withdraws_before_verification(client, events, status):
     assert resp.status_code == 200, resp.get_json()
     got = resp.get_json()
     assert got["status"] == "withdrawn" and got["can_withdraw"] is False and got["can_add_photos"] is False
-    [change] = db.session.query(StatusChange).filter_by(complaint_id=c.id).all()
+    [change] = db.session.query(HistoryEntry).filter_by(complaint_id=c.id).all()
     assert (change.from_status, change.to_status, change.actor_id, change.note) == (
         status,
         "withdrawn",

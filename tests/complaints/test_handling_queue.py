@@ -275,8 +275,9 @@ def test_unknown_office_is_404(client):
 
 
 def test_answers_match_their_documented_schemas():
+    from app.core.db import utcnow
     from app.core.pagination import page_of
-    from complaints.handling import inbox, service
+    from complaints.handling import presenters, queue, stages
     from complaints.handling.schemas import HandlingSchema, InboxItemSchema, MyOfficesSchema
     from complaints.photos.service import add_photo
     from tests.complaints.helpers import jpeg_bytes
@@ -290,8 +291,8 @@ def test_answers_match_their_documented_schemas():
     co(c, partner)
     handled(dinas, status="resolved")
     args = {"status": None, "category": None, "overdue": None, "assignee": None, "role": None, "cursor": None}
-    page = inbox.inbox(office_id=dinas.id, user=user, limit=1, **args)
+    page = queue.office_queue(office_id=dinas.id, user=user, limit=1, **args)
     assert page["next_cursor"] and page["items"][0]["thumbnail_url"]
     same_as_schema(page, page_of(InboxItemSchema)())
-    same_as_schema(service.handling_view(c), HandlingSchema())
-    same_as_schema({"items": inbox.my_offices(user=user)}, MyOfficesSchema())
+    same_as_schema(presenters.handling(c, stages.active_with_offices(c.id), now=utcnow()), HandlingSchema())
+    same_as_schema({"items": queue.my_offices(user=user)}, MyOfficesSchema())

@@ -1,12 +1,13 @@
-"""Read queries of office handling: the offices I work for, and an office's inbox.
+"""Read queries of office handling: the offices I work for, and an office's work queue (its active stages, served as
+``GET /offices/{id}/inbox``; not to be confused with a resident's notification inbox, ``notifications.inbox``).
 
-The inbox is the hot one. A request runs two statements after the token check: the office and the caller's
+The queue is the hot one. A request runs two statements after the token check: the office and the caller's
 membership (one row), then the page: the office's active stages joined to their complaints, earliest open deadline
 first (stages with nothing due last), keyset-paginated. Like ``complaints.intake.queries``, each statement is built
 once per shape (which filters are present) with bound parameters, runs on the worker's autocommit connection on a
 GET, and its rows are read as mappings into the answer's dicts (no ORM objects).
 
-Order and index: ``ix_complaint_assignments_office_active_due (office_id, is_active, due_at, id)``. PostgreSQL keeps
+Order and index: ``ix_handling_stages_office_active_due (office_id, is_active, due_at, id)``. PostgreSQL keeps
 NULLs last in an ascending b-tree, so ``ORDER BY due_at NULLS LAST, id`` (SQLite understands ``NULLS LAST`` too) is
 the index order and a first page reads just ``limit + 1`` index entries. A row comparison cannot step from the
 dated stages to the undated ones, so a page after a cursor (and the ``overdue=false`` filter) is the union of two
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, literal_column, select, true, tuple_, union_all
@@ -30,18 +30,19 @@ from app.core.fields import MAX_ID
 from app.core.pagination import decode_cursor, encode_cursor
 from app.extensions import db
 from complaints.categories.models import Category
-from complaints.handling.models import Assignment
+from complaints.handling import presenters
+from complaints.handling.models import HandlingStage
 from complaints.intake.models import Complaint
-from complaints.intake.presenters import EXCERPT_CHARS, excerpt
+from complaints.intake.presenters import EXCERPT_CHARS
 from complaints.offices.models import Office, OfficeMember
 from complaints.offices.permissions import can_join, can_manage_office
 
-A = Assignment.__table__.c
+A = HandlingStage.__table__.c
 C = Complaint.__table__.c
 U = User.__table__.c
 O = Office.__table__.c  # noqa: E741
 M = OfficeMember.__table__.c
-_DUE_TYPE = Assignment.__table__.c.due_at.type
+_DUE_TYPE = HandlingStage.__table__.c.due_at.type
 
 COLUMNS = (
     A.id.label("stage_id"),
@@ -95,7 +96,7 @@ def _require_access(user: Any, *, area_code: str, is_active: bool, is_head: bool
     raise Forbidden("Only the office's members and the admins who manage it see its inbox.")
 
 
-def check_inbox_access(*, office_id: int, user: Any) -> None:
+def check_queue_access(*, office_id: int, user: Any) -> None:
     """Effective members of the office and the admins who manage it; 404 for an unknown office, 403 otherwise."""
     row = db.connection().execute(_access_statement(), {"office_id": office_id, "user_id": user.id}).first()
     if row is None:
@@ -123,7 +124,7 @@ def my_offices(*, user: Any) -> list[dict[str, Any]]:
     if user.role != Role.OFFICE_HANDLER or not user.is_active:
         return []
     rows = db.connection().execute(_my_offices_statement(), {"user_id": user.id}).mappings().all()
-    return [dict(r) for r in rows if can_join(user, _Area(r["area_code"]))]
+    return [presenters.my_office(r) for r in rows if can_join(user, _Area(r["area_code"]))]
 
 
 class _Area:
@@ -156,7 +157,7 @@ def _filters(*, status: bool, category: bool, assignee: str | None, role: bool) 
 
 
 def _base(conds: list[Any]) -> Any:
-    joined = Assignment.__table__.join(Complaint.__table__, C.id == A.complaint_id).outerjoin(
+    joined = HandlingStage.__table__.join(Complaint.__table__, C.id == A.complaint_id).outerjoin(
         User.__table__, U.id == A.assignee_id
     )
     return select(*COLUMNS).select_from(joined).where(*conds)
@@ -207,7 +208,7 @@ def _with_access(page: Any) -> Any:
 
 
 @functools.lru_cache(maxsize=256)
-def _inbox_statement(
+def _queue_statement(
     *, status: bool, category: bool, assignee: str | None, role: bool, overdue: bool | None, phase: str | None
 ) -> Any:
     """The page statement of one shape. ``phase``: where the cursor stands (None: first page; "dated"; "undated")."""
@@ -253,49 +254,11 @@ def _decode(cursor: str | None) -> tuple[str | None, dt.datetime | None, int | N
     return "dated", parsed, stage_id
 
 
-def _thumbnail(m: Mapping[str, Any]) -> str | None:
-    cover = m["cover_photo_id"]
-    return f"/api/v1/complaints/{m['id']}/photos/{cover}/thumbnail" if cover else None
-
-
 def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def item(m: Mapping[str, Any], *, now: dt.datetime) -> dict[str, Any]:
-    """One inbox row (a mapping of ``COLUMNS``) as the answer's dict."""
-    due = m["due_at"]
-    assignee = m["assignee_id"]
-    return {
-        "id": m["id"],
-        "tracking_number": m["tracking_number"],
-        "status": m["status"],
-        "category_id": m["category_id"],
-        "title": m["title"],
-        "excerpt": excerpt(m["excerpt"]),
-        "address": m["address"],
-        "desa_code": m["desa_code"],
-        "rw": m["rw"],
-        "created_at": m["created_at"].isoformat(),
-        "photo_count": m["photo_count"],
-        "thumbnail_url": _thumbnail(m),
-        "stage": {
-            "id": m["stage_id"],
-            "role": m["role"],
-            "assignee": {"id": assignee, "name": m["assignee_name"]} if assignee is not None else None,
-            "started_at": m["started_at"].isoformat(),
-            "response_due_at": _iso(m["response_due_at"]),
-            "resolution_due_at": _iso(m["resolution_due_at"]),
-            "due_at": _iso(due),
-            "overdue": due is not None and due < now,
-            "due_provisional": bool(m["due_provisional"]),
-            "responded_at": _iso(m["responded_at"]),
-            "reason": m["reason"],
-        },
-    }
-
-
-def inbox(
+def office_queue(
     *,
     office_id: int,
     user: Any,
@@ -328,9 +291,9 @@ def inbox(
     if role is not None:
         params["role"] = role
     if overdue is True and phase == "undated":
-        check_inbox_access(office_id=office_id, user=user)
+        check_queue_access(office_id=office_id, user=user)
         return {"items": [], "next_cursor": None}  # nothing undated is overdue
-    stmt = _inbox_statement(
+    stmt = _queue_statement(
         status=status is not None,
         category=category is not None,
         assignee=assignee_kind,
@@ -350,4 +313,4 @@ def inbox(
     if len(rows) > limit and len(items) == limit:
         last = items[-1]
         next_cursor = encode_cursor([_iso(last["due_at"]), last["stage_id"]])
-    return {"items": [item(r, now=now) for r in items], "next_cursor": next_cursor}
+    return {"items": [presenters.inbox_item(r, now=now) for r in items], "next_cursor": next_cursor}
