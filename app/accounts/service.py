@@ -11,6 +11,7 @@ from app.accounts.models import User
 from app.accounts.passwords import burn_verify_time, hash_password, verify_password
 from app.accounts.permissions import can_grant, can_manage
 from app.accounts.phones import normalise_mobile, try_normalise
+from app.accounts.privacy import consent
 from app.accounts.roles import GRANTABLE, Role, scope_rule
 from app.areas import service as areas
 from app.areas.codes import LEVEL_DESA, within_area
@@ -71,8 +72,9 @@ def register_resident(
     home_rw: int | None,
     email: str | None = None,
     user_agent: str | None = None,
+    privacy_notice_version: str | None = None,
 ) -> dict[str, Any]:
-    """Create a resident account and sign it in."""
+    """Create a resident account and sign it in (recording the privacy notice accepted, when given)."""
     e164 = normalise_mobile(phone)
     email = _normalise_email(email)
     areas.require_area(code=home_area_code, field="home_area_code", level=LEVEL_DESA)
@@ -87,6 +89,8 @@ def register_resident(
         home_rw=home_rw,
     )
     _flush_unique(user, phone=e164, email=email)
+    if privacy_notice_version is not None:
+        consent.accept(user_id=user.id, version=privacy_notice_version)
     return sessions.start_session(user, user_agent=user_agent)
 
 

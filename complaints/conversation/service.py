@@ -12,6 +12,7 @@ from app.core.events import emit
 from app.core.i18n import _
 from app.core.pagination import keyset, page
 from app.extensions import db
+from complaints import audit
 from complaints import permissions as perm
 from complaints.conversation.models import Message
 from complaints.events import COMPLAINT_INTERNAL_NOTE_ADDED, COMPLAINT_MESSAGE_POSTED, message_payload
@@ -68,6 +69,9 @@ def list_messages(*, complaint_id: int, viewer: Any, cursor: str | None, limit: 
     rows = db.session.execute(keyset(stmt, keys=[Message.id], cursor=cursor, limit=limit, types=[int])).all()
     result = page(rows, limit=limit, key=lambda m: [m.id])
     result["items"] = [_view(m, author_name=m.author_name, viewer=viewer, complaint=c) for m in result["items"]]
+    named = not perm.is_reporter(viewer, c) and perm.sees_reporter_identity(viewer, c)
+    if named and any(m["from_reporter"] for m in result["items"]):
+        audit.identity_shown(viewer, c)
     return result
 
 

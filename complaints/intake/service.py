@@ -22,7 +22,7 @@ from app.core.db import utcnow
 from app.core.errors import Forbidden, ValidationFailed
 from app.core.events import emit
 from app.extensions import db
-from complaints import geo, states
+from complaints import audit, geo, states
 from complaints import permissions as perm
 from complaints.categories import service as categories
 from complaints.events import COMPLAINT_SUBMITTED, submitted_payload
@@ -168,7 +168,11 @@ def detail_view(*, complaint_id: int, viewer: Any | None) -> dict[str, Any]:
     http.tag_resource(queries.etag_core(c))
     reporter_name = None
     if perm.sees_reporter_identity(viewer, c):
-        reporter_name = viewer.name if perm.is_reporter(viewer, c) else db.session.get(User, c.reporter_id).name
+        if perm.is_reporter(viewer, c):
+            reporter_name = viewer.name
+        else:
+            reporter_name = db.session.get(User, c.reporter_id).name
+            audit.identity_shown(viewer, c)
     supported = None
     if viewer is not None:
         supported = db.session.scalar(

@@ -22,7 +22,7 @@ from app.core.errors import Forbidden
 from app.core.i18n import _
 from app.core.pagination import decode_cursor, page
 from app.extensions import db
-from complaints import geo
+from complaints import audit, geo
 from complaints import permissions as perm
 from complaints.intake import presenters
 from complaints.intake import queries as intake_queries
@@ -127,6 +127,8 @@ def queue_item(m: Any, *, viewer: Any, duplicates: list[dict[str, Any]]) -> dict
     name = m["reporter_account_name"]
     item["reporter_name"] = name if identity else presenters.public_reporter_name(presenters._Attrs(m))
     item["reporter"] = {"id": m["reporter_id"], "name": name} if identity else None
+    if identity:
+        audit.identity_shown(viewer, presenters._Attrs(m))
     item["screening"] = dict(m["screening"] or {"flags": [], "abusive_terms": [], "pii_types": []})
     item["is_flagged"] = m["is_flagged"]
     item["awaiting_route"] = m["awaiting_route"]

@@ -19,8 +19,8 @@ from app.core.events import emit
 from app.core.i18n import _
 from app.core.pagination import keyset, page
 from app.extensions import db
+from complaints import audit, states
 from complaints import permissions as perm
-from complaints import states
 from complaints.conversation.models import Message
 from complaints.events import COMPLAINT_MESSAGE_POSTED, message_payload
 from complaints.handling import stages
@@ -264,6 +264,8 @@ def redactions(*, complaint_id: int, viewer: Any, cursor: str | None, limit: int
     )
     rows = db.session.execute(keyset(stmt, keys=[R.id], cursor=cursor, limit=limit, types=[int])).all()
     result = page(rows, limit=limit, key=lambda r: [r.id])
+    if result["items"]:
+        audit.redaction_originals_shown(viewer, c)
     result["items"] = [
         {
             "id": r.id,
