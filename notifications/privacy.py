@@ -24,6 +24,7 @@ from app.accounts.privacy import registry
 from app.accounts.privacy.export import DATA_EXPORT_READY
 from app.accounts.privacy.retention import RETENTION_WARNING
 from app.core.events import on
+from app.core.i18n import _
 from app.core.jobs import enqueue_after_commit
 from app.extensions import db
 from notifications.api import COMPLAINT_UPDATE, notify_users
@@ -34,7 +35,7 @@ BATCH = 1000
 
 
 @on(DATA_EXPORT_READY)
-def tell_export_ready(*, user_id: int, export_id: int, expires_at: dt.datetime, **_: Any) -> None:
+def tell_export_ready(*, user_id: int, export_id: int, expires_at: dt.datetime, **_rest: Any) -> None:
     hours = current_app.config["PRIVACY_EXPORT_HOURS"]
     notify_users(
         user_ids=[user_id],
@@ -46,7 +47,7 @@ def tell_export_ready(*, user_id: int, export_id: int, expires_at: dt.datetime, 
 
 
 @on(RETENTION_WARNING)
-def warn_inactive(*, user_ids: Sequence[int], anonymise_on: dt.date, **_: Any) -> None:
+def warn_inactive(*, user_ids: Sequence[int], anonymise_on: dt.date, **_rest: Any) -> None:
     notify_users(
         user_ids=user_ids,
         kind=ACCOUNT_KIND,

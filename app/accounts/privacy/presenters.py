@@ -36,7 +36,7 @@ def data_export(e: DataExport) -> dict[str, Any]:
         "ready_at": _iso(e.ready_at),
         "expires_at": _iso(e.expires_at),
         "size_bytes": e.size_bytes,
-        "download_url": f"/api/v1/me/data-exports/{e.id}/download" if ready else None,
+        "download_url": f"/api/v1/me/data-export/{e.id}/download" if ready else None,
     }
 
 

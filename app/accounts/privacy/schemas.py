@@ -67,7 +67,7 @@ class DataExportSchema(ma.Schema):
         allow_none=True,
         metadata={
             "description": "Set while ready: fetch it with the owner's bearer token (nobody else's works).",
-            "example": "/api/v1/me/data-exports/12/download",
+            "example": "/api/v1/me/data-export/12/download",
         },
     )
 
