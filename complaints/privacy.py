@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, select, update
 
 from app.accounts.privacy import registry
 from app.core.storage import get_storage
@@ -31,16 +31,22 @@ from complaints.intake.presenters import ANONYMOUS
 from complaints.moderation.models import Redaction
 from complaints.offices.models import Office
 from complaints.photos.models import ComplaintPhoto
-from complaints.states import FINAL_STATUSES
+from complaints.states import FINAL_STATUSES, Status
 from complaints.supports.models import Support
 
 BATCH = 1000
+#: Done with: the final statuses, and closed (a reopening is possible only in the first 7 days).
+DONE_STATUSES = sorted(s.value for s in FINAL_STATUSES | {Status.CLOSED})
 
 
 def _masked(text: str | None) -> str | None:
     if not text:
         return text
     return mask(text, find_pii(text))
+
+
+def _clip(text: str | None, width: int) -> str | None:
+    return text[:width] if text else text
 
 
 # --- export ------------------------------------------------------------------------------------------------------
@@ -160,8 +166,6 @@ def _mask_rows(model: Any, column: Any, where: Any) -> None:
     rows = db.session.execute(select(model.id, column).where(where, column.is_not(None))).all()
     changed = [{"_id": r[0], "_text": m} for r in rows if (m := _masked(r[1])) != r[1]]
     if changed:
-        from sqlalchemy import bindparam
-
         stmt = update(model.__table__).where(model.__table__.c.id == bindparam("_id"))
         db.session.execute(stmt.values({column.key: bindparam("_text")}), changed)
 
@@ -172,10 +176,24 @@ def purge_texts(complaint_ids: Sequence[int], *, now: dt.datetime, anonymous: bo
         return
     ids = list(complaint_ids)
     C = Complaint
+    texts = db.session.execute(
+        select(C.id, C.title, C.public_title, C.description, C.public_description, C.address, C.public_address).where(
+            C.id.in_(ids)
+        )
+    ).all()
+    rows = [
+        {
+            "_id": r.id,
+            "_title": _clip(r.public_title or _masked(r.title), TITLE_MAX) or "",
+            "_description": r.public_description or _masked(r.description) or "",
+            "_address": _clip(r.public_address or _masked(r.address), ADDRESS_MAX),
+        }
+        for r in texts
+    ]
     values: dict[str, Any] = {
-        "title": func.substr(func.coalesce(C.public_title, C.title), 1, TITLE_MAX),
-        "description": func.coalesce(C.public_description, C.description),
-        "address": func.substr(func.coalesce(C.public_address, C.address), 1, ADDRESS_MAX),
+        "title": bindparam("_title"),
+        "description": bindparam("_description"),
+        "address": bindparam("_address"),
         "public_title": None,
         "public_description": None,
         "public_address": None,
@@ -183,11 +201,13 @@ def purge_texts(complaint_ids: Sequence[int], *, now: dt.datetime, anonymous: bo
         "idempotency_key": None,
         "request_hash": None,
         "privacy_purged_at": now,
-        "version": C.version + 1,
+        "version": C.__table__.c.version + 1,
     }
     if anonymous:
         values["is_anonymous"] = True
-    db.session.execute(update(C).where(C.id.in_(ids)).values(values).execution_options(synchronize_session=False))
+    if rows:
+        table = C.__table__
+        db.session.execute(update(table).where(table.c.id == bindparam("_id")).values(values), rows)
     _mask_rows(Message, Message.body, Message.complaint_id.in_(ids))
     _mask_rows(StatusChange, StatusChange.note, StatusChange.complaint_id.in_(ids))
     db.session.execute(
@@ -226,7 +246,7 @@ def purge_closed(*, now: dt.datetime, apply: bool, limit: int) -> int:
         .where(
             C.privacy_purged_at.is_(None),
             C.status_changed_at < now - dt.timedelta(days=days),
-            C.status.in_([s.value for s in FINAL_STATUSES]),
+            C.status.in_(DONE_STATUSES),
         )
         .order_by(C.status_changed_at, C.id)
         .limit(limit)
