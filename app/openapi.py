@@ -104,6 +104,8 @@ OPERATION_IDS: dict[str, str] = {
     "POST /users": "createStaffAccount",
     "GET /users/{user_id}": "getStaffAccount",
     "PATCH /users/{user_id}": "updateStaffAccount",
+    "POST /users/{user_id}/password": "resetStaffPassword",
+    "POST /users/{user_id}/revoke-sessions": "revokeStaffSessions",
     # privacy
     "GET /privacy/notice": "getPrivacyNotice",
     "POST /privacy/notices": "publishPrivacyNotice",

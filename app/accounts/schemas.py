@@ -140,3 +140,11 @@ class StaffSchema(MeSchema):
 class StaffQuerySchema(PageArgs):
     role = ma.fields.String(load_default=None, validate=ma.validate.OneOf([r.value for r in STAFF_ROLES]))
     area_code = ma.fields.String(load_default=None, validate=Pattern(AREA_CODE_PATTERN))
+
+
+class PasswordResetSchema(ma.Schema):
+    new_password = ma.fields.String(required=True, **_password)
+
+
+class SessionsRevokedSchema(ma.Schema):
+    revoked = ma.fields.Integer(required=True, metadata={"description": "Sessions ended.", "example": 2})

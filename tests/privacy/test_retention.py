@@ -50,7 +50,7 @@ def _setup():
 
 
 def test_the_dry_run_counts_and_changes_nothing(app, client):
-    w, _ = _setup()
+    _setup()
     before = _snapshot()
     result = app.test_cli_runner().invoke(args=["privacy", "retention", "--dry-run"])
     assert result.exit_code == 0, result.output
