@@ -11,7 +11,7 @@ from app.accounts.privacy.models import (
     NOTICE_TITLE_MAX,
     NOTICE_VERSION_MAX,
 )
-from app.accounts.roles import ROLES
+from app.accounts.roles import ROLES, Role
 from app.areas.codes import AREA_CODE_PATTERN
 from app.core.fields import IdField, Pattern, TrimmedString
 from app.core.pagination import PageArgs
@@ -97,14 +97,14 @@ class MyAccessSchema(ma.Schema):
     id = ma.fields.Integer(required=True, metadata={"example": 981})
     created_at = ma.fields.DateTime(required=True)
     kind = ma.fields.String(required=True, metadata={"enum": list(ACCESS_KINDS), "example": "reporter_identity"})
-    actor_role = ma.fields.String(required=True, metadata={"enum": list(ROLES), "example": "moderator"})
+    actor_role = ma.fields.String(required=True, metadata={"enum": list(ROLES), "example": Role.MODERATOR.value})
     office = ma.fields.Nested(AccessOfficeSchema, required=True, allow_none=True)
     object = ma.fields.Nested(AccessObjectSchema, required=True)
 
 
 class AccessActorSchema(ma.Schema):
     id = ma.fields.Integer(required=True, allow_none=True, metadata={"example": 7})
-    role = ma.fields.String(required=True, metadata={"enum": list(ROLES), "example": "moderator"})
+    role = ma.fields.String(required=True, metadata={"enum": list(ROLES), "example": Role.MODERATOR.value})
     scope = ma.fields.String(required=True, allow_none=True, metadata={"example": "32.73"})
 
 
