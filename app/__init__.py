@@ -74,6 +74,7 @@ def load_models() -> None:
     """Import every feature's models so the metadata is complete (Alembic, tests)."""
     import importlib.util
 
+    import app.accounts.privacy.models
     import app.core.sync  # noqa: F401  (the tombstones every delta-synced list reads)
 
     for name in FEATURES:

@@ -150,6 +150,15 @@ class Config:
     PUSH_RETRY_BASE_SECONDS: int = 30
     PUSH_RETRY_MAX_SECONDS: int = 3600
     PUSH_LEASE_SECONDS: int = 300
+    PRIVACY_INACTIVE_DAYS: int = 730
+    PRIVACY_INACTIVE_WARNING_DAYS: int = 30
+    PRIVACY_NOTIFICATION_DAYS: int = 365
+    PRIVACY_CLOSED_COMPLAINT_DAYS: int = 1825
+    PRIVACY_EXPORT_HOURS: int = 24
+    PRIVACY_RETENTION_BATCH: int = 500
+    ACCESS_AUDIT_ENABLED: bool = True
+    RATELIMIT_DATA_EXPORT: str = "3 per day"
+    RATELIMIT_ACCOUNT_DELETE: str = "5 per hour"
     TESTING: bool = False
 
     @classmethod
@@ -178,6 +187,8 @@ class Config:
             raise ConfigError(f"FIREBASE_CREDENTIALS names no file: {self.FIREBASE_CREDENTIALS}")
         if self.PUSH_MAX_ATTEMPTS < 1 or self.PUSH_RETRY_BASE_SECONDS < 1 or self.PUSH_LEASE_SECONDS < 10:
             raise ConfigError("PUSH_MAX_ATTEMPTS and PUSH_RETRY_BASE_SECONDS must be >= 1, PUSH_LEASE_SECONDS >= 10")
+        if self.PRIVACY_RETENTION_BATCH < 1 or self.PRIVACY_EXPORT_HOURS < 1:
+            raise ConfigError("PRIVACY_RETENTION_BATCH and PRIVACY_EXPORT_HOURS must be >= 1")
         if self.STORAGE_BACKEND not in {"local"}:
             raise ConfigError(f"STORAGE_BACKEND must be local, got {self.STORAGE_BACKEND!r}")
         if self.ENV == "production":
@@ -188,6 +199,8 @@ class Config:
             if len(self.JWT_SECRET_KEY.encode()) < 32:
                 raise ConfigError("JWT_SECRET_KEY must be at least 32 bytes")
             self._validate_rate_limit_storage()
+            if not self.ACCESS_AUDIT_ENABLED:
+                raise ConfigError("ACCESS_AUDIT_ENABLED=false is for benchmarks only, never in production")
 
     def _validate_rate_limit_storage(self) -> None:
         """Production limits must hold across processes: a per-process store (``memory://``) counts each worker

@@ -47,6 +47,11 @@ TAGS: list[dict[str, str]] = [
     {"name": "auth", "description": "Registration, log-in and sessions."},
     {"name": "me", "description": "The signed-in user's own profile."},
     {"name": "users", "description": "Staff accounts, managed in scope."},
+    {
+        "name": "privacy",
+        "description": "Personal data (UU PDP): the privacy notice and consent, a copy of my data, deleting my "
+        "account, and the log of who accessed residents' identities.",
+    },
     {"name": "areas", "description": "Kemendagri administrative areas."},
     {
         "name": "complaints",
@@ -83,6 +88,7 @@ TAGS: list[dict[str, str]] = [
 TAG_OF_BLUEPRINT: dict[str, str] = {
     "my_complaints": "complaints",
     "complaint_moderation": "moderation",
+    "my_privacy": "privacy",
 }
 
 OPERATION_IDS: dict[str, str] = {
@@ -98,6 +104,19 @@ OPERATION_IDS: dict[str, str] = {
     "POST /users": "createStaffAccount",
     "GET /users/{user_id}": "getStaffAccount",
     "PATCH /users/{user_id}": "updateStaffAccount",
+    "POST /users/{user_id}/password": "resetStaffPassword",
+    "POST /users/{user_id}/revoke-sessions": "revokeStaffSessions",
+    # privacy
+    "GET /privacy/notice": "getPrivacyNotice",
+    "POST /privacy/notices": "publishPrivacyNotice",
+    "GET /privacy/access-log": "listAccessLog",
+    "DELETE /me": "deleteMyAccount",
+    "GET /me/privacy-consent": "getMyPrivacyConsent",
+    "POST /me/privacy-consent": "acceptPrivacyNotice",
+    "POST /me/data-export": "requestMyDataExport",
+    "GET /me/data-export": "getMyDataExport",
+    "GET /me/data-export/{export_id}/download": "downloadMyDataExport",
+    "GET /me/access-log": "listMyIdentityAccess",
     # areas
     "GET /areas": "listProvinces",
     "GET /areas/search": "searchAreas",
@@ -183,6 +202,12 @@ _AT = "2026-03-02T01:15:00+00:00"
 _DUE = "2026-03-19T16:59:59+00:00"  # 23:59:59 WIB of a working day
 
 FIELD_EXAMPLES: dict[str, Any] = {
+    # privacy
+    "accepted_at": _AT,
+    "requested_at": _AT,
+    "ready_at": _AT,
+    "expires_at": "2026-03-03T01:16:00+00:00",
+    "published_at": _AT,
     # accounts
     "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI0In0.c2lnbmF0dXJl",
     "refresh_token": "q6Xr0Yk3v9Qm2hT7c1f2e9a0b4d4c8e9f1a2b3c4d5e6",

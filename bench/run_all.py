@@ -13,6 +13,7 @@ BENCHMARKS = (
     "bench.bench_complaints",
     "bench.bench_handling",
     "bench.bench_outages",
+    "bench.bench_privacy",
 )
 
 

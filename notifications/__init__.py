@@ -9,10 +9,11 @@ from typing import Any
 
 
 def register(app: Any, api: Any) -> None:
-    from notifications import listeners, tasks  # noqa: F401  (event listeners and jobs register on import)
+    from notifications import listeners, privacy, tasks  # noqa: F401  (event listeners and jobs register on import)
     from notifications.cli import notifications_cli
     from notifications.routes import admin_blp, devices_blp, inbox_blp, preferences_blp
 
     for blp in (inbox_blp, preferences_blp, devices_blp, admin_blp):
         api.register_blueprint(blp)
     app.cli.add_command(notifications_cli)
+    privacy.register()  # export, erasure and retention of notifications (app.accounts.privacy)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, SmallInteger, String, true
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, SmallInteger, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.roles import ROLES, Role
@@ -21,6 +21,8 @@ class User(AreaScoped, Base):
         CheckConstraint("home_rw IS NULL OR home_rw BETWEEN 1 AND 999", name="home_rw"),
         CheckConstraint("scope_rw IS NULL OR scope_rw BETWEEN 1 AND 999", name="scope_rw"),
         CheckConstraint("role = 'resident' OR scope_area_code IS NOT NULL", name="staff_scope"),
+        # Retention (``app.accounts.privacy.retention``): residents not yet anonymised, by warning and last activity.
+        Index("ix_users_retention", "role", "deleted_at", "retention_warned_at", "last_active_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -41,6 +43,12 @@ class User(AreaScoped, Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     password_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
+    #: Last log-in or token refresh (retention counts inactivity from here).
+    last_active_at: Mapped[dt.datetime | None] = mapped_column(default=utcnow)
+    #: When retention warned the resident that the account will be anonymised (cleared by any activity).
+    retention_warned_at: Mapped[dt.datetime | None]
+    #: When the account was deleted (anonymised): name, phone, e-mail and home are gone, it cannot log in.
+    deleted_at: Mapped[dt.datetime | None]
 
     home_area: Mapped[Area | None] = relationship(foreign_keys=[home_area_code], lazy="raise")
     scope_area: Mapped[Area | None] = relationship(foreign_keys=[scope_area_code], lazy="raise")

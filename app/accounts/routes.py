@@ -11,8 +11,10 @@ from app.accounts.schemas import (
     MeSchema,
     MeUpdateSchema,
     PasswordChangeSchema,
+    PasswordResetSchema,
     RefreshSchema,
     RegisterSchema,
+    SessionsRevokedSchema,
     StaffCreateSchema,
     StaffQuerySchema,
     StaffSchema,
@@ -23,6 +25,7 @@ from app.core.auth import auth_required, get_claims, get_current_user, load_curr
 from app.core.blueprint import Blueprint
 from app.core.pagination import page_of
 from app.core.ratelimit import client_ip, is_known_client, json_field, per_account, per_ip, remember_client
+from app.core.responses import json_response
 from app.extensions import db
 
 auth_blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Registration, log-in and sessions.")
@@ -221,3 +224,32 @@ class StaffItem(MethodView):
         actor = get_current_user()
         target = service.get_managed(actor=actor, user_id=user_id)
         return service.update_staff(actor=actor, target=target, changes=changes)
+
+
+@users_blp.route("/<id:user_id>/password")
+class StaffPasswordReset(MethodView):
+    @auth_required(Role.ADMIN.value)
+    @per_ip("RATELIMIT_PASSWORD_IP")
+    @users_blp.arguments(PasswordResetSchema, example={"new_password": "ganti-segera-2"})
+    @users_blp.response(204)
+    def post(self, data, user_id):
+        """Set a new password for a staff account I manage
+
+        Admins only, inside their scope; every session of the account ends (hand the password over in person).
+        """
+        target = service.get_managed(actor=get_current_user(), user_id=user_id)
+        service.reset_password(target=target, new_password=data["new_password"])
+
+
+@users_blp.route("/<id:user_id>/revoke-sessions")
+class StaffSessionsRevoke(MethodView):
+    @auth_required(Role.ADMIN.value)
+    @users_blp.response(200, SessionsRevokedSchema)
+    def post(self, user_id):
+        """Sign a staff account I manage out everywhere
+
+        Admins only, inside their scope (a lost phone, a leaked token). Deactivating is `PATCH` with
+        `is_active: false`.
+        """
+        target = service.get_managed(actor=get_current_user(), user_id=user_id)
+        return json_response({"revoked": service.revoke_sessions(target=target)})

@@ -31,6 +31,16 @@ class RegisterSchema(ma.Schema):
         metadata={"example": "32.73.01.1001"},
     )
     home_rw = WholeInteger(load_default=None, allow_none=True, **_rw)
+    privacy_notice_version = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Length(min=1, max=20),
+        metadata={
+            "description": "The privacy-notice version the app showed and the person accepted "
+            "(`GET /privacy/notice`); recorded with the time. Another version than the current one is a 409.",
+            "example": "2026-01",
+        },
+    )
 
 
 class LoginSchema(ma.Schema):
@@ -76,12 +86,29 @@ class MeUpdateSchema(ma.Schema):
     home_rw = WholeInteger(allow_none=True, **_rw)
 
 
+class ConsentStateSchema(ma.Schema):
+    """The caller's consent to the privacy notice. ``consent_required``: show the current notice and ask."""
+
+    current_version = ma.fields.String(required=True, allow_none=True, metadata={"example": "2026-01"})
+    accepted_version = ma.fields.String(required=True, allow_none=True, metadata={"example": "2025-06"})
+    accepted_at = ma.fields.DateTime(required=True, allow_none=True)
+    consent_required = ma.fields.Boolean(
+        required=True,
+        metadata={
+            "description": "True when the current notice has not been accepted: show it, then "
+            "`POST /me/privacy-consent`.",
+            "example": True,
+        },
+    )
+
+
 class TokenSchema(ma.Schema):
     access_token = ma.fields.String(required=True)
     refresh_token = ma.fields.String(required=True)
     token_type = ma.fields.String(required=True, metadata={"example": "Bearer"})
     expires_in = ma.fields.Integer(required=True, metadata={"description": "Access token lifetime in seconds."})
     user = ma.fields.Nested(MeSchema, required=True)
+    privacy = ma.fields.Nested(ConsentStateSchema, required=True)
 
 
 class StaffCreateSchema(ma.Schema):
@@ -113,3 +140,11 @@ class StaffSchema(MeSchema):
 class StaffQuerySchema(PageArgs):
     role = ma.fields.String(load_default=None, validate=ma.validate.OneOf([r.value for r in STAFF_ROLES]))
     area_code = ma.fields.String(load_default=None, validate=Pattern(AREA_CODE_PATTERN))
+
+
+class PasswordResetSchema(ma.Schema):
+    new_password = ma.fields.String(required=True, **_password)
+
+
+class SessionsRevokedSchema(ma.Schema):
+    revoked = ma.fields.Integer(required=True, metadata={"description": "Sessions ended.", "example": 2})

@@ -11,6 +11,7 @@ from app.accounts.models import User
 from app.accounts.passwords import burn_verify_time, hash_password, verify_password
 from app.accounts.permissions import can_grant, can_manage
 from app.accounts.phones import normalise_mobile, try_normalise
+from app.accounts.privacy import consent
 from app.accounts.roles import GRANTABLE, Role, scope_rule
 from app.areas import service as areas
 from app.areas.codes import LEVEL_DESA, within_area
@@ -71,8 +72,9 @@ def register_resident(
     home_rw: int | None,
     email: str | None = None,
     user_agent: str | None = None,
+    privacy_notice_version: str | None = None,
 ) -> dict[str, Any]:
-    """Create a resident account and sign it in."""
+    """Create a resident account and sign it in (recording the privacy notice accepted, when given)."""
     e164 = normalise_mobile(phone)
     email = _normalise_email(email)
     areas.require_area(code=home_area_code, field="home_area_code", level=LEVEL_DESA)
@@ -87,6 +89,8 @@ def register_resident(
         home_rw=home_rw,
     )
     _flush_unique(user, phone=e164, email=email)
+    if privacy_notice_version is not None:
+        consent.accept(user_id=user.id, version=privacy_notice_version)
     return sessions.start_session(user, user_agent=user_agent)
 
 
@@ -243,3 +247,41 @@ def list_staff(
     stmt = keyset(stmt, keys=[User.id], cursor=cursor, limit=limit, types=[int], descending=True)
     users = list(db.session.scalars(stmt))
     return page(users, limit=limit, key=lambda u: [u.id])
+
+
+def find_account(ref: str) -> User | None:
+    """An account by id, phone or e-mail (the operator's command line)."""
+    return db.session.get(User, int(ref)) if ref.isdigit() else find_by_login(ref)
+
+
+def reset_password(*, target: User, new_password: str) -> int:
+    """An admin or the operator sets a new password (to hand over in person): every session of the account ends;
+    returns how many."""
+    target.password_hash = hash_password(new_password)
+    target.password_changed_at = utcnow()
+    closed = sessions.revoke_all(target.id, reason="password_reset")
+    db.session.flush()
+    return closed
+
+
+def revoke_sessions(*, target: User) -> int:
+    """Sign the account out everywhere (a lost phone); returns how many sessions ended."""
+    return sessions.revoke_all(target.id, reason="revoked_by_admin")
+
+
+def deactivate(*, target: User) -> None:
+    if target.is_active:
+        target.is_active = False
+        sessions.revoke_all(target.id, reason="deactivated")
+    db.session.flush()
+
+
+def list_accounts(*, role: str | None, area_code: str | None, limit: int) -> list[User]:
+    """Accounts for the operator: staff by default, newest first, optionally by role or inside an area."""
+    stmt = select(User).order_by(User.id.desc()).limit(limit)
+    stmt = stmt.where(User.role == role) if role else stmt.where(User.role != Role.RESIDENT.value)
+    if area_code:
+        stmt = stmt.where(
+            or_(within_area(User.scope_area_code, area_code), within_area(User.home_area_code, area_code))
+        )
+    return list(db.session.scalars(stmt))

@@ -17,6 +17,7 @@ from jwt.exceptions import PyJWTError
 from sqlalchemy import select, update
 
 from app.accounts.models import AuthSession, User
+from app.accounts.privacy import consent
 from app.core.db import utcnow
 from app.core.errors import Unauthorized
 from app.extensions import db
@@ -29,7 +30,9 @@ def _refresh_lifetime() -> dt.timedelta:
 def issue_tokens(user: User, session: AuthSession) -> dict[str, Any]:
     """A new access token and a new refresh token for the session (the old refresh token stops working)."""
     session.refresh_jti = secrets.token_hex(16)
-    session.last_used_at = utcnow()
+    session.last_used_at = user.last_active_at = utcnow()
+    if user.retention_warned_at is not None:  # active again: the retention warning no longer applies
+        user.retention_warned_at = None
     claims = {"sid": session.id, "role": user.role}
     access = create_access_token(identity=str(user.id), additional_claims=claims)
     refresh = create_refresh_token(
@@ -43,6 +46,7 @@ def issue_tokens(user: User, session: AuthSession) -> dict[str, Any]:
         "token_type": "Bearer",
         "expires_in": current_app.config["ACCESS_TOKEN_MINUTES"] * 60,
         "user": user,
+        "privacy": consent.state(user.id),
     }
 
 

@@ -10,6 +10,7 @@ from app.accounts.models import User
 from app.core.errors import Forbidden
 from app.core.pagination import keyset, page
 from app.extensions import db
+from complaints import audit
 from complaints import permissions as perm
 from complaints.conversation import presenters
 from complaints.conversation.models import Message
@@ -42,4 +43,7 @@ def list_messages(*, complaint_id: int, viewer: Any, cursor: str | None, limit: 
     result["items"] = [
         presenters.message(m, author_name=m.author_name, viewer=viewer, complaint=c) for m in result["items"]
     ]
+    named = not perm.is_reporter(viewer, c) and perm.sees_reporter_identity(viewer, c)
+    if named and any(m["from_reporter"] for m in result["items"]):
+        audit.identity_shown(viewer, c)
     return result

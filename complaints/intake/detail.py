@@ -10,6 +10,7 @@ from sqlalchemy import exists, select
 from app.accounts.models import User
 from app.core import http
 from app.extensions import db
+from complaints import audit
 from complaints import permissions as perm
 from complaints.intake import presenters, queries
 from complaints.supports.models import Support
@@ -45,7 +46,11 @@ def detail_view(*, complaint_id: int, viewer: Any | None) -> dict[str, Any]:
     http.tag_resource(queries.etag_core(c))
     reporter_name = None
     if perm.sees_reporter_identity(viewer, c):
-        reporter_name = viewer.name if perm.is_reporter(viewer, c) else db.session.get(User, c.reporter_id).name
+        if perm.is_reporter(viewer, c):
+            reporter_name = viewer.name
+        else:
+            reporter_name = db.session.get(User, c.reporter_id).name
+            audit.identity_shown(viewer, c)
     supported = None
     if viewer is not None:
         supported = db.session.scalar(

@@ -80,6 +80,8 @@ class Complaint(Base):
         # Statistics (``complaints.stats``): an area's complaints by submission time, with every column the figures
         # read, so that PostgreSQL answers from the index alone (a kab/kota, a period, or a whole province).
         Index("ix_complaints_stats", "kabkota_code", "created_at", postgresql_include=STATS_INCLUDE),
+        # Retention (``complaints.privacy``): final complaints whose personal fields are still to be purged.
+        Index("ix_complaints_privacy_purge", "privacy_purged_at", "status_changed_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -149,5 +151,7 @@ class Complaint(Base):
     resolution_due_at: Mapped[dt.datetime | None]
     #: The reporter's 1-5 score, copied from ``complaint_ratings`` by the rating service: statistics read one table.
     rating: Mapped[int | None] = mapped_column(SmallInteger)
+    #: Retention purged its personal fields (texts kept only masked) long after it was closed (``complaints.privacy``).
+    privacy_purged_at: Mapped[dt.datetime | None]
 
     __mapper_args__ = {"version_id_col": version}

@@ -23,9 +23,10 @@ from app.core.errors import Forbidden
 from app.core.i18n import _
 from app.core.pagination import decode_cursor, keyset, page
 from app.extensions import db
-from complaints import geo
+from complaints import audit, geo
 from complaints import permissions as perm
 from complaints.intake import detail as intake_detail
+from complaints.intake import presenters as intake_presenters
 from complaints.intake import queries as intake_queries
 from complaints.intake.models import SIMILAR_DAYS, SIMILAR_RADIUS_M, Complaint
 from complaints.moderation import presenters
@@ -120,6 +121,9 @@ def queue(
     rows = db.connection().execute(stmt).mappings().all()
     result = page(rows, limit=limit, key=lambda r: [r["id"]])
     dups = likely_duplicates([r["id"] for r in result["items"]], viewer=user)
+    for r in result["items"]:
+        if perm.sees_reporter_identity(user, intake_presenters._Attrs(r)):
+            audit.identity_shown(user, intake_presenters._Attrs(r))
     result["items"] = [presenters.queue_item(r, viewer=user, duplicates=dups.get(r["id"], [])) for r in result["items"]]
     return result
 
@@ -219,5 +223,7 @@ def redactions(*, complaint_id: int, viewer: Any, cursor: str | None, limit: int
     )
     rows = db.session.execute(keyset(stmt, keys=[R.id], cursor=cursor, limit=limit, types=[int])).all()
     result = page(rows, limit=limit, key=lambda r: [r.id])
+    if result["items"]:
+        audit.redaction_originals_shown(viewer, c)
     result["items"] = [presenters.redaction(r) for r in result["items"]]
     return result

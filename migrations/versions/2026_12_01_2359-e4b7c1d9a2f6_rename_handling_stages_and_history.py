@@ -10,7 +10,7 @@ rebuilt from that text with the new names, its rows copied (ids kept) and its in
 
 Revision ID: e4b7c1d9a2f6
 Revises: 81472aa563ad
-Create Date: 2026-12-03 12:00:00.000000
+Create Date: 2026-12-01 23:59:00.000000
 
 """
 

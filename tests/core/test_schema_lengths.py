@@ -55,6 +55,10 @@ WRITES: dict[str, list[str]] = {
     "ValidateSchema": ["complaint_history"],
     "PreferencesUpdateSchema": ["notification_preferences"],
     "DeviceCreateSchema": ["devices"],
+    "NoticeCreateSchema": ["privacy_notices"],
+    "ConsentAcceptSchema": [],  # a version to look up, not stored as given
+    "AccountDeleteSchema": [],  # a password to check
+    "PasswordResetSchema": [],  # stored as an argon2 hash
 }
 
 #: Fields stored under another name or not as sent: (schema, field) → the column, or None with the reason.
@@ -64,6 +68,7 @@ ELSEWHERE: dict[tuple[str, str], str | None] = {
     ("StaffCreateSchema", "password"): None,
     ("StaffCreateSchema", "phone"): None,
     ("RejectSchema", "reason"): "complaints.rejection_reason",
+    ("RegisterSchema", "privacy_notice_version"): "privacy_notices.version",  # looked up, stored as a consent row
 }
 
 WRITE_LOCATIONS = {"json", "form", "files", "headers"}
