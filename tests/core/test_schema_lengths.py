@@ -55,6 +55,9 @@ WRITES: dict[str, list[str]] = {
     "ValidateSchema": ["complaint_status_changes"],
     "PreferencesUpdateSchema": ["notification_preferences"],
     "DeviceCreateSchema": ["devices"],
+    "SurveyCreateSchema": ["surveys", "survey_questions", "survey_options"],
+    "SurveyUpdateSchema": ["surveys", "survey_questions", "survey_options"],
+    "ResponseCreateSchema": ["survey_answers"],
 }
 
 #: Fields stored under another name or not as sent: (schema, field) → the column, or None with the reason.
@@ -64,6 +67,23 @@ ELSEWHERE: dict[tuple[str, str], str | None] = {
     ("StaffCreateSchema", "password"): None,
     ("StaffCreateSchema", "phone"): None,
     ("RejectSchema", "reason"): "complaints.rejection_reason",
+    # survey items: labels of options and rows go to survey_options.label, one per row
+    ("SurveyCreateSchema", "items.options"): "survey_options.label",
+    ("SurveyCreateSchema", "items.rows"): "survey_options.label",
+    ("SurveyUpdateSchema", "items.options"): "survey_options.label",
+    ("SurveyUpdateSchema", "items.rows"): "survey_options.label",
+    ("SurveyCreateSchema", "items.title"): "survey_questions.title",
+    ("SurveyUpdateSchema", "items.title"): "survey_questions.title",
+    ("SurveyCreateSchema", "items.description"): "survey_questions.description",
+    ("SurveyUpdateSchema", "items.description"): "survey_questions.description",
+    ("SurveyCreateSchema", "items.type"): "survey_questions.type",
+    ("SurveyUpdateSchema", "items.type"): "survey_questions.type",
+    ("SurveyCreateSchema", "items.condition.operator"): "survey_questions.condition_operator",
+    ("SurveyUpdateSchema", "items.condition.operator"): "survey_questions.condition_operator",
+    # answers: texts, "other" and dates go to survey_answers.text_value
+    ("ResponseCreateSchema", "answers.text"): "survey_answers.text_value",
+    ("ResponseCreateSchema", "answers.other"): "survey_answers.text_value",
+    ("ResponseCreateSchema", "answers.date"): None,  # a date, stored as its 10-character ISO text
 }
 
 WRITE_LOCATIONS = {"json", "form", "files", "headers"}
