@@ -184,6 +184,9 @@ OPERATION_IDS: dict[str, str] = {
     "POST /surveys/{survey_id}/responses": "answerSurvey",
     "GET /surveys/{survey_id}/responses/me": "getMySurveyResponse",
     "GET /manage/surveys": "listManagedSurveys",
+    "GET /surveys/{survey_id}/results": "getSurveyResults",
+    "GET /surveys/{survey_id}/questions/{question_id}/answers": "listSurveyTextAnswers",
+    "GET /surveys/{survey_id}/export": "exportSurveyResponses",
     # notifications
     "GET /me/notifications": "listNotifications",
     "GET /me/notifications/unread-count": "countUnreadNotifications",

@@ -91,7 +91,7 @@ def _matrix(q: Any, a: dict[str, Any], option_ids: set[int], row_ids: list[int])
         raise _Invalid(_("An option does not belong to this question."))
     if q.required and len(seen) != len(row_ids):
         raise _Invalid(_("Answer every row."))
-    return [_part(q, row_ids.index(c["row_id"]), row_id=c["row_id"], option_id=c["option_id"]) for c in cells]
+    return [_part(q, i, row_id=c["row_id"], option_id=c["option_id"]) for i, c in enumerate(cells)]
 
 
 def _number(q: Any, value: float) -> float:

@@ -8,7 +8,8 @@ what was answered are kept apart (see the package docstring, "Anonymity"):
   no serial, no reference to the answers;
 - ``Response`` (random UUID, survey, the respondent's home desa and kab/kota, the date): the user and the exact time
   only for non-anonymous surveys;
-- ``Answer``: one row per (response, question, part): a chosen option (``option_id``; for a matrix with its
+- ``Answer``: one row per (response, question, part; part 0 exists for every question answered, so counting
+  part 0 counts respondents): a chosen option (``option_id``; for a matrix with its
   ``row_id``; for a ranking with the rank in ``num_value``), a number (rating, scale, number, yes/no as 1/0) or a
   text (texts, dates as ``YYYY-MM-DD``, "other" next to ``option_id`` NULL). The respondent's kab/kota and desa are
   copied onto each answer so the results read one index (``ix_survey_answers_results``) without a join.
@@ -136,6 +137,7 @@ class Response(Base):
     __table_args__ = (
         Index("ix_survey_responses_survey_id_kabkota_code", "survey_id", "kabkota_code", "desa_code"),
         Index("ix_survey_responses_survey_id_user_id", "survey_id", "user_id"),
+        Index("ix_survey_responses_survey_id_id", "survey_id", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import Response, stream_with_context
 from flask.views import MethodView
 
 from app.accounts.roles import Role
@@ -11,9 +12,16 @@ from app.core.i18n import _
 from app.core.pagination import page_of
 from app.core.responses import json_response
 from app.core.sync import sync_page_of
-from surveys import builder, listing, responding
+from surveys import builder, exports, listing, responding, results, texts
 from surveys import permissions as perm
 from surveys.answer_schemas import OwnResponseSchema, ResponseCreateSchema, ResponseReceiptSchema
+from surveys.results_schemas import (
+    ExportArgs,
+    ResultsArgs,
+    SurveyResultsSchema,
+    SurveyTextAnswerSchema,
+    TextAnswersArgs,
+)
 from surveys.schemas import (
     ManageListArgs,
     SurveyCreateSchema,
@@ -185,3 +193,69 @@ class ManagedSurveys(MethodView):
         Staff who build or read surveys: every survey and poll whose target lies in their scope, any state.
         """
         return json_response(listing.staff_list(user=get_current_user(), **args))
+
+
+@blp.route("/<id:survey_id>/results")
+class SurveyResults(MethodView):
+    @auth_required()
+    @blp.arguments(ResultsArgs, location="query")
+    @blp.response(200, SurveyResultsSchema)
+    def get(self, args, survey_id):
+        """Read a survey's results
+
+        Staff in scope at any time; residents as the survey allows (after answering, or once closed; 403
+        otherwise). Per question: option totals and percentages, ranking scores, matrix tables, distributions and
+        averages (NPS for a 0-10 scale), number min/max/mean/median. `area` keeps the respondents living there;
+        `breakdown` adds the same figures per kab/kota, kecamatan or desa of their homes.
+        """
+        return json_response(results.results(user=get_current_user(), survey_id=survey_id, **args))
+
+
+@blp.route("/<id:survey_id>/questions/<id:question_id>/answers")
+class SurveyTextAnswers(MethodView):
+    @auth_required(*_STAFF)
+    @blp.arguments(TextAnswersArgs, location="query")
+    @blp.response(200, page_of(SurveyTextAnswerSchema))
+    def get(self, args, survey_id, question_id):
+        """Read the text answers of a question
+
+        Staff in scope: the texts of a short or long text question, or the "other" answers of a choice question,
+        a page at a time, each with the respondent's kab/kota only.
+        """
+        return json_response(
+            texts.text_answers(user=get_current_user(), survey_id=survey_id, question_id=question_id, **args)
+        )
+
+
+_EXPORT_RESPONSE = {
+    "description": "One row per response, one column per question (a matrix: per row); streamed.",
+    "content": {
+        "text/csv": {"schema": {"type": "string", "format": "binary"}},
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+            "schema": {"type": "string", "format": "binary"}
+        },
+    },
+}
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@blp.route("/<id:survey_id>/export")
+class SurveyExport(MethodView):
+    @auth_required(*_STAFF)
+    @blp.arguments(ExportArgs, location="query")
+    @blp.doc(responses={"200": _EXPORT_RESPONSE})
+    def get(self, args, survey_id):
+        """Export a survey's responses
+
+        Staff in scope: CSV (`format=csv`) or XLSX (`format=xlsx`), streamed. Anonymous surveys carry the random
+        response id, the date and the kab/kota only.
+        """
+        survey, columns, labels = exports.prepare(user=get_current_user(), survey_id=survey_id)
+        make = exports.csv_chunks if args["format"] == "csv" else exports.xlsx_chunks
+        mimetype = "text/csv" if args["format"] == "csv" else _XLSX
+        filename = f"survey-{survey.id}.{args['format']}"
+        return Response(
+            stream_with_context(make(survey, columns, labels)),
+            mimetype=mimetype,
+            headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"},
+        )

@@ -130,6 +130,7 @@ def upgrade() -> None:
             "ix_survey_responses_survey_id_kabkota_code", ["survey_id", "kabkota_code", "desa_code"], unique=False
         )
         batch_op.create_index("ix_survey_responses_survey_id_user_id", ["survey_id", "user_id"], unique=False)
+        batch_op.create_index("ix_survey_responses_survey_id_id", ["survey_id", "id"], unique=False)
 
     op.create_table(
         "survey_answers",
@@ -202,6 +203,7 @@ def downgrade() -> None:
 
     op.drop_table("survey_answers")
     with op.batch_alter_table("survey_responses", schema=None) as batch_op:
+        batch_op.drop_index("ix_survey_responses_survey_id_id")
         batch_op.drop_index("ix_survey_responses_survey_id_user_id")
         batch_op.drop_index("ix_survey_responses_survey_id_kabkota_code")
 
