@@ -31,7 +31,8 @@ from typing import Any
 
 
 def register(app: Any, api: Any) -> None:
-    import surveys.notify  # noqa: F401  (the periodic closing sweep registers on import)
+    import surveys.demo
+    import surveys.notify  # noqa: F401  (the sweep and the demo seeder register on import)
     from surveys.routes import blp, manage_blp
 
     api.register_blueprint(blp)
