@@ -62,11 +62,14 @@ def _resident_statement(*, open_only: bool, delta: bool, after: bool) -> Any:
 
 
 def _poll_items(rows: list[Any]) -> dict[int, dict[str, Any]]:
-    polls = [r.id for r in rows if r.kind == st.POLL]
-    if not polls:
-        return {}
-    items, options = queries.load_items(polls)
-    return {sid: presenters.item_view(qs[0], options.get(qs[0].id, [])) for sid, qs in items.items() if qs}
+    """The one question of each poll on the page (from the per-process definition cache)."""
+    out = {}
+    for r in rows:
+        if r.kind == st.POLL:
+            items, options = queries.survey_items(r)
+            if items:
+                out[r.id] = presenters.item_view(items[0], options.get(items[0].id, []))
+    return out
 
 
 def resident_list(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+import cachetools
 from sqlalchemy import exists, select
 
 from app.core.errors import NotFound
@@ -53,6 +55,26 @@ def load_items(survey_ids: Iterable[int]) -> tuple[dict[int, list[Question]], di
         for o in rows:
             options[o.question_id].append(o)
     return items, options
+
+
+_ITEMS_CACHE: cachetools.TTLCache = cachetools.TTLCache(maxsize=1024, ttl=60)
+_ITEMS_LOCK = threading.Lock()
+
+
+def survey_items(survey: Any) -> tuple[list[Question], dict[int, list[Option]]]:
+    """One survey's items and options, cached per process by (id, ``updated_at``): every change to the items moves
+    ``updated_at`` (``builder.update``), so a cached definition is never stale. The objects are detached, read-only."""
+    key = (survey.id, survey.updated_at)
+    with _ITEMS_LOCK:
+        hit = _ITEMS_CACHE.get(key)
+    if hit is None:
+        items, options = load_items([survey.id])
+        hit = (items[survey.id], {q.id: options.get(q.id, []) for q in items[survey.id]})
+        for obj in (*hit[0], *(o for opts in hit[1].values() for o in opts)):
+            db.session.expunge(obj)
+        with _ITEMS_LOCK:
+            _ITEMS_CACHE[key] = hit
+    return hit
 
 
 def has_responses(survey_id: int) -> bool:

@@ -40,8 +40,8 @@ def submit(*, user: Any, survey_id: int, answers: list[dict[str, Any]]) -> dict[
     now = utcnow()
     if not perm.is_open(survey, now):
         raise Conflict("This survey is not open for answers.", code="survey_not_open")
-    items, options = queries.load_items([survey.id])
-    rows = checks.check_response(items[survey.id], options, answers)
+    items, options = queries.survey_items(survey)
+    rows = checks.check_response(items, options, answers)
     conn = db.session.connection()
     added = conn.execute(
         _insert_ignoring_conflicts(Participation)
