@@ -67,6 +67,7 @@ def prepare() -> tuple[dict[str, str], int]:
     if survey_id is not None:
         migrate(env)
         print(f"using the generated data in {make_url(DATABASE_URL).database}")
+        _people(_app())
         return env, survey_id
     print(f"generating a 10-question survey with {COUNT:,} responses ...", flush=True)
     ensure_database(DATABASE_URL, drop=True)
@@ -85,6 +86,11 @@ def _people(app) -> None:
     from app.accounts.passwords import hash_password
 
     engine = create_engine(DATABASE_URL)
+    with engine.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM users WHERE phone = :p"), {"p": ADMIN_PHONE}).scalar():
+            return
+    with app.app_context():
+        password_hash = hash_password(PASSWORD)
     with engine.begin() as conn:
         conn.execute(
             text(
@@ -92,7 +98,7 @@ def _people(app) -> None:
                 "updated_at, password_changed_at) VALUES ('Admin Provinsi', :p, :h, 'admin', '32', true, now(), "
                 "now(), now())"
             ),
-            {"p": ADMIN_PHONE, "h": hash_password(PASSWORD)},
+            {"p": ADMIN_PHONE, "h": password_hash},
         )
         conn.execute(
             text(
