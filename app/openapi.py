@@ -78,6 +78,11 @@ TAGS: list[dict[str, str]] = [
     {"name": "routing", "description": "Routing rules: which office handles a category in an area."},
     {"name": "sla", "description": "The working-day calendar and admin-added days off."},
     {"name": "stats", "description": "Statistics of the complaints in my area or of my offices."},
+    {
+        "name": "surveys",
+        "description": "Surveys and polls: the builder for staff in scope, the residents' list, answering once, "
+        "results and exports.",
+    },
     {"name": "notifications", "description": "The signed-in user's inbox."},
     {"name": "notification_preferences", "description": "Push on/off per kind of notification."},
     {"name": "devices", "description": "The app instances (FCM targets) of the user."},
@@ -89,6 +94,7 @@ TAG_OF_BLUEPRINT: dict[str, str] = {
     "my_complaints": "complaints",
     "complaint_moderation": "moderation",
     "my_privacy": "privacy",
+    "manage_surveys": "surveys",
 }
 
 OPERATION_IDS: dict[str, str] = {
@@ -185,6 +191,21 @@ OPERATION_IDS: dict[str, str] = {
     "POST /sla/holidays": "createHoliday",
     "DELETE /sla/holidays/{holiday_id}": "deleteHoliday",
     "GET /stats/complaints": "getComplaintStats",
+    # surveys
+    "GET /surveys": "listSurveys",
+    "POST /surveys": "createSurvey",
+    "GET /surveys/{survey_id}": "getSurvey",
+    "PATCH /surveys/{survey_id}": "updateSurvey",
+    "POST /surveys/{survey_id}/publish": "publishSurvey",
+    "POST /surveys/{survey_id}/close": "closeSurvey",
+    "POST /surveys/{survey_id}/archive": "archiveSurvey",
+    "POST /surveys/{survey_id}/duplicate": "duplicateSurvey",
+    "POST /surveys/{survey_id}/responses": "answerSurvey",
+    "GET /surveys/{survey_id}/responses/me": "getMySurveyResponse",
+    "GET /manage/surveys": "listManagedSurveys",
+    "GET /surveys/{survey_id}/results": "getSurveyResults",
+    "GET /surveys/{survey_id}/questions/{question_id}/answers": "listSurveyTextAnswers",
+    "GET /surveys/{survey_id}/export": "exportSurveyResponses",
     # notifications
     "GET /me/notifications": "listNotifications",
     "GET /me/notifications/unread-count": "countUnreadNotifications",

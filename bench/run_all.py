@@ -14,6 +14,7 @@ BENCHMARKS = (
     "bench.bench_handling",
     "bench.bench_outages",
     "bench.bench_privacy",
+    "bench.bench_surveys",
 )
 
 

@@ -59,6 +59,9 @@ WRITES: dict[str, list[str]] = {
     "ConsentAcceptSchema": [],  # a version to look up, not stored as given
     "AccountDeleteSchema": [],  # a password to check
     "PasswordResetSchema": [],  # stored as an argon2 hash
+    "SurveyCreateSchema": ["surveys", "survey_questions", "survey_options"],
+    "SurveyUpdateSchema": ["surveys", "survey_questions", "survey_options"],
+    "ResponseCreateSchema": ["survey_answers"],
 }
 
 #: Fields stored under another name or not as sent: (schema, field) → the column, or None with the reason.
@@ -69,6 +72,23 @@ ELSEWHERE: dict[tuple[str, str], str | None] = {
     ("StaffCreateSchema", "phone"): None,
     ("RejectSchema", "reason"): "complaints.rejection_reason",
     ("RegisterSchema", "privacy_notice_version"): "privacy_notices.version",  # looked up, stored as a consent row
+    # survey items: labels of options and rows go to survey_options.label, one per row
+    ("SurveyCreateSchema", "items.options"): "survey_options.label",
+    ("SurveyCreateSchema", "items.rows"): "survey_options.label",
+    ("SurveyUpdateSchema", "items.options"): "survey_options.label",
+    ("SurveyUpdateSchema", "items.rows"): "survey_options.label",
+    ("SurveyCreateSchema", "items.title"): "survey_questions.title",
+    ("SurveyUpdateSchema", "items.title"): "survey_questions.title",
+    ("SurveyCreateSchema", "items.description"): "survey_questions.description",
+    ("SurveyUpdateSchema", "items.description"): "survey_questions.description",
+    ("SurveyCreateSchema", "items.type"): "survey_questions.type",
+    ("SurveyUpdateSchema", "items.type"): "survey_questions.type",
+    ("SurveyCreateSchema", "items.condition.operator"): "survey_questions.condition_operator",
+    ("SurveyUpdateSchema", "items.condition.operator"): "survey_questions.condition_operator",
+    # answers: texts, "other" and dates go to survey_answers.text_value
+    ("ResponseCreateSchema", "answers.text"): "survey_answers.text_value",
+    ("ResponseCreateSchema", "answers.other"): "survey_answers.text_value",
+    ("ResponseCreateSchema", "answers.date"): None,  # a date, stored as its 10-character ISO text
 }
 
 WRITE_LOCATIONS = {"json", "form", "files", "headers"}

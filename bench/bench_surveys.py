@@ -1,0 +1,291 @@
+"""Issue 13 figures on PostgreSQL: a 10-question province survey with 1M responses (``bench/surveys_data.py``).
+
+- ``GET /api/v1/surveys/{id}/results`` as a province admin: median and p95 of 10 sequential requests after a
+  warm-up (target < 1 s), for the whole province, with the kab/kota breakdown, and for Kota Bandung only;
+- ``POST /api/v1/surveys/{id}/responses`` (a full 10-question answer, a different resident per request) and
+  ``GET /api/v1/surveys`` (a Kota Bandung resident: 21 surveys and polls) as % of ``GET /healthz``: gunicorn with 2
+  sync workers, wrk -t1 -c16, best of 3 rounds of 8 s, measured alternately in the same run (targets 30 % / 50 %);
+- streaming the 1M-response CSV export: time, bytes, and the gunicorn worker's peak memory before and after
+  (``VmHWM``), so a flat peak shows that memory does not grow with the responses.
+
+``BENCH_SURVEYS_DATABASE_URL`` (default ``…/balai_bench_surveys``) is created and filled once (a few minutes) and
+kept; ``BENCH_SURVEY_RESPONSES`` changes the count.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bench.bench_complaints import post_json
+from bench.bench_handling import ensure_database, latencies, p95
+from bench.harness import flask, gunicorn, migrate, wrk
+from bench.surveys_data import build_surveys, generate_responses, is_complete
+
+DATABASE_URL = os.environ.get(
+    "BENCH_SURVEYS_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/balai_bench_surveys"
+)
+COUNT = int(os.environ.get("BENCH_SURVEY_RESPONSES", "1000000"))
+PASSWORD = "bench-password-13"
+ADMIN_PHONE = "+6281300130001"
+RESIDENTS = 60_000
+RESULTS_TARGET_S = 1.0
+SUBMIT_TARGET, LIST_TARGET = 0.30, 0.50
+
+SUBMIT_SCRIPT = """
+local tokens = {%(tokens)s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("POST", "%(path)s", {["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. tokens[i]}, '%(body)s')
+end
+"""
+
+
+def _app():
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    os.environ["ACCESS_TOKEN_MINUTES"] = "120"
+    from app import create_app
+    from app.config import Config
+
+    return create_app(Config.from_env())
+
+
+def prepare() -> tuple[dict[str, str], int]:
+    env = {"DATABASE_URL": DATABASE_URL}
+    ensure_database(DATABASE_URL)
+    survey_id = is_complete(DATABASE_URL, count=COUNT)
+    if survey_id is not None:
+        migrate(env)
+        print(f"using the generated data in {make_url(DATABASE_URL).database}")
+        _people(_app())
+        return env, survey_id
+    print(f"generating a 10-question survey with {COUNT:,} responses ...", flush=True)
+    ensure_database(DATABASE_URL, drop=True)
+    migrate(env)
+    flask(["areas", "load"], env)
+    app = _app()
+    survey_id = build_surveys(app)
+    seconds = generate_responses(DATABASE_URL, survey_id, count=COUNT)
+    print(f"  done in {seconds:.0f} s", flush=True)
+    _people(app)
+    return env, survey_id
+
+
+def _people(app) -> None:
+    """The province admin and ``RESIDENTS`` residents of Kota Bandung (SQL; no password hashing for them)."""
+    from app.accounts.passwords import hash_password
+
+    engine = create_engine(DATABASE_URL)
+    with engine.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM users WHERE phone = :p"), {"p": ADMIN_PHONE}).scalar():
+            return
+    with app.app_context():
+        password_hash = hash_password(PASSWORD)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (name, phone, password_hash, role, scope_area_code, is_active, created_at, "
+                "updated_at, password_changed_at) VALUES ('Admin Provinsi', :p, :h, 'admin', '32', true, now(), "
+                "now(), now())"
+            ),
+            {"p": ADMIN_PHONE, "h": password_hash},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO users (name, phone, password_hash, role, home_area_code, home_rw, is_active, created_at, "
+                "updated_at, password_changed_at) SELECT 'Warga ' || g, '+628139' || lpad(g::text, 8, '0'), 'x', "
+                "'resident', '32.73.01.1001', 1 + g % 9, true, now(), now(), now() FROM generate_series(1, :n) g"
+            ),
+            {"n": RESIDENTS},
+        )
+    engine.dispose()
+
+
+def _tokens(app, *, survey_id: int, count: int) -> list[str]:
+    """Access tokens (and their sessions) of ``count`` residents who have not answered the survey yet."""
+    import secrets
+
+    from flask_jwt_extended import create_access_token
+
+    engine = create_engine(DATABASE_URL)
+    with engine.begin() as conn:
+        ids = (
+            conn.execute(
+                text(
+                    "SELECT u.id FROM users u WHERE u.role = 'resident' AND NOT EXISTS (SELECT 1 FROM "
+                    "survey_participations p WHERE p.survey_id = :s AND p.user_id = u.id) ORDER BY u.id LIMIT :n"
+                ),
+                {"s": survey_id, "n": count},
+            )
+            .scalars()
+            .all()
+        )
+        rows = [{"id": secrets.token_hex(16), "user_id": uid} for uid in ids]
+        conn.execute(
+            text(
+                "INSERT INTO auth_sessions (id, user_id, refresh_jti, created_at, last_used_at, expires_at) "
+                "VALUES (:id, :user_id, 'x', now(), now(), now() + interval '1 day')"
+            ),
+            rows,
+        )
+    engine.dispose()
+    with app.app_context():
+        return [
+            create_access_token(identity=str(r["user_id"]), additional_claims={"sid": r["id"], "role": "resident"})
+            for r in rows
+        ]
+
+
+def _answer_body(survey_id: int) -> str:
+    engine = create_engine(DATABASE_URL)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT q.id, q.type, array_agg(o.id ORDER BY o.position) FILTER (WHERE NOT o.is_row), "
+                "array_agg(o.id ORDER BY o.position) FILTER (WHERE o.is_row) FROM survey_questions q "
+                "LEFT JOIN survey_options o ON o.question_id = q.id WHERE q.survey_id = :s GROUP BY q.id, q.type, "
+                "q.position ORDER BY q.position"
+            ),
+            {"s": survey_id},
+        ).all()
+    engine.dispose()
+    answers = []
+    for qid, kind, opts, rows_ in rows:
+        answers.append(
+            {
+                "single_choice": {"option_id": (opts or [0])[0]},
+                "multiple_choice": {"option_ids": (opts or [])[:2]},
+                "ranking": {"ranking": list(reversed(opts or []))},
+                "matrix": {"rows": [{"row_id": r, "option_id": (opts or [0])[1]} for r in rows_ or []]},
+                "rating": {"value": 4},
+                "scale": {"value": 9},
+                "number": {"value": 42.5},
+                "yes_no": {"yes": True},
+                "short_text": {"text": "Pelayanan cepat"},
+            }[kind]
+            | {"question_id": qid}
+        )
+    return json.dumps({"answers": answers})
+
+
+def measure_results(base: str, admin: dict[str, str], survey_id: int) -> float:
+    url = f"/api/v1/surveys/{survey_id}/results"
+    cases = {
+        "whole province": url,
+        "whole province, by kab/kota": url + "?breakdown=kabkota",
+        "Kota Bandung (area=32.73)": url + "?area=32.73",
+        "Kota Bandung, by kecamatan": url + "?area=32.73&breakdown=kecamatan",
+    }
+    print(f"GET {url} as a province admin ({COUNT:,} responses), 10 sequential requests after 2 warm-up:")
+    first = 0.0
+    for name, path in cases.items():
+        times = latencies(base + path, admin, warmup=2, requests=10)
+        median = statistics.median(times)
+        first = first or median
+        print(f"  {name:<32} median {median * 1000:7.0f} ms   p95 {p95(times) * 1000:7.0f} ms")
+    print(f"  target < {RESULTS_TARGET_S:.0f} s (whole province): {'met' if first < RESULTS_TARGET_S else 'NOT met'}")
+    return first
+
+
+def measure_throughput(base: str, app, survey_id: int, resident_headers: dict[str, str]) -> None:
+    path = f"/api/v1/surveys/{survey_id}/responses"
+    body = _answer_body(survey_id).replace("'", "\\'")
+    best = {"healthz": 0.0, "submit": 0.0, "list": 0.0}
+
+    def submit_run(seconds: int) -> float:
+        tokens = _tokens(app, survey_id=survey_id, count=2500 * seconds)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(SUBMIT_SCRIPT % {"tokens": ",".join(f'"{t}"' for t in tokens), "path": path, "body": body})
+        try:
+            return wrk(base + path, script=script.name, seconds=seconds)["rps"]
+        finally:
+            os.unlink(script.name)
+
+    wrk(base + "/healthz", seconds=2)
+    submit_run(2)
+    wrk(base + "/api/v1/surveys", headers=resident_headers, seconds=2)
+    for _ in range(3):
+        best["healthz"] = max(best["healthz"], wrk(base + "/healthz", seconds=8)["rps"])
+        best["submit"] = max(best["submit"], submit_run(8))
+        best["list"] = max(best["list"], wrk(base + "/api/v1/surveys", headers=resident_headers, seconds=8)["rps"])
+    print("gunicorn -w 2 (sync), PostgreSQL, wrk -t1 -c16, best of 3 x 8 s:")
+    print(f"  {'GET /healthz':<44} {best['healthz']:>8.0f} req/s   (baseline)")
+    for name, label, target in (
+        ("submit", f"POST {path}", SUBMIT_TARGET),
+        ("list", "GET /api/v1/surveys", LIST_TARGET),
+    ):
+        ratio = best[name] / best["healthz"]
+        verdict = "met" if ratio >= target else "NOT met"
+        print(f"  {label:<44} {best[name]:>8.0f} req/s   {ratio * 100:5.1f} %  (target {target:.0%}: {verdict})")
+
+
+def _worker_memory(port: int) -> dict[int, tuple[int, int]]:
+    """(VmRSS, VmHWM) in KiB of each gunicorn worker of the server on ``port`` (children of its master)."""
+    procs: dict[int, dict[str, str]] = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+            if b"gunicorn" not in cmdline or f"127.0.0.1:{port}".encode() not in cmdline:
+                continue
+            status = (proc / "status").read_text()
+        except OSError:
+            continue
+        procs[int(proc.name)] = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    masters = {pid for pid, f in procs.items() if int(f["PPid"]) not in procs}
+    return {
+        pid: (int(f["VmRSS"].split()[0]), int(f["VmHWM"].split()[0]))
+        for pid, f in procs.items()
+        if int(f["PPid"]) in masters
+    }
+
+
+def measure_export(base: str, admin: dict[str, str], survey_id: int) -> None:
+    port = int(base.rsplit(":", 1)[1])
+    before = _worker_memory(port)
+    started = time.perf_counter()
+    size = 0
+    req = urllib.request.Request(base + f"/api/v1/surveys/{survey_id}/export?format=csv", headers=admin)
+    with urllib.request.urlopen(req) as resp:
+        while chunk := resp.read(1 << 16):
+            size += len(chunk)
+    seconds = time.perf_counter() - started
+    after = _worker_memory(port)
+    print(f"CSV export of {COUNT:,} responses, streamed: {seconds:.1f} s, {size / 1e6:.0f} MB")
+    for pid, (rss, hwm) in sorted(after.items()):
+        rss0, hwm0 = before.get(pid, (0, 0))
+        mib = [round(v / 1024) for v in (rss0, rss, hwm0, hwm)]
+        print(f"  worker {pid}: RSS {mib[0]} -> {mib[1]} MiB, peak {mib[2]} -> {mib[3]} MiB")
+
+
+def main() -> None:
+    env, survey_id = prepare()
+    app = _app()
+    server_env = {**env, "ACCESS_TOKEN_MINUTES": "120"}
+    with gunicorn(server_env) as base:
+        admin = log_in_admin(base)
+        measure_results(base, admin, survey_id)
+        measure_export(base, admin, survey_id)
+        [lister] = _tokens(app, survey_id=-1, count=1)
+        measure_throughput(base, app, survey_id, {"Authorization": f"Bearer {lister}"})
+
+
+def log_in_admin(base: str) -> dict[str, str]:
+    status, tokens = post_json(base + "/api/v1/auth/login", {"login": ADMIN_PHONE, "password": PASSWORD})
+    assert status == 200, tokens
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,281 @@
+"""Survey results in SQL: every figure is a ``GROUP BY`` over ``survey_answers``, never a loop over responses.
+
+Two statements per request, plus one for the respondents:
+
+- ``_tally``: the answer rows of the survey (inside ``area``, optionally grouped by the respondents' kab/kota,
+  kecamatan or desa) grouped by (question, matrix row, option, value): how many rows (``n``) and how many of them
+  are part 0 (``firsts``: the respondents of that question). Option totals and percentages (each option counted on
+  its own: a multiple choice is one row per option chosen, never a combination), ranking scores (the value is the
+  rank), matrix tables, rating/scale/yes-no distributions and averages, the NPS of a 0-10 scale, and the count of
+  text and date answers all fold out of that small result. The values of ``number`` questions are left out of its
+  grouping (they are continuous).
+- ``_numbers``: min, max, mean, count and median of each number question (per group): ``percentile_cont`` on
+  PostgreSQL, the middle row(s) by ``row_number()`` elsewhere.
+
+Every statement reads one range of ``ix_survey_answers_results`` (survey, kab/kota, question, row, option, value;
+PostgreSQL also INCLUDEs desa and part): the whole survey, or one kab/kota, without touching the table. Groups of an
+anonymous survey with fewer than ``MIN_GROUP`` respondents are shown without their answers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import Float, and_, case, cast, func, literal, select
+
+from app.areas.codes import LEVEL_KABKOTA, level_of, within_area
+from app.core.errors import Forbidden
+from app.extensions import db
+from surveys import permissions as perm
+from surveys import queries
+from surveys import states as st
+from surveys.models import Answer, Response
+
+A = Answer.__table__.c
+R = Response.__table__.c
+MIN_GROUP = 5
+BREAKDOWNS = ("kabkota", "kecamatan", "desa")
+
+
+def _group_expr(cols: Any, breakdown: str | None) -> Any:
+    if breakdown == "kabkota":
+        return cols.kabkota_code
+    if breakdown == "kecamatan":
+        return func.substr(cols.desa_code, 1, 8)
+    if breakdown == "desa":
+        return cols.desa_code
+    return literal("")
+
+
+def _area_where(cols: Any, area: str | None) -> list[Any]:
+    if area is None:
+        return []
+    if level_of(area) < LEVEL_KABKOTA:
+        return [cols.kabkota_code >= area + ".", cols.kabkota_code < area + "/"]
+    conds = [cols.kabkota_code == area[:5]]
+    if level_of(area) > LEVEL_KABKOTA:
+        conds.append(within_area(cols.desa_code, area))
+    return conds
+
+
+def _tally(survey_id: int, area: str | None, breakdown: str | None, number_ids: list[int]) -> list[Any]:
+    g = _group_expr(A, breakdown).label("g")
+    value = A.num_value if not number_ids else case((A.question_id.in_(number_ids), None), else_=A.num_value)
+    value = value.label("v")
+    stmt = (
+        select(
+            g,
+            A.question_id,
+            A.row_id,
+            A.option_id,
+            value,
+            func.count().label("n"),
+            func.sum(case((A.part == 0, 1), else_=0)).label("firsts"),
+            func.sum(case((and_(A.option_id.is_(None), A.text_value.is_not(None)), 1), else_=0)).label("texts"),
+        )
+        .where(A.survey_id == survey_id, *_area_where(A, area))
+        .group_by(g, A.question_id, A.row_id, A.option_id, value)
+    )
+    return db.connection().execute(stmt).all()
+
+
+def _numbers(survey_id: int, area: str | None, breakdown: str | None, number_ids: list[int]) -> list[Any]:
+    if not number_ids:
+        return []
+    g = _group_expr(A, breakdown).label("g")
+    where = [A.survey_id == survey_id, *_area_where(A, area), A.question_id.in_(number_ids)]
+    stats = [
+        func.count().label("n"),
+        func.min(A.num_value).label("min"),
+        func.max(A.num_value).label("max"),
+        func.avg(A.num_value).label("mean"),
+    ]
+    if db.dialect == "postgresql":
+        median = func.percentile_cont(0.5).within_group(A.num_value).label("median")
+        stmt = select(g, A.question_id, *stats, median).where(*where).group_by(g, A.question_id)
+        return db.connection().execute(stmt).all()
+    base = (
+        select(
+            g,
+            A.question_id,
+            A.num_value,
+            func.row_number().over(partition_by=[g, A.question_id], order_by=A.num_value).label("rn"),
+            func.count().over(partition_by=[g, A.question_id]).label("cnt"),
+        )
+        .where(*where)
+        .subquery()
+    )
+    middle = (
+        select(base.c.g, base.c.question_id, func.avg(cast(base.c.num_value, Float)).label("median"))
+        .where(base.c.rn.in_([(base.c.cnt + 1) // 2, (base.c.cnt + 2) // 2]))
+        .group_by(base.c.g, base.c.question_id)
+        .subquery()
+    )
+    agg = select(g, A.question_id, *stats).where(*where).group_by(g, A.question_id).subquery()
+    stmt = select(agg, middle.c.median).join(
+        middle, and_(middle.c.g == agg.c.g, middle.c.question_id == agg.c.question_id)
+    )
+    return db.connection().execute(stmt).all()
+
+
+def _respondents(survey_id: int, area: str | None, breakdown: str | None) -> dict[str, int]:
+    g = _group_expr(R, breakdown).label("g")
+    stmt = select(g, func.count()).where(R.survey_id == survey_id, *_area_where(R, area)).group_by(g)
+    return {row[0] or "": row[1] for row in db.connection().execute(stmt)}
+
+
+def _pct(n: int, total: int) -> float:
+    return round(100.0 * n / total, 1) if total else 0.0
+
+
+def _question_result(q: Any, opts: list[Any], rows: list[Any], number: Any | None, texts: bool) -> dict[str, Any]:
+    """One question's figures from its tally rows (and its number statistics)."""
+    answered = sum(r.firsts for r in rows)
+    out: dict[str, Any] = {"question_id": q.id, "type": q.type, "answered": answered}
+    options = [o for o in opts if not o.is_row]
+    count: dict[Any, int] = defaultdict(int)
+    for r in rows:
+        count[(r.row_id, r.option_id)] += r.n
+    if q.type in st.CHOICE_TYPES:
+        out["options"] = [
+            {
+                "option_id": o.id,
+                "label": o.label,
+                "count": count[(None, o.id)],
+                "percent": _pct(count[(None, o.id)], answered),
+            }
+            for o in options
+        ]
+        other = sum(r.texts for r in rows)
+        out["other"] = {"count": other, "percent": _pct(other, answered)} if q.allow_other else None
+    elif q.type == st.RANKING:
+        k = len(options)
+        scores = []
+        for o in options:
+            ranks = [(int(r.v), r.n) for r in rows if r.option_id == o.id and r.v is not None]
+            total = sum(n for _, n in ranks)
+            scores.append(
+                {
+                    "option_id": o.id,
+                    "label": o.label,
+                    "score": sum((k - rank + 1) * n for rank, n in ranks),
+                    "average_rank": round(sum(rank * n for rank, n in ranks) / total, 2) if total else None,
+                    "first": sum(n for rank, n in ranks if rank == 1),
+                }
+            )
+        out["ranking"] = sorted(scores, key=lambda s: -s["score"])
+    elif q.type == st.MATRIX:
+        table = []
+        for row in (o for o in opts if o.is_row):
+            row_total = sum(count[(row.id, o.id)] for o in options)
+            cells = [
+                {
+                    "option_id": o.id,
+                    "label": o.label,
+                    "count": count[(row.id, o.id)],
+                    "percent": _pct(count[(row.id, o.id)], row_total),
+                }
+                for o in options
+            ]
+            table.append({"row_id": row.id, "label": row.label, "answered": row_total, "options": cells})
+        out["matrix"] = table
+    elif q.type in (st.RATING, st.SCALE, st.YES_NO):
+        low, high = {st.RATING: st.RATING_RANGE, st.SCALE: st.SCALE_RANGE, st.YES_NO: (0, 1)}[q.type]
+        dist = defaultdict(int)
+        for r in rows:
+            if r.v is not None:
+                dist[int(r.v)] += r.n
+        total = sum(dist.values())
+        out["distribution"] = [
+            {"value": v, "count": dist[v], "percent": _pct(dist[v], total)} for v in range(low, high + 1)
+        ]
+        out["average"] = round(sum(v * n for v, n in dist.items()) / total, 2) if total else None
+        if q.type == st.SCALE:
+            promoters = dist[9] + dist[10]
+            detractors = sum(dist[v] for v in range(0, 7))
+            out["nps"] = round(100.0 * (promoters - detractors) / total, 1) if total else None
+    elif q.type == st.NUMBER:
+        out["number"] = {
+            "min": number.min if number else None,
+            "max": number.max if number else None,
+            "mean": round(float(number.mean), 4) if number and number.mean is not None else None,
+            "median": float(number.median) if number and number.median is not None else None,
+        }
+    elif q.type in st.TEXT_TYPES:
+        out["texts_visible"] = texts
+    return out
+
+
+def results(*, user: Any, survey_id: int, area: str | None, breakdown: str | None) -> dict[str, Any]:
+    """The results the caller may see (staff in scope always; residents as the survey allows)."""
+    survey = queries.get_visible(survey_id=survey_id, viewer=user)
+    staff = perm.can_view_as_staff(user, survey)
+    answered = False if staff else queries.has_answered(survey.id, user.id)
+    if not perm.can_see_results(user, survey, answered=answered):
+        raise Forbidden("The results of this survey are not open to you.")
+    items, options = queries.load_items([survey.id])
+    questions = [q for q in items[survey.id] if q.type in st.QUESTION_TYPES]
+    number_ids = [q.id for q in questions if q.type == st.NUMBER]
+    tally = _tally(survey.id, area, breakdown, number_ids)
+    numbers = {(r.g or "", r.question_id): r for r in _numbers(survey.id, area, breakdown, number_ids)}
+    respondents = _respondents(survey.id, area, breakdown)
+    by_group: dict[str, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for r in tally:
+        by_group[r.g or ""][r.question_id].append(r)
+    texts = perm.sees_text_answers(user, survey)
+
+    def figures(group: str) -> list[dict[str, Any]]:
+        rows = by_group.get(group, {})
+        return [
+            _question_result(q, options.get(q.id, []), rows.get(q.id, []), numbers.get((group, q.id)), texts)
+            for q in questions
+        ]
+
+    out: dict[str, Any] = {
+        "survey_id": survey.id,
+        "area": area,
+        "breakdown": breakdown,
+        "respondents": sum(respondents.values()),
+        "questions": [],
+        "groups": [],
+    }
+    if breakdown is None:
+        out["questions"] = figures("")
+        return out
+    # the whole (inside ``area``) as the sum of the groups: fold the group rows once more
+    whole: dict[int, dict[tuple, Any]] = defaultdict(dict)
+    for group_rows in by_group.values():
+        for qid, rows in group_rows.items():
+            for r in rows:
+                key = (r.row_id, r.option_id, r.v)
+                prev = whole[qid].get(key)
+                whole[qid][key] = _Row(r.row_id, r.option_id, r.v, r.n, r.firsts, r.texts, prev)
+    whole_numbers = {r.question_id: r for r in _numbers(survey.id, area, None, number_ids)}
+    out["questions"] = [
+        _question_result(q, options.get(q.id, []), list(whole[q.id].values()), whole_numbers.get(q.id), texts)
+        for q in questions
+    ]
+    for group in sorted(respondents):
+        hidden = survey.anonymous and respondents[group] < MIN_GROUP
+        out["groups"].append(
+            {
+                "area_code": group or None,
+                "respondents": respondents[group],
+                "suppressed": hidden,
+                "questions": [] if hidden else figures(group),
+            }
+        )
+    return out
+
+
+class _Row:
+    """A tally row summed over groups."""
+
+    __slots__ = ("firsts", "n", "option_id", "row_id", "texts", "v")
+
+    def __init__(self, row_id: Any, option_id: Any, v: Any, n: int, firsts: int, texts: int, prev: Any) -> None:
+        self.row_id, self.option_id, self.v = row_id, option_id, v
+        self.n = n + (prev.n if prev else 0)
+        self.firsts = firsts + (prev.firsts if prev else 0)
+        self.texts = texts + (prev.texts if prev else 0)
