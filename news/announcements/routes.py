@@ -8,7 +8,7 @@ from flask.views import MethodView
 from app.core.auth import auth_required, get_current_user, permission_required
 from app.core.blueprint import Blueprint
 from app.core.errors import NotFound, accepts
-from app.core.i18n import request_locale
+from app.core.i18n import _, request_locale
 from app.core.images import MAX_BYTES
 from app.core.responses import json_response
 from app.core.storage import get_storage
@@ -53,7 +53,7 @@ _IMAGE_RESPONSE = {
     "description": "The JPEG (re-encoded, no metadata).",
     "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}},
 }
-CANNOT_POST = "Your role does not post announcements."
+CANNOT_POST = _("Your role does not post announcements.")
 
 
 @blp.route("")

@@ -17,6 +17,7 @@ from app.areas.codes import LEVEL_DESA, scope_key
 from app.core import links
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.core.i18n import _
 from app.core.markdown import plain_excerpt, render_markdown
 from app.extensions import db
 from news.announcements import permissions as perm
@@ -37,7 +38,7 @@ CONTENT_FIELDS = (
     "place_lon",
     "link",
 )
-OUTSIDE_SCOPE = "You may post only to your own area."
+OUTSIDE_SCOPE = _("You may post only to your own area.")
 
 
 def _fail(field: str, message: str) -> ValidationFailed:
@@ -47,7 +48,7 @@ def _fail(field: str, message: str) -> ValidationFailed:
 def _check_target(principal: Any, area_code: str, rw: int | None) -> None:
     detail = areas.require_area(code=area_code, field="area_code")
     if rw is not None and detail.level != LEVEL_DESA:
-        raise _fail("rw", "An RW belongs to a desa/kelurahan: give the desa's code.")
+        raise _fail("rw", _("An RW belongs to a desa/kelurahan: give the desa's code."))
     if not perm.may_target(principal, area_code, rw):
         raise Forbidden(OUTSIDE_SCOPE, errors={"area_code": [OUTSIDE_SCOPE]}, code="target_outside_scope")
 
@@ -55,16 +56,16 @@ def _check_target(principal: Any, area_code: str, rw: int | None) -> None:
 def _check_times(values: dict[str, Any], *, now: dt.datetime, changed: set[str]) -> None:
     start, end = values.get("event_starts_at"), values.get("event_ends_at")
     if end is not None and start is None:
-        raise _fail("event_ends_at", "An event end needs an event start.")
+        raise _fail("event_ends_at", _("An event end needs an event start."))
     if start is not None and end is not None and end < start:
-        raise _fail("event_ends_at", "The event cannot end before it starts.")
+        raise _fail("event_ends_at", _("The event cannot end before it starts."))
     publish_at, valid_until = values.get("publish_at"), values.get("valid_until")
     if valid_until is not None and "valid_until" in changed and valid_until <= now:
-        raise _fail("valid_until", "Must be in the future.")
+        raise _fail("valid_until", _("Must be in the future."))
     if valid_until is not None and publish_at is not None and valid_until <= publish_at:
-        raise _fail("valid_until", "Must be after the publishing time.")
+        raise _fail("valid_until", _("Must be after the publishing time."))
     if (values.get("place_lat") is None) != (values.get("place_lon") is None):
-        raise _fail("place_lat", "Give both latitude and longitude of the place, or neither.")
+        raise _fail("place_lat", _("Give both latitude and longitude of the place, or neither."))
 
 
 def _apply(row: Announcement, values: dict[str, Any]) -> None:
