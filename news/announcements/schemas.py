@@ -10,6 +10,7 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from werkzeug.datastructures import FileStorage
 
+from app.accounts.roles import Role
 from app.areas.codes import AREA_CODE_PATTERN, MAX_RW
 from app.core.fields import IdField, Pattern, TrimmedString, WholeInteger
 from app.core.pagination import PageArgs
@@ -190,20 +191,26 @@ class AnnouncementItemSchema(ma.Schema):
         required=True,
         metadata={"enum": ["scheduled", "published", "expired"], "example": "published"},
     )
-    event_starts_at = ma.fields.DateTime(required=True, allow_none=True)
-    event_ends_at = ma.fields.DateTime(required=True, allow_none=True)
+    event_starts_at = ma.fields.DateTime(
+        required=True, allow_none=True, metadata={"example": "2026-12-06T00:00:00+00:00"}
+    )
+    event_ends_at = ma.fields.DateTime(
+        required=True, allow_none=True, metadata={"example": "2026-12-06T03:00:00+00:00"}
+    )
     place = ma.fields.Nested(AnnouncementPlaceSchema, required=True, allow_none=True)
-    valid_until = ma.fields.DateTime(required=True, allow_none=True)
+    valid_until = ma.fields.DateTime(required=True, allow_none=True, metadata={"example": "2026-12-06T17:00:00+00:00"})
     link = ma.fields.Nested(AnnouncementLinkOutSchema, required=True, allow_none=True)
-    published_at = ma.fields.DateTime(required=True, allow_none=True)
-    publish_at = ma.fields.DateTime(required=True, allow_none=True)
-    edited_at = ma.fields.DateTime(required=True, allow_none=True)
+    published_at = ma.fields.DateTime(required=True, allow_none=True, metadata={"example": "2026-12-01T08:00:00+00:00"})
+    publish_at = ma.fields.DateTime(required=True, allow_none=True, metadata={"example": None})
+    edited_at = ma.fields.DateTime(required=True, allow_none=True, metadata={"example": None})
     updated_at = ma.fields.DateTime(required=True)
     image_count = ma.fields.Integer(required=True, metadata={"example": 1})
     thumbnail_url = ma.fields.String(
         required=True, allow_none=True, metadata={"example": "/api/v1/announcements/1/images/1/thumbnail"}
     )
-    author_role = ma.fields.String(required=True, metadata={"example": "rw_official"})
+    author_role = ma.fields.String(
+        required=True, metadata={"description": "The role of who posted it.", "example": Role.RW_OFFICIAL.value}
+    )
 
 
 class AnnouncementSchema(AnnouncementItemSchema):
@@ -217,7 +224,7 @@ class AnnouncementSchema(AnnouncementItemSchema):
     )
     images = ma.fields.List(ma.fields.Nested(AnnouncementImageSchema), required=True)
     notify = ma.fields.Boolean(required=True, allow_none=True, metadata={"example": True})
-    notified_at = ma.fields.DateTime(required=True, allow_none=True)
+    notified_at = ma.fields.DateTime(required=True, allow_none=True, metadata={"example": "2026-12-01T08:00:00+00:00"})
     can_edit = ma.fields.Boolean(required=True, metadata={"example": False})
 
 

@@ -55,6 +55,9 @@ WRITES: dict[str, list[str]] = {
     "ValidateSchema": ["complaint_status_changes"],
     "PreferencesUpdateSchema": ["notification_preferences"],
     "DeviceCreateSchema": ["devices"],
+    "AnnouncementCreateSchema": ["announcements"],
+    "AnnouncementUpdateSchema": ["announcements"],
+    "AnnouncementImageUploadSchema": ["announcement_images"],
 }
 
 #: Fields stored under another name or not as sent: (schema, field) → the column, or None with the reason.
@@ -64,6 +67,8 @@ ELSEWHERE: dict[tuple[str, str], str | None] = {
     ("StaffCreateSchema", "password"): None,
     ("StaffCreateSchema", "phone"): None,
     ("RejectSchema", "reason"): "complaints.rejection_reason",
+    ("AnnouncementCreateSchema", "link.type"): "announcements.link_type",
+    ("AnnouncementUpdateSchema", "link.type"): "announcements.link_type",
 }
 
 WRITE_LOCATIONS = {"json", "form", "files", "headers"}
