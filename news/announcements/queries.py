@@ -21,7 +21,7 @@ from app.accounts.roles import Role
 from app.areas.codes import within_area
 from app.core import sync
 from app.core.db import UTCDateTime, utcnow
-from app.core.errors import NotFound
+from app.core.errors import Forbidden, NotFound, ValidationFailed
 from app.core.i18n import request_locale
 from app.core.pagination import decode_cursor, encode_cursor
 from app.extensions import db
@@ -147,15 +147,13 @@ def feed(*, viewer: Any, cursor: str | None, limit: int, updated_since: dt.datet
 
 
 def _cursor_time(value: str) -> dt.datetime:
-    from app.core.errors import ValidationFailed
-
     try:
         parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
-        raise ValidationFailed("Invalid cursor.", errors={"cursor": ["Invalid cursor."]})
-    return parsed
+        if parsed.tzinfo is None:
+            raise ValueError
+        return parsed.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        raise ValidationFailed("Invalid cursor.", errors={"cursor": ["Invalid cursor."]}) from None
 
 
 class _Attrs:
@@ -217,8 +215,6 @@ def residents_in(area_code: str, rw: int | None) -> int:
 
 def receipts(*, announcement_id: int, viewer: Any) -> dict[str, int]:
     """Counts only: residents who opened it, out of the residents living in its target area."""
-    from app.core.errors import Forbidden
-
     found = load_visible(announcement_id=announcement_id, viewer=viewer)
     if not perm.sees_receipts(viewer, found):
         raise Forbidden("Only the author and the staff who manage it see the read receipts.")

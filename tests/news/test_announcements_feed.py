@@ -152,3 +152,12 @@ def test_categories_have_translated_labels(client):
     assert en["bencana"] == {"slug": "bencana", "label": "Disaster", "urgent": True}
     assert idn["bencana"]["label"] == "Bencana" and idn["kerja_bakti"]["label"] == "Kerja bakti"
     assert en["kegiatan"]["urgent"] is False
+
+
+def test_a_forged_cursor_is_a_422(client):
+    from app.core.pagination import encode_cursor
+
+    h = login(resident())
+    for values in ([True, "9999-12-31T23:59:59-23:59", 1], [True, "2026-01-01T00:00:00", 1], [1, "x", 1], ["a"]):
+        resp = client.get(URL, query_string={"cursor": encode_cursor(values)}, headers=h)
+        assert resp.status_code == 422, values
