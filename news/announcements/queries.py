@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, text, tuple_
+from sqlalchemy import and_, bindparam, func, or_, select, text, tuple_, union_all
 
 from app.accounts.models import User
 from app.accounts.roles import Role
@@ -81,16 +81,43 @@ def _live() -> list[Any]:
     ]
 
 
-@functools.lru_cache(maxsize=2048)
-def _feed_statement(*, n_keys: int, scope: str | None, after: bool, changes: bool) -> Any:
-    stmt = select(*LIST_COLUMNS).where(_visible(n_keys, scope), *_live())
-    if changes:
-        return sync.changed_since(stmt, updated=T.updated_at, key=T.id, after=after)
-    keys = (T.pinned, T.feed_at, T.id)
+_FEED_KEYS = (T.pinned, T.feed_at, T.id)
+
+
+def _ordered(stmt: Any, keys: Any, *, after: bool) -> Any:
     if after:
         bound = (bindparam("after_p"), bindparam("after_t", type_=_STAMP), bindparam("after_id"))
         stmt = stmt.where(tuple_(*keys) < tuple_(*bound))
     return stmt.order_by(*(k.desc() for k in keys)).limit(bindparam("limit_plus_one"))
+
+
+@functools.lru_cache(maxsize=2048)
+def _feed_statement(*, n_keys: int, scope: str | None, after: bool, changes: bool) -> Any:
+    """The page: one ordered, limited index range per target key (and one for a staff scope), merged.
+
+    ``target_key IN (five keys)`` would read every announcement aimed at the reader's home and sort them; a range
+    per key reads each key's newest rows in index order and stops after a page, so a page costs about a page of
+    rows per key whatever the history of the desa. The keys are disjoint (staff: the levels above the scope,
+    and the scope's own range), so the union has no duplicates.
+    """
+    if changes:
+        stmt = select(*LIST_COLUMNS).where(_visible(n_keys, scope), *_live())
+        return sync.changed_since(stmt, updated=T.updated_at, key=T.id, after=after)
+    parts = [
+        _ordered(
+            select(*LIST_COLUMNS).where(T.target_key == bindparam(f"k{i}"), T.published_at.is_not(None), *_live()),
+            _FEED_KEYS,
+            after=after,
+        )
+        for i in range(n_keys)
+    ]
+    if scope:
+        parts.append(_ordered(select(*LIST_COLUMNS).where(_scope_sql(scope), *_live()), _FEED_KEYS, after=after))
+    if len(parts) == 1:
+        return parts[0]
+    merged = union_all(*(select(p.subquery().c) for p in parts)).subquery("feed")
+    keys = (merged.c.pinned, merged.c.feed_at, merged.c.id)
+    return select(merged).order_by(*(k.desc() for k in keys)).limit(bindparam("limit_plus_one"))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -102,8 +129,11 @@ def _gone_statement(*, n_keys: int, scope: str | None) -> Any:
 
 
 def _reader(viewer: Any) -> tuple[list[str], str | None]:
+    """The reader's target keys and (staff) scope; a staff scope's own key is inside its range, not a key."""
     keys = perm.reader_keys(viewer)
     scope = viewer.scope if viewer.role != Role.RESIDENT else None
+    if scope:
+        keys = [k for k in keys if k != scope]
     return keys, scope
 
 
