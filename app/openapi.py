@@ -83,6 +83,11 @@ TAGS: list[dict[str, str]] = [
         "description": "Surveys and polls: the builder for staff in scope, the residents' list, answering once, "
         "results and exports.",
     },
+    {
+        "name": "announcements",
+        "description": "Announcements of a village or RW head (or an editor) to the residents of an area: the feed, "
+        "posting and editing in scope, images, and read receipts in aggregate.",
+    },
     {"name": "notifications", "description": "The signed-in user's inbox."},
     {"name": "notification_preferences", "description": "Push on/off per kind of notification."},
     {"name": "devices", "description": "The app instances (FCM targets) of the user."},
@@ -217,6 +222,19 @@ OPERATION_IDS: dict[str, str] = {
     "POST /devices": "registerDevice",
     "DELETE /devices/{token}": "unregisterDevice",
     "GET /admin/notifications": "listPushDeliveries",
+    # announcements
+    "GET /announcements": "listAnnouncements",
+    "POST /announcements": "createAnnouncement",
+    "GET /announcements/categories": "listAnnouncementCategories",
+    "GET /announcements/{announcement_id}": "getAnnouncement",
+    "PATCH /announcements/{announcement_id}": "updateAnnouncement",
+    "DELETE /announcements/{announcement_id}": "deleteAnnouncement",
+    "POST /announcements/{announcement_id}/opened": "markAnnouncementOpened",
+    "GET /announcements/{announcement_id}/receipts": "getAnnouncementReceipts",
+    "POST /announcements/{announcement_id}/images": "addAnnouncementImage",
+    "GET /announcements/{announcement_id}/images/{image_id}": "getAnnouncementImage",
+    "DELETE /announcements/{announcement_id}/images/{image_id}": "removeAnnouncementImage",
+    "GET /announcements/{announcement_id}/images/{image_id}/thumbnail": "getAnnouncementImageThumbnail",
 }
 
 _AT = "2026-03-02T01:15:00+00:00"

@@ -15,6 +15,7 @@ BENCHMARKS = (
     "bench.bench_outages",
     "bench.bench_privacy",
     "bench.bench_surveys",
+    "bench.bench_announcements",
 )
 
 

@@ -16,6 +16,7 @@ def register(app: Any, api: Any) -> None:
     import complaints.demo.offices
     import complaints.handling.tasks  # the periodic escalation job registers on import
     import complaints.reporter_updates  # noqa: F401  (the demo seeders, the job and the listeners register on import)
+    from app.core import links
     from app.core.db import SQLITE_CONNECT_HOOKS
     from complaints import privacy
     from complaints.categories.routes import blp as categories_blp
@@ -36,6 +37,7 @@ def register(app: Any, api: Any) -> None:
     from complaints.supports.routes import blp as supports_blp
 
     privacy.register()  # export, erasure and retention of complaints' personal data (app.accounts.privacy)
+    links.register("complaint", links.row_exists("complaints", flag="is_listed"))  # public ones may be linked to
     if register_sqlite_math not in SQLITE_CONNECT_HOOKS:
         SQLITE_CONNECT_HOOKS.append(register_sqlite_math)
     api.register_blueprint(categories_blp)

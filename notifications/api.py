@@ -40,6 +40,8 @@ from notifications.models import (
     NEWS,
     PUSH_PENDING,
     SURVEY,
+    URGENT_KEY,
+    URGENT_VALUE,
     Device,
     Notification,
 )
@@ -184,9 +186,13 @@ def broadcast_to_area(
     body: str,
     link: Mapping[str, Any] | None = None,
     sender_id: int | None = None,
+    urgent: bool = False,
 ) -> int:
     """One broadcast row, shown in the inbox of every resident whose home lies inside the area (province,
-    kab/kota, kecamatan, desa, or an RW of a desa) and pushed once to the area topic. Returns its id."""
+    kab/kota, kecamatan, desa, or an RW of a desa) and pushed once to the area topic. Returns its id.
+
+    ``urgent`` (a disaster or security warning) pushes with high priority (Android ``high``, APNs ``10``) instead
+    of the normal priority of broadcasts; it is kept in the row's ``data`` as ``{"priority": "high"}``."""
     if kind not in BROADCAST_KINDS:
         raise _fail("kind", f"Broadcasts are one of {', '.join(BROADCAST_KINDS)}.")
     title, body = _check_text(title, body)
@@ -206,6 +212,7 @@ def broadcast_to_area(
         "link_id": link_id,
         "area_key": scope_key(area_code, rw),
         "sender_id": sender_id,
+        "data": {URGENT_KEY: URGENT_VALUE} if urgent else None,
         "created_at": now,
         "push_status": PUSH_PENDING,
         "push_due_at": now,

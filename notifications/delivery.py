@@ -42,6 +42,8 @@ from notifications.models import (
     PUSH_PARTIAL,
     PUSH_PENDING,
     PUSH_SENT,
+    URGENT_KEY,
+    URGENT_VALUE,
     Device,
     Notification,
     Preference,
@@ -75,7 +77,7 @@ def _payload(n: Any) -> dict[str, Any]:
         data["link_type"], data["link_id"] = n.link_type, str(n.link_id)
     if n.data:
         data.update({str(k): str(v) for k, v in n.data.items()})
-    urgent = n.kind == COMPLAINT_UPDATE
+    urgent = n.kind == COMPLAINT_UPDATE or (n.data or {}).get(URGENT_KEY) == URGENT_VALUE
     expires = int((utcnow() + PUSH_TTL).timestamp())
     return {
         "notification": messaging.Notification(title=n.title, body=_truncate(n.body, PUSH_BODY_MAX)),

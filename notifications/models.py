@@ -35,6 +35,9 @@ KINDS = (COMPLAINT_UPDATE, ANNOUNCEMENT, NEWS, SURVEY)
 #: Kinds that may be broadcast to an area (complaint updates are always personal).
 BROADCAST_KINDS = (ANNOUNCEMENT, NEWS, SURVEY)
 
+#: ``data`` of a broadcast that must push with high priority (``broadcast_to_area(urgent=True)``).
+URGENT_KEY, URGENT_VALUE = "priority", "high"
+
 #: Push states: waiting (or retrying), done, partly done, given up, nothing to push.
 PUSH_PENDING, PUSH_SENT, PUSH_PARTIAL, PUSH_FAILED = "pending", "sent", "partial", "failed"
 PUSH_NO_DEVICES, PUSH_MUTED = "no_devices", "muted"
@@ -74,7 +77,8 @@ class Notification(Base):
     body: Mapped[str] = mapped_column(String(1000))
     link_type: Mapped[str | None] = mapped_column(String(30))
     link_id: Mapped[int | None] = mapped_column(BigInteger)
-    #: Extra string key/values for the app (personal notifications only), sent in the push data.
+    #: Extra string key/values for the app, sent in the push data (personal notifications; on a broadcast only
+    #: ``{"priority": "high"}``, an urgent one).
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     user_id: Mapped[int | None] = mapped_column(ForeignKey(User.id, ondelete="CASCADE"))
     area_key: Mapped[str | None] = mapped_column(code_string(AREA_KEY_LENGTH))

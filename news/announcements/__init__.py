@@ -1,4 +1,4 @@
-"""News: announcements."""
+"""News: announcements (what a village or RW head, or an editor, posts to an area), read receipts in aggregate."""
 
 from __future__ import annotations
 
@@ -6,4 +6,13 @@ from typing import Any
 
 
 def register(app: Any, api: Any) -> None:
-    """Blueprints, jobs and CLI of this part (filled in as it is built)."""
+    """Blueprints, jobs, CLI, demo data and the link type of this part."""
+    import news.announcements.demo
+    import news.announcements.publishing  # noqa: F401  (the periodic publishing job registers on import)
+    from app.core import links
+    from news.announcements.cli import announcements_cli
+    from news.announcements.routes import blp
+
+    links.register("announcement", links.row_exists("announcements", absent="deleted_at"))
+    api.register_blueprint(blp)
+    app.cli.add_command(announcements_cli)

@@ -62,6 +62,9 @@ WRITES: dict[str, list[str]] = {
     "SurveyCreateSchema": ["surveys", "survey_questions", "survey_options"],
     "SurveyUpdateSchema": ["surveys", "survey_questions", "survey_options"],
     "ResponseCreateSchema": ["survey_answers"],
+    "AnnouncementCreateSchema": ["announcements"],
+    "AnnouncementUpdateSchema": ["announcements"],
+    "AnnouncementImageUploadSchema": ["announcement_images"],
 }
 
 #: Fields stored under another name or not as sent: (schema, field) → the column, or None with the reason.
@@ -89,6 +92,8 @@ ELSEWHERE: dict[tuple[str, str], str | None] = {
     ("ResponseCreateSchema", "answers.text"): "survey_answers.text_value",
     ("ResponseCreateSchema", "answers.other"): "survey_answers.text_value",
     ("ResponseCreateSchema", "answers.date"): None,  # a date, stored as its 10-character ISO text
+    ("AnnouncementCreateSchema", "link.type"): "announcements.link_type",
+    ("AnnouncementUpdateSchema", "link.type"): "announcements.link_type",
 }
 
 WRITE_LOCATIONS = {"json", "form", "files", "headers"}
