@@ -1,0 +1,1 @@
+"""Demo news for ``flask seed-demo`` (filled in later)."""

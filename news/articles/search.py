@@ -1,0 +1,54 @@
+"""Word search over articles, the same on both backends for the reader.
+
+Texts and queries are reduced to their words the same way (letters and digits, lower-cased; everything else
+separates words). On PostgreSQL the words are stored as a ``tsvector`` of the ``simple`` configuration (no
+stemming, which suits Indonesian) with a GIN index (``ix_news_articles_search_fts``) and matched with
+``plainto_tsquery``; on SQLite they are stored as text (`` word word … ``) and each query word must appear as a
+whole word (``LIKE '% word %'``). Either way: every query word must occur, whole words only, any case.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, bindparam, func, literal_column
+
+_WORD = re.compile(r"[^\W_]+")
+#: At most this many words of a query count (the rest are ignored).
+MAX_QUERY_WORDS = 8
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def document(*parts: str) -> str:
+    """The normalised words of an article's texts, space-padded (what SQLite stores and PostgreSQL indexes)."""
+    found = [w for part in parts for w in words(part)]
+    return " " + " ".join(found) + " " if found else " "
+
+
+def vector_value(dialect: str, *parts: str) -> Any:
+    """What to store in ``search_vector``: a ``to_tsvector`` expression on PostgreSQL, the text elsewhere."""
+    doc = document(*parts)
+    if dialect == "postgresql":
+        return func.to_tsvector(literal_column("'simple'"), doc)
+    return doc
+
+
+def query_words(q: str) -> list[str]:
+    return list(dict.fromkeys(words(q)))[:MAX_QUERY_WORDS]
+
+
+def condition(column: Any, dialect: str, n_words: int) -> ColumnElement[bool]:
+    """SQL matching every query word (bound parameters ``q_0`` …; ``q`` on PostgreSQL)."""
+    if dialect == "postgresql":
+        return column.op("@@")(func.plainto_tsquery(literal_column("'simple'"), bindparam("q")))
+    return and_(*(column.like(bindparam(f"q_{i}")) for i in range(n_words)))
+
+
+def params(dialect: str, terms: list[str]) -> dict[str, Any]:
+    if dialect == "postgresql":
+        return {"q": " ".join(terms)}
+    return {f"q_{i}": f"% {w} %" for i, w in enumerate(terms)}
