@@ -65,7 +65,7 @@ def article(
     *, author: Any = None, status: str = "published", area: str = BANDUNG, channel_id: int | None = None, **kw: Any
 ) -> Article:
     """An article made with the real service, moved to ``status``."""
-    author = author or editor(JABAR)
+    author = author or editor(area[:2])
     if channel_id is None:
         channel_id = channel().id
     data = body(channel_id, area_code=area, **kw)
