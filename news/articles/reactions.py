@@ -48,12 +48,10 @@ def react(*, model: Any, user: Any, article_id: int, on: bool) -> dict[str, Any]
     column = _COUNTERS[model]
     if on:
         stmt = _insert(model).values(user_id=user.id, article_id=article_id, created_at=utcnow())
-        changed = db.session.execute(stmt.on_conflict_do_nothing()).rowcount == 1
+        changed = db.session.execute(stmt.on_conflict_do_nothing().returning(model.user_id)).first() is not None
     else:
-        changed = (
-            db.session.execute(delete(model).where(model.user_id == user.id, model.article_id == article_id)).rowcount
-            == 1
-        )
+        gone = delete(model).where(model.user_id == user.id, model.article_id == article_id).returning(model.user_id)
+        changed = db.session.execute(gone).first() is not None
         if changed and model is ArticleBookmark:
             sync.record_deletion(db.session, kind=BOOKMARK_KIND, item_id=article_id, owner_id=user.id)
     if changed:
