@@ -55,6 +55,14 @@ WRITES: dict[str, list[str]] = {
     "ValidateSchema": ["complaint_status_changes"],
     "PreferencesUpdateSchema": ["notification_preferences"],
     "DeviceCreateSchema": ["devices"],
+    "ChannelCreateSchema": ["news_channels"],
+    "ChannelUpdateSchema": ["news_channels"],
+    "TagCreateSchema": ["news_tags"],
+    "TagUpdateSchema": ["news_tags"],
+    "NewsImageUploadSchema": [],
+    "ArticleCreateSchema": ["news_articles"],
+    "ArticleUpdateSchema": ["news_articles"],
+    "PublishSchema": ["news_articles"],
 }
 
 #: Fields stored under another name or not as sent: (schema, field) → the column, or None with the reason.
@@ -64,6 +72,8 @@ ELSEWHERE: dict[tuple[str, str], str | None] = {
     ("StaffCreateSchema", "password"): None,
     ("StaffCreateSchema", "phone"): None,
     ("RejectSchema", "reason"): "complaints.rejection_reason",
+    ("ArticleCreateSchema", "body"): "news_articles.body_markdown",
+    ("ArticleUpdateSchema", "body"): "news_articles.body_markdown",
 }
 
 WRITE_LOCATIONS = {"json", "form", "files", "headers"}

@@ -18,6 +18,7 @@ def test_seed_demo_adds_news_once(app, client):
     assert sorted(states) == ["published", "published", "published", "scheduled"]
     feed = client.get("/api/v1/news?area=32.73.01.1001&featured=true").get_json()["items"]
     assert len(feed) == 3 and feed[0]["is_featured"] and feed[0]["tags"][0]["slug"] == "kesehatan"
-    assert "<table>" in client.get(f"/api/v1/news/{feed[1]['id']}").get_json()["body_html"] or "<table>" in (
-        client.get(f"/api/v1/news/{feed[2]['id']}").get_json()["body_html"]
+    assert (
+        "<table>" in client.get(f"/api/v1/news/{feed[1]['id']}").get_json()["body_html"]
+        or "<table>" in (client.get(f"/api/v1/news/{feed[2]['id']}").get_json()["body_html"])
     )
