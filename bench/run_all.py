@@ -9,6 +9,7 @@ BENCHMARKS = (
     "bench.bench_notifications",
     "bench.bench_complaints",
     "bench.bench_handling",
+    "bench.bench_news",
 )
 
 
