@@ -113,6 +113,13 @@ def upgrade() -> None:
             sqlite_where=sa.text("status = 'published' AND deleted_at IS NULL"),
         )
         batch_op.create_index(
+            "ix_news_articles_published_at_id",
+            ["published_at", "id"],
+            unique=False,
+            postgresql_where=sa.text("status = 'published' AND deleted_at IS NULL"),
+            sqlite_where=sa.text("status = 'published' AND deleted_at IS NULL"),
+        )
+        batch_op.create_index(
             "ix_news_articles_publish_at",
             ["publish_at"],
             unique=False,
@@ -273,6 +280,7 @@ def downgrade() -> None:
             postgresql_where=sa.text("status = 'scheduled'"),
             sqlite_where=sa.text("status = 'scheduled'"),
         )
+        batch_op.drop_index("ix_news_articles_published_at_id")
         batch_op.drop_index(
             "ix_news_articles_feed",
             postgresql_where=sa.text("status = 'published' AND deleted_at IS NULL"),

@@ -53,7 +53,7 @@ def feed(
         "n_keys": len(keys),
         "channel": channel is not None,
         "tag": tag is not None,
-        "n_words": len(terms),
+        "terms": tuple(terms) if db.dialect == "postgresql" else tuple("?" * len(terms)),
         "dialect": db.dialect,
     }
     conn = db.connection()
@@ -66,7 +66,7 @@ def feed(
         deleted = list(conn.execute(gone, params).scalars()) if cursor is None else []
         return {**result, "items": _items(result["items"]), "server_time": server_time, "deleted": deleted}
     params.update(queries.feed_cursor(cursor, featured=featured))
-    build = queries.featured_statement if featured else queries.feed_statement
+    build = queries.featured_statement if featured else queries.search_statement if terms else queries.feed_statement
     rows = conn.execute(build(after="after_id" in params, **shape), params).mappings().all()
     return {
         "items": _items(list(rows[:limit])),

@@ -111,6 +111,14 @@ class Article(Base):
             postgresql_where=text("status = 'published' AND deleted_at IS NULL"),
             sqlite_where=text("status = 'published' AND deleted_at IS NULL"),
         ),
+        # Word search over the reader's areas, newest first (common words walk it; rare ones use the GIN index).
+        Index(
+            "ix_news_articles_published_at_id",
+            "published_at",
+            "id",
+            postgresql_where=text("status = 'published' AND deleted_at IS NULL"),
+            sqlite_where=text("status = 'published' AND deleted_at IS NULL"),
+        ),
         # The scheduler's due rows.
         Index(
             "ix_news_articles_publish_at",

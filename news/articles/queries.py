@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, case, exists, or_, select, tuple_
+from sqlalchemy import bindparam, case, exists, literal_column, or_, select, tuple_
 
 from app.areas import service as areas
 from app.areas.codes import ancestors_of
@@ -53,8 +53,13 @@ ITEM_COLUMNS = (
 _STAMP = UTCDateTime()
 
 
+#: ``status = 'published'`` as a literal: the partial index ``ix_news_articles_feed`` says exactly this, and a
+#: prepared statement's generic plan can only use it when the value is written in the SQL, not bound.
+_PUBLISHED = literal_column(f"'{PUBLISHED}'")
+
+
 def visible() -> list[Any]:
-    return [T.status == PUBLISHED, T.deleted_at.is_(None)]
+    return [T.status == _PUBLISHED, T.deleted_at.is_(None)]
 
 
 @functools.cache
@@ -81,14 +86,14 @@ def keys_params(keys: Sequence[str]) -> dict[str, str]:
     return {f"k_{i}": k for i, k in enumerate(keys)}
 
 
-def _filters(*, channel: bool, tag: bool, n_words: int, dialect: str) -> list[Any]:
+def _filters(*, channel: bool, tag: bool, terms: tuple[str, ...], dialect: str) -> list[Any]:
     conds: list[Any] = []
     if channel:
         conds.append(T.channel_id == bindparam("channel"))
     if tag:
         conds.append(exists().where(AT.article_id == T.id, AT.tag_id == bindparam("tag_id")))
-    if n_words:
-        conds.append(search.condition(T.search_vector, dialect, n_words))
+    if terms:
+        conds.append(search.condition(T.search_vector, dialect, terms))
     return conds
 
 
@@ -98,9 +103,9 @@ def _with_channel(sub: Any) -> Any:
 
 
 @functools.lru_cache(maxsize=512)
-def feed_statement(*, n_keys: int, channel: bool, tag: bool, n_words: int, after: bool, dialect: str) -> Any:
+def feed_statement(*, n_keys: int, channel: bool, tag: bool, terms: tuple[str, ...], after: bool, dialect: str) -> Any:
     """Newest first: per area key, the newest ``limit + 1`` rows after the cursor; then the newest of those."""
-    conds = visible() + _filters(channel=channel, tag=tag, n_words=n_words, dialect=dialect)
+    conds = visible() + _filters(channel=channel, tag=tag, terms=terms, dialect=dialect)
     if after:
         conds.append(tuple_(T.published_at, T.id) < tuple_(bindparam("after_t", type_=_STAMP), bindparam("after_id")))
     parts = [
@@ -121,6 +126,27 @@ def feed_statement(*, n_keys: int, channel: bool, tag: bool, n_words: int, after
     )
 
 
+@functools.lru_cache(maxsize=2048)
+def search_statement(
+    *, n_keys: int, channel: bool, tag: bool, terms: tuple[str, ...], after: bool, dialect: str
+) -> Any:
+    """Word search, newest first: one statement over the reader's areas. PostgreSQL reads the GIN index for rare
+    words and walks ``ix_news_articles_published_at_id`` backwards for common ones (a per-area union would make it
+    intersect each area's whole range with the word's matches)."""
+    conds = [T.area_code.in_([bindparam(f"k_{i}") for i in range(n_keys)]), *visible()]
+    conds += _filters(channel=channel, tag=tag, terms=terms, dialect=dialect)
+    if after:
+        conds.append(tuple_(T.published_at, T.id) < tuple_(bindparam("after_t", type_=_STAMP), bindparam("after_id")))
+    sub = (
+        select(*ITEM_COLUMNS)
+        .where(*conds)
+        .order_by(T.published_at.desc(), T.id.desc())
+        .limit(bindparam("limit_plus_one"))
+        .subquery()
+    )
+    return _with_channel(sub).order_by(sub.c.published_at.desc(), sub.c.id.desc())
+
+
 def _featured_keys() -> tuple[Any, Any]:
     rank = case((T.is_featured.is_(True), 1), else_=0)
     order = case((T.is_featured.is_(True), -T.featured_order), else_=0)
@@ -128,11 +154,13 @@ def _featured_keys() -> tuple[Any, Any]:
 
 
 @functools.lru_cache(maxsize=256)
-def featured_statement(*, n_keys: int, channel: bool, tag: bool, n_words: int, after: bool, dialect: str) -> Any:
+def featured_statement(
+    *, n_keys: int, channel: bool, tag: bool, terms: tuple[str, ...], after: bool, dialect: str
+) -> Any:
     """Featured articles first (by their order), then the rest newest first: one statement, four keys."""
     rank, order = _featured_keys()
     conds = [T.area_code.in_([bindparam(f"k_{i}") for i in range(n_keys)]), *visible()]
-    conds += _filters(channel=channel, tag=tag, n_words=n_words, dialect=dialect)
+    conds += _filters(channel=channel, tag=tag, terms=terms, dialect=dialect)
     if after:
         bound = (bindparam("after_f"), bindparam("after_o"), bindparam("after_t", type_=_STAMP), bindparam("after_id"))
         conds.append(tuple_(rank, order, T.published_at, T.id) < tuple_(*bound))
@@ -149,10 +177,12 @@ def featured_statement(*, n_keys: int, channel: bool, tag: bool, n_words: int, a
 
 
 @functools.lru_cache(maxsize=256)
-def changes_statement(*, n_keys: int, channel: bool, tag: bool, n_words: int, after: bool, dialect: str) -> Any:
+def changes_statement(
+    *, n_keys: int, channel: bool, tag: bool, terms: tuple[str, ...], after: bool, dialect: str
+) -> Any:
     """Delta sync: visible articles of the reader's areas changed since ``:since``, oldest change first."""
     conds = [T.area_code.in_([bindparam(f"k_{i}") for i in range(n_keys)]), *visible()]
-    conds += _filters(channel=channel, tag=tag, n_words=n_words, dialect=dialect)
+    conds += _filters(channel=channel, tag=tag, terms=terms, dialect=dialect)
     conds.append(T.updated_at >= bindparam("since", type_=_STAMP))
     if after:
         conds.append(tuple_(T.updated_at, T.id) > tuple_(bindparam("after_t", type_=_STAMP), bindparam("after_id")))
@@ -170,7 +200,7 @@ def gone_statement(*, n_keys: int) -> Any:
             T.area_code.in_([bindparam(f"k_{i}") for i in range(n_keys)]),
             T.published_at.is_not(None),
             T.updated_at >= bindparam("since", type_=_STAMP),
-            or_(T.deleted_at.is_not(None), T.status != PUBLISHED),
+            or_(T.deleted_at.is_not(None), T.status != _PUBLISHED),
         )
         .order_by(T.id)
         .limit(1000)

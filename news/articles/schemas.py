@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import marshmallow as ma
 from flask_smorest.fields import Upload
 from werkzeug.datastructures import FileStorage
@@ -15,6 +17,7 @@ from news.articles import models as m
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 URL = r"^https?://[^\s]{1,490}$"
 
+_SOURCE_DAYS = ma.validate.Range(min=dt.date(1900, 1, 1), max=dt.date(2100, 12, 31))
 _url = {"validate": [ma.validate.Length(max=m.URL_MAX), Pattern(URL)], "allow_none": True}
 
 
@@ -68,7 +71,7 @@ class _ArticleFields(ma.Schema):
         metadata={"description": "Target area: a province down to a desa/kelurahan.", "example": "32.73"},
     )
     source_url = ma.fields.String(**_url, metadata={"example": "https://jabarprov.go.id/berita/123"})
-    source_date = ma.fields.Date(allow_none=True)
+    source_date = ma.fields.Date(allow_none=True, validate=_SOURCE_DAYS)
     is_featured = ma.fields.Boolean()
     featured_order = WholeInteger(validate=ma.validate.Range(0, 1000))
     notify = ma.fields.Boolean(metadata={"description": "Push to the target area when published (once)."})
@@ -93,6 +96,9 @@ class PublishSchema(ma.Schema):
     publish_at = ma.fields.AwareDateTime(
         load_default=None,
         allow_none=True,
+        validate=ma.validate.Range(
+            min=dt.datetime(2000, 1, 1, tzinfo=dt.UTC), max=dt.datetime(2100, 12, 31, tzinfo=dt.UTC)
+        ),
         metadata={"description": "Schedule for this time (in the future); omit to publish now."},
     )
 
@@ -120,9 +126,18 @@ class BookmarkArgs(PageArgs):
     updated_since = UpdatedSince()
 
 
+_DAYS = ma.validate.Range(min=dt.date(2000, 1, 1), max=dt.date(2100, 12, 31))
+
+
 class StatsArgs(ma.Schema):
-    since = ma.fields.Date(load_default=None, data_key="from", metadata={"description": "First day (default: 30 "
-                           "days ago)."})  # fmt: skip
-    until = ma.fields.Date(load_default=None, data_key="to", metadata={"description": "Last day (default today)."})
+    since = ma.fields.Date(
+        load_default=None,
+        data_key="from",
+        validate=_DAYS,
+        metadata={"description": "First day (default: 29 days before `to`)."},
+    )
+    until = ma.fields.Date(
+        load_default=None, data_key="to", validate=_DAYS, metadata={"description": "Last day (default today)."}
+    )
     channel = IdField(load_default=None)
     limit = WholeInteger(load_default=20, validate=ma.validate.Range(1, 100))
