@@ -16,6 +16,7 @@ BENCHMARKS = (
     "bench.bench_privacy",
     "bench.bench_surveys",
     "bench.bench_announcements",
+    "bench.bench_news",
 )
 
 

@@ -94,8 +94,9 @@ def flush_unique(session: Session, *new: object, conflict: Callable[[], Exceptio
 
 
 def alembic_include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    """PostgreSQL-only accelerators (trigram indexes, named ``*_trgm``) live in migrations, not in the models."""
-    return not (type_ == "index" and reflected and compare_to is None and (name or "").endswith("_trgm"))
+    """PostgreSQL-only accelerators (trigram indexes named ``*_trgm``, full-text GIN indexes named ``*_fts``) live in
+    migrations, not in the models."""
+    return not (type_ == "index" and reflected and compare_to is None and (name or "").endswith(("_trgm", "_fts")))
 
 
 def _scope_id() -> Hashable:

@@ -65,6 +65,14 @@ WRITES: dict[str, list[str]] = {
     "AnnouncementCreateSchema": ["announcements"],
     "AnnouncementUpdateSchema": ["announcements"],
     "AnnouncementImageUploadSchema": ["announcement_images"],
+    "ChannelCreateSchema": ["news_channels"],
+    "ChannelUpdateSchema": ["news_channels"],
+    "TagCreateSchema": ["news_tags"],
+    "TagUpdateSchema": ["news_tags"],
+    "NewsImageUploadSchema": [],
+    "ArticleCreateSchema": ["news_articles"],
+    "ArticleUpdateSchema": ["news_articles"],
+    "PublishSchema": ["news_articles"],
 }
 
 #: Fields stored under another name or not as sent: (schema, field) → the column, or None with the reason.
@@ -94,6 +102,8 @@ ELSEWHERE: dict[tuple[str, str], str | None] = {
     ("ResponseCreateSchema", "answers.date"): None,  # a date, stored as its 10-character ISO text
     ("AnnouncementCreateSchema", "link.type"): "announcements.link_type",
     ("AnnouncementUpdateSchema", "link.type"): "announcements.link_type",
+    ("ArticleCreateSchema", "body"): "news_articles.body_markdown",
+    ("ArticleUpdateSchema", "body"): "news_articles.body_markdown",
 }
 
 WRITE_LOCATIONS = {"json", "form", "files", "headers"}

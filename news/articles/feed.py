@@ -1,0 +1,125 @@
+"""The readers' side: the feed (``GET /news``), one article with related ones, and the reader's own state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import exists, literal, select
+
+from app.core import sync
+from app.core.errors import NotFound
+from app.extensions import db
+from news.articles import permissions as perm
+from news.articles import presenters, queries, views
+from news.articles.models import ArticleBookmark, ArticleLike, ArticleRead
+from news.articles.service import load
+
+RELATED = 5
+
+
+def _items(rows: list[Any]) -> list[dict[str, Any]]:
+    tags = queries.tags_for([r["id"] for r in rows])
+    return [
+        presenters.article_item(r, channels={r["channel_id"]: r["channel_name"]}, tags=tags.get(r["id"], []))
+        for r in rows
+    ]
+
+
+def feed(
+    *,
+    viewer: Any | None,
+    area: str | None,
+    channel: int | None,
+    tag: str | None,
+    q: str | None,
+    featured: bool,
+    cursor: str | None,
+    limit: int,
+    updated_since: Any = None,
+) -> dict[str, Any]:
+    server_time = sync.server_time()
+    keys = queries.reader_keys(viewer, area)
+    terms = queries.search_shape(q)
+    params: dict[str, Any] = {**queries.keys_params(keys), "limit_plus_one": limit + 1, "channel": channel}
+    params.update(queries.search.params(db.dialect, terms) if terms else {})
+    empty = {"items": [], "next_cursor": None, "server_time": server_time, "deleted": []}
+    if q is not None and not terms:
+        return empty  # only punctuation: no word can match
+    if tag is not None:
+        params["tag_id"] = queries.tag_id_for(tag)
+        if params["tag_id"] is None:
+            return empty
+    shape = {
+        "n_keys": len(keys),
+        "channel": channel is not None,
+        "tag": tag is not None,
+        "terms": tuple(terms) if db.dialect == "postgresql" else tuple("?" * len(terms)),
+        "dialect": db.dialect,
+    }
+    conn = db.connection()
+    if updated_since is not None:
+        params.update(sync.changes_params(since=updated_since, cursor=cursor, limit=limit))
+        stmt = queries.changes_statement(after="after_id" in params, **shape)
+        rows = conn.execute(stmt, params).mappings().all()
+        result = sync.changes_page(rows, limit=limit, key=lambda r: (r["updated_at"], r["id"]))
+        gone = queries.gone_statement(n_keys=len(keys))
+        deleted = list(conn.execute(gone, params).scalars()) if cursor is None else []
+        return {**result, "items": _items(result["items"]), "server_time": server_time, "deleted": deleted}
+    params.update(queries.feed_cursor(cursor, featured=featured))
+    build = queries.featured_statement if featured else queries.search_statement if terms else queries.feed_statement
+    rows = conn.execute(build(after="after_id" in params, **shape), params).mappings().all()
+    return {
+        "items": _items(list(rows[:limit])),
+        "next_cursor": queries.next_cursor(rows, limit, featured=featured),
+        "server_time": server_time,
+        "deleted": [],
+    }
+
+
+def _related(article: Any, viewer: Any | None) -> list[dict[str, Any]]:
+    keys = queries.reader_keys(viewer, None) if viewer is not None else queries.ancestors_of(article.area_code)
+    tag_ids = [t.id for t in queries.tags_for([article.id]).get(article.id, [])]
+    params = {
+        **queries.keys_params(keys),
+        **{f"t_{i}": t for i, t in enumerate(tag_ids)},
+        "channel": article.channel_id,
+        "article_id": article.id,
+        "n": RELATED,
+    }
+    stmt = queries.related_statement(n_keys=len(keys), n_tags=len(tag_ids))
+    return _items(list(db.connection().execute(stmt, params).mappings().all()))
+
+
+def my_state(user_id: int, article_id: int) -> dict[str, bool]:
+    """Liked, bookmarked, read (as far as the view flush has written it): one query."""
+
+    def has(model: Any) -> Any:
+        return exists().where(model.user_id == user_id, model.article_id == article_id)
+
+    row = db.connection().execute(select(has(ArticleLike), has(ArticleBookmark), has(ArticleRead), literal(1))).one()
+    return {"liked": bool(row[0]), "bookmarked": bool(row[1]), "read": bool(row[2])}
+
+
+def detail(*, article_id: int, viewer: Any | None, count_view: bool = True) -> dict[str, Any]:
+    """One article (published or archived for everyone; drafts and scheduled ones for staff in scope) with related
+    articles; counts the view (buffered, ``news.articles.views``)."""
+    try:
+        article = load(article_id)
+    except NotFound:
+        raise NotFound("Article not found.", code="article_not_found") from None
+    if not perm.can_read(viewer, article):
+        raise NotFound("Article not found.", code="article_not_found")
+    channel = (
+        db.connection().execute(select(queries.Channel.name).where(queries.Channel.id == article.channel_id)).scalar()
+    )
+    tags = queries.tags_for([article.id]).get(article.id, [])
+    me = my_state(viewer.id, article.id) if viewer is not None else None
+    if count_view and perm.is_public(article):
+        views.record_view(article.id, viewer.id if viewer is not None else None)
+    return presenters.article_detail(
+        article,
+        channels={article.channel_id: channel or ""},
+        tags=tags,
+        related=_related(article, viewer) if perm.is_public(article) else [],
+        me=me,
+    )

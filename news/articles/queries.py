@@ -1,0 +1,278 @@
+"""Read queries of the news feed: which articles a reader sees, the page statements, tags of a page.
+
+A reader sees published, not deleted articles whose target area contains their home: the target is one of the
+home's ancestors (province, kab/kota, kecamatan, desa), so the feed is one index range per ancestor
+(``ix_news_articles_feed``: area, published_at, id, only published rows), newest first, merged with ``UNION ALL``
+and cut to the page: a few dozen index entries whatever the size of the table. Statements are built once per shape
+(how many area keys, which filters) with bound parameters and run on ``db.connection()`` (the autocommit read
+connection on a GET).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, case, exists, literal_column, or_, select, tuple_
+
+from app.areas import service as areas
+from app.areas.codes import ancestors_of
+from app.core.db import UTCDateTime
+from app.core.errors import ValidationFailed
+from app.core.i18n import _
+from app.core.pagination import decode_cursor, encode_cursor
+from app.extensions import db
+from news.articles import search
+from news.articles.models import PUBLISHED, Article, ArticleTag, Channel, Tag
+
+T = Article.__table__.c
+AT = ArticleTag.__table__.c
+ITEM_COLUMNS = (
+    T.id,
+    T.status,
+    T.title,
+    T.summary,
+    T.excerpt,
+    T.channel_id,
+    T.area_code,
+    T.cover_key,
+    T.cover_width,
+    T.cover_height,
+    T.is_featured,
+    T.featured_order,
+    T.source_url,
+    T.source_date,
+    T.publish_at,
+    T.published_at,
+    T.edited_at,
+    T.updated_at,
+)
+_STAMP = UTCDateTime()
+
+
+#: ``status = 'published'`` as a literal: the partial index ``ix_news_articles_feed`` says exactly this, and a
+#: prepared statement's generic plan can only use it when the value is written in the SQL, not bound.
+_PUBLISHED = literal_column(f"'{PUBLISHED}'")
+
+
+def visible() -> list[Any]:
+    return [T.status == _PUBLISHED, T.deleted_at.is_(None)]
+
+
+@functools.cache
+def _provinces() -> tuple[str, ...]:
+    return tuple(a.code for a in areas.list_children(parent_code=None, cursor=None, limit=100)["items"])
+
+
+def reader_keys(viewer: Any | None, area: str | None) -> list[str]:
+    """The target areas a reader sees: the ancestors of ``area``, else of the caller's home (staff without a home:
+    their scope), else every province (an anonymous reader without ``area`` gets province-wide articles)."""
+    if area is not None:
+        if areas.get_detail(code=area) is None:
+            raise ValidationFailed("Unknown area code.", errors={"area": [_("Unknown area code {code}.", code=area)]})
+        return ancestors_of(area)
+    home = None
+    if viewer is not None:
+        home = viewer.home_area_code or viewer.scope_area_code
+    if home:
+        return ancestors_of(home)
+    return list(_provinces())
+
+
+def keys_params(keys: Sequence[str]) -> dict[str, str]:
+    return {f"k_{i}": k for i, k in enumerate(keys)}
+
+
+def _filters(*, channel: bool, tag: bool, terms: tuple[str, ...], dialect: str) -> list[Any]:
+    conds: list[Any] = []
+    if channel:
+        conds.append(T.channel_id == bindparam("channel"))
+    if tag:
+        conds.append(exists().where(AT.article_id == T.id, AT.tag_id == bindparam("tag_id")))
+    if terms:
+        conds.append(search.condition(T.search_vector, dialect, terms))
+    return conds
+
+
+def _with_channel(sub: Any) -> Any:
+    c = Channel.__table__.c
+    return select(sub, c.name.label("channel_name")).join(Channel.__table__, c.id == sub.c.channel_id)
+
+
+@functools.lru_cache(maxsize=512)
+def feed_statement(*, n_keys: int, channel: bool, tag: bool, terms: tuple[str, ...], after: bool, dialect: str) -> Any:
+    """Newest first: per area key, the newest ``limit + 1`` rows after the cursor; then the newest of those."""
+    conds = visible() + _filters(channel=channel, tag=tag, terms=terms, dialect=dialect)
+    if after:
+        conds.append(tuple_(T.published_at, T.id) < tuple_(bindparam("after_t", type_=_STAMP), bindparam("after_id")))
+    parts = [
+        select(
+            select(*ITEM_COLUMNS)
+            .where(T.area_code == bindparam(f"k_{i}"), *conds)
+            .order_by(T.published_at.desc(), T.id.desc())
+            .limit(bindparam("limit_plus_one"))
+            .subquery()
+        )
+        for i in range(n_keys)
+    ]
+    merged = parts[0].union_all(*parts[1:]).subquery() if n_keys > 1 else parts[0].subquery()
+    return (
+        _with_channel(merged)
+        .order_by(merged.c.published_at.desc(), merged.c.id.desc())
+        .limit(bindparam("limit_plus_one"))
+    )
+
+
+@functools.lru_cache(maxsize=2048)
+def search_statement(
+    *, n_keys: int, channel: bool, tag: bool, terms: tuple[str, ...], after: bool, dialect: str
+) -> Any:
+    """Word search, newest first: one statement over the reader's areas. PostgreSQL reads the GIN index for rare
+    words and walks ``ix_news_articles_published_at_id`` backwards for common ones (a per-area union would make it
+    intersect each area's whole range with the word's matches)."""
+    conds = [T.area_code.in_([bindparam(f"k_{i}") for i in range(n_keys)]), *visible()]
+    conds += _filters(channel=channel, tag=tag, terms=terms, dialect=dialect)
+    if after:
+        conds.append(tuple_(T.published_at, T.id) < tuple_(bindparam("after_t", type_=_STAMP), bindparam("after_id")))
+    sub = (
+        select(*ITEM_COLUMNS)
+        .where(*conds)
+        .order_by(T.published_at.desc(), T.id.desc())
+        .limit(bindparam("limit_plus_one"))
+        .subquery()
+    )
+    return _with_channel(sub).order_by(sub.c.published_at.desc(), sub.c.id.desc())
+
+
+def _featured_keys() -> tuple[Any, Any]:
+    rank = case((T.is_featured.is_(True), 1), else_=0)
+    order = case((T.is_featured.is_(True), -T.featured_order), else_=0)
+    return rank, order
+
+
+@functools.lru_cache(maxsize=256)
+def featured_statement(
+    *, n_keys: int, channel: bool, tag: bool, terms: tuple[str, ...], after: bool, dialect: str
+) -> Any:
+    """Featured articles first (by their order), then the rest newest first: one statement, four keys."""
+    rank, order = _featured_keys()
+    conds = [T.area_code.in_([bindparam(f"k_{i}") for i in range(n_keys)]), *visible()]
+    conds += _filters(channel=channel, tag=tag, terms=terms, dialect=dialect)
+    if after:
+        bound = (bindparam("after_f"), bindparam("after_o"), bindparam("after_t", type_=_STAMP), bindparam("after_id"))
+        conds.append(tuple_(rank, order, T.published_at, T.id) < tuple_(*bound))
+    sub = (
+        select(*ITEM_COLUMNS, rank.label("f_rank"), order.label("f_order"))
+        .where(*conds)
+        .order_by(rank.desc(), order.desc(), T.published_at.desc(), T.id.desc())
+        .limit(bindparam("limit_plus_one"))
+        .subquery()
+    )
+    return _with_channel(sub).order_by(
+        sub.c.f_rank.desc(), sub.c.f_order.desc(), sub.c.published_at.desc(), sub.c.id.desc()
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def changes_statement(
+    *, n_keys: int, channel: bool, tag: bool, terms: tuple[str, ...], after: bool, dialect: str
+) -> Any:
+    """Delta sync: visible articles of the reader's areas changed since ``:since``, oldest change first."""
+    conds = [T.area_code.in_([bindparam(f"k_{i}") for i in range(n_keys)]), *visible()]
+    conds += _filters(channel=channel, tag=tag, terms=terms, dialect=dialect)
+    conds.append(T.updated_at >= bindparam("since", type_=_STAMP))
+    if after:
+        conds.append(tuple_(T.updated_at, T.id) > tuple_(bindparam("after_t", type_=_STAMP), bindparam("after_id")))
+    sub = select(*ITEM_COLUMNS).where(*conds).order_by(T.updated_at, T.id).limit(bindparam("limit_plus_one"))
+    sub = sub.subquery()
+    return _with_channel(sub).order_by(sub.c.updated_at, sub.c.id)
+
+
+@functools.lru_cache(maxsize=64)
+def gone_statement(*, n_keys: int) -> Any:
+    """Ids of once-published articles of the reader's areas that left the feed since ``:since``."""
+    return (
+        select(T.id)
+        .where(
+            T.area_code.in_([bindparam(f"k_{i}") for i in range(n_keys)]),
+            T.published_at.is_not(None),
+            T.updated_at >= bindparam("since", type_=_STAMP),
+            or_(T.deleted_at.is_not(None), T.status != _PUBLISHED),
+        )
+        .order_by(T.id)
+        .limit(1000)
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def related_statement(*, n_keys: int, n_tags: int) -> Any:
+    """Published articles of the reader's areas from the same channel or sharing a tag, newest first."""
+    same = [T.channel_id == bindparam("channel")]
+    if n_tags:
+        same.append(exists().where(AT.article_id == T.id, AT.tag_id.in_([bindparam(f"t_{i}") for i in range(n_tags)])))
+    conds = [*visible(), T.id != bindparam("article_id"), or_(*same)]
+    parts = [
+        select(
+            select(*ITEM_COLUMNS)
+            .where(T.area_code == bindparam(f"k_{i}"), *conds)
+            .order_by(T.published_at.desc(), T.id.desc())
+            .limit(bindparam("n"))
+            .subquery()
+        )
+        for i in range(n_keys)
+    ]
+    merged = parts[0].union_all(*parts[1:]).subquery() if n_keys > 1 else parts[0].subquery()
+    return _with_channel(merged).order_by(merged.c.published_at.desc(), merged.c.id.desc()).limit(bindparam("n"))
+
+
+def feed_cursor(cursor: str | None, *, featured: bool) -> dict[str, Any]:
+    """The parameters of a page after ``cursor`` (422 for a cursor that is not one of this feed's)."""
+    types = [int, int, str, int] if featured else [str, int]
+    values = decode_cursor(cursor, types=types)
+    if values is None:
+        return {}
+    try:
+        stamp = dt.datetime.fromisoformat(values[-2])
+    except ValueError:
+        stamp = None
+    if stamp is None or stamp.tzinfo is None:
+        raise ValidationFailed("Invalid cursor.", errors={"cursor": ["Invalid cursor."]})
+    params: dict[str, Any] = {"after_t": stamp, "after_id": values[-1]}
+    if featured:
+        params.update(after_f=values[0], after_o=values[1])
+    return params
+
+
+def next_cursor(rows: Sequence[Any], limit: int, *, featured: bool) -> str | None:
+    if len(rows) <= limit or not rows[:limit]:
+        return None
+    last = rows[limit - 1]
+    key = [last["published_at"].isoformat(), last["id"]]
+    return encode_cursor([last["f_rank"], last["f_order"], *key] if featured else key)
+
+
+def tag_id_for(slug: str) -> int | None:
+    return db.connection().execute(select(Tag.id).where(Tag.slug == slug)).scalar()
+
+
+def tags_for(article_ids: Sequence[int]) -> dict[int, list[Any]]:
+    """The tags of several articles, by article, in slug order (one query)."""
+    if not article_ids:
+        return {}
+    rows = db.connection().execute(
+        select(AT.article_id, Tag.id, Tag.slug, Tag.name)
+        .join(Tag, Tag.id == AT.tag_id)
+        .where(AT.article_id.in_(list(article_ids)))
+        .order_by(AT.article_id, Tag.slug)
+    )
+    out: dict[int, list[Any]] = defaultdict(list)
+    for r in rows:
+        out[r.article_id].append(r)
+    return out
+
+
+def search_shape(q: str | None) -> list[str]:
+    return search.query_words(q) if q else []

@@ -1,0 +1,174 @@
+"""The readers' feed: visibility by area for every role, filters, word search, pages, ETag and delta sync."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import update
+
+from app.core.db import utcnow
+from app.extensions import db
+from news.articles.models import Article
+from tests.factories import login, resident, staff
+from tests.news.test_articles_helpers import (  # noqa: F401
+    BANDUNG,
+    JABAR,
+    JAKARTA,
+    KAB_BANDUNG,
+    OTHER_DESA,
+    SUKARASA,
+    SUKASARI,
+    article,
+    channel,
+    clean_view_buffer,
+    tag,
+)
+
+
+def ids(resp) -> list[int]:
+    assert resp.status_code == 200, resp.get_json()
+    return [i["id"] for i in resp.get_json()["items"]]
+
+
+@pytest.fixture
+def spread():
+    """One published article per target area, plus a draft, a deleted and an archived one in Bandung."""
+    c = channel()
+    made = {area: article(area=area, channel_id=c.id, title=f"Berita untuk {area}") for area in
+            (JABAR, BANDUNG, SUKASARI, SUKARASA, OTHER_DESA, KAB_BANDUNG, JAKARTA)}  # fmt: skip
+    made["draft"] = article(area=BANDUNG, status="draft", channel_id=c.id)
+    made["archived"] = article(area=BANDUNG, status="archived", channel_id=c.id)
+    gone = article(area=BANDUNG, channel_id=c.id)
+    gone.deleted_at = utcnow()
+    made["deleted"] = gone
+    db.session.flush()
+    return made
+
+
+def test_a_resident_sees_the_areas_that_contain_their_home(client, spread):
+    home = resident(home_area_code=SUKARASA, home_rw=5)
+    seen = set(ids(client.get("/api/v1/news", headers=login(home))))
+    assert seen == {spread[a].id for a in (JABAR, BANDUNG, SUKASARI, SUKARASA)}
+    neighbour = resident(home_area_code=OTHER_DESA, home_rw=1)
+    assert set(ids(client.get("/api/v1/news", headers=login(neighbour)))) == {
+        spread[a].id for a in (JABAR, BANDUNG, OTHER_DESA)
+    }
+
+
+def test_anonymous_readers_choose_an_area_or_get_province_wide_items(client, spread):
+    assert set(ids(client.get(f"/api/v1/news?area={SUKASARI}"))) == {spread[a].id for a in (JABAR, BANDUNG, SUKASARI)}
+    assert set(ids(client.get("/api/v1/news"))) == {spread[JABAR].id, spread[JAKARTA].id}
+    assert client.get("/api/v1/news?area=99.99").status_code == 422
+    assert client.get("/api/v1/news").headers["Cache-Control"] == "public, max-age=5"
+
+
+@pytest.mark.parametrize("role", ["editor", "admin", "moderator", "village_official", "rw_official"])
+def test_staff_read_the_feed_of_their_scope(client, spread, role):
+    scope = SUKARASA if role in ("village_official", "rw_official") else BANDUNG
+    user = staff(role, scope, rw=5 if role == "rw_official" else None)
+    seen = set(ids(client.get("/api/v1/news", headers=login(user))))
+    expected = (JABAR, BANDUNG, SUKASARI, SUKARASA) if scope == SUKARASA else (JABAR, BANDUNG)
+    assert seen == {spread[a].id for a in expected}
+
+
+def test_detail_visibility(client, spread):
+    assert client.get(f"/api/v1/news/{spread[KAB_BANDUNG].id}").status_code == 200  # public by link
+    assert client.get(f"/api/v1/news/{spread['archived'].id}").get_json()["status"] == "archived"
+    for hidden in ("draft", "deleted"):
+        assert client.get(f"/api/v1/news/{spread[hidden].id}").status_code == 404
+        assert client.get(f"/api/v1/news/{spread[hidden].id}", headers=login(resident())).status_code == 404
+    assert client.get(f"/api/v1/news/{spread['draft'].id}", headers=login(staff("editor", BANDUNG))).status_code == 200
+    other = login(staff("editor", KAB_BANDUNG))
+    assert client.get(f"/api/v1/news/{spread['draft'].id}", headers=other).status_code == 404
+
+
+def test_filters_channel_tag_and_words(client):
+    c1, c2 = channel("A"), channel("B")
+    health = tag("kesehatan")
+    a = article(channel_id=c1.id, title="Posyandu keliling di Sukasari", tag_ids=[health.id])
+    b = article(channel_id=c2.id, title="Jalan tol baru dibuka", summary="", body="Tol **Cisumdawu** dibuka, gratis.")
+    article(channel_id=c2.id, title="Pasar murah", summary="Murah", body="Sembako murah")
+    url = f"/api/v1/news?area={SUKARASA}"
+    assert ids(client.get(f"{url}&channel={c1.id}")) == [a.id]
+    assert ids(client.get(f"{url}&tag=kesehatan")) == [a.id]
+    assert ids(client.get(f"{url}&tag=tidak-ada")) == []
+    assert ids(client.get(f"{url}&q=POSYANDU")) == [a.id]  # any case
+    assert ids(client.get(f"{url}&q=cisumdawu gratis")) == [b.id]  # every word, body included
+    assert ids(client.get(f"{url}&q=cisumdawu posyandu")) == []
+    assert ids(client.get(f"{url}&q=posy")) == []  # whole words only, as PostgreSQL's full-text search
+    assert ids(client.get(f"{url}&q=%21%21")) == []  # punctuation only
+
+
+def test_search_follows_edits(client):
+    ed = login(staff("editor", BANDUNG))
+    a = article(title="Lomba kebersihan kampung")
+    url = f"/api/v1/news?area={SUKARASA}&q="
+    assert ids(client.get(url + "kebersihan")) == [a.id]
+    client.patch(f"/api/v1/news/{a.id}", json={"title": "Lomba kerapian kampung"}, headers=ed)
+    assert ids(client.get(url + "kebersihan")) == []
+    assert ids(client.get(url + "kerapian")) == [a.id]
+
+
+def test_featured_first_and_pages_are_stable(client):
+    c = channel()
+    made = [article(channel_id=c.id, area=BANDUNG, title=f"Berita nomor {i}") for i in range(7)]
+    now = utcnow()
+    for i, a in enumerate(made):  # distinct publication times, oldest first
+        db.session.execute(
+            update(Article).where(Article.id == a.id).values(published_at=now - dt.timedelta(hours=10 - i))
+        )
+    db.session.execute(update(Article).where(Article.id == made[1].id).values(is_featured=True, featured_order=2))
+    db.session.execute(update(Article).where(Article.id == made[2].id).values(is_featured=True, featured_order=1))
+    newest = [a.id for a in reversed(made)]
+    pages, cursor = [], None
+    while True:
+        resp = client.get(f"/api/v1/news?area={BANDUNG}&limit=3" + (f"&cursor={cursor}" if cursor else ""))
+        pages += ids(resp)
+        cursor = resp.get_json()["next_cursor"]
+        if cursor is None:
+            break
+    assert pages == newest
+    featured, cursor = [], None
+    while True:
+        resp = client.get(
+            f"/api/v1/news?area={BANDUNG}&featured=true&limit=2" + (f"&cursor={cursor}" if cursor else "")
+        )
+        featured += ids(resp)
+        cursor = resp.get_json()["next_cursor"]
+        if cursor is None:
+            break
+    assert featured == [made[2].id, made[1].id] + [i for i in newest if i not in (made[1].id, made[2].id)]
+    assert client.get("/api/v1/news?cursor=bm90LWEtY3Vyc29y").status_code == 422
+
+
+def test_etag_304_and_delta_sync(client):
+    ed = login(staff("editor", BANDUNG))
+    reader = login(resident(home_area_code=SUKARASA, home_rw=5))
+    a, b = article(), article()
+    first = client.get("/api/v1/news", headers=reader)
+    etag = first.headers["ETag"]
+    assert client.get("/api/v1/news", headers={**reader, "If-None-Match": etag}).status_code == 304
+    since = first.get_json()["server_time"]
+    past = utcnow() - dt.timedelta(hours=2)
+    db.session.execute(update(Article).values(updated_at=past))  # both synced long ago
+    client.patch(f"/api/v1/news/{a.id}", json={"summary": "Diperbarui"}, headers=ed)
+    client.delete(f"/api/v1/news/{b.id}", headers=ed)
+    resp = client.get(f"/api/v1/news?updated_since={since.replace('+', '%2B')}", headers=reader)
+    got = resp.get_json()
+    assert [i["id"] for i in got["items"]] == [a.id] and got["deleted"] == [b.id]
+    assert client.get("/api/v1/news", headers={**reader, "If-None-Match": etag}).status_code == 200  # changed
+    assert client.get("/api/v1/news?updated_since=2026-01-01T00:00:00").status_code == 422  # naive time
+
+
+def test_related_articles(client):
+    c1, c2 = channel("A"), channel("B")
+    health = tag("kesehatan")
+    a = article(channel_id=c1.id, tag_ids=[health.id])
+    same_channel = article(channel_id=c1.id)
+    same_tag = article(channel_id=c2.id, tag_ids=[health.id])
+    article(channel_id=c2.id)  # unrelated
+    article(channel_id=c1.id, area=KAB_BANDUNG)  # related, but not for a reader in Bandung
+    got = client.get(f"/api/v1/news/{a.id}").get_json()
+    assert {r["id"] for r in got["related"]} == {same_channel.id, same_tag.id}
+    assert got["me"] is None and got["body_html"].startswith("<p>")
