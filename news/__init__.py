@@ -10,7 +10,8 @@ from typing import Any
 
 
 def register(app: Any, api: Any) -> None:
-    from news import announcements, articles
+    from news import announcements, articles, privacy
 
     articles.register(app, api)
     announcements.register(app, api)
+    privacy.register()  # export and erasure of likes, bookmarks, reads (app.accounts.privacy)

@@ -205,3 +205,23 @@ def test_the_scope_rule_is_one_pure_predicate():
     assert not perm.may_target(who(Role.EDITOR, KOTA), "32", None)
     assert not perm.may_target(who(Role.MODERATOR, KOTA), DESA, None)
     assert not perm.may_target(P(role=Role.EDITOR, scope=KOTA, is_active=False), DESA, None)
+
+
+def test_a_link_to_an_article_or_a_survey_is_checked_by_its_own_feature(client):
+    """news and surveys register their link types (``app.core.links``); a deleted article cannot be linked."""
+    from app.core.db import utcnow
+    from app.extensions import db
+    from tests.news.test_articles_helpers import article
+    from tests.surveys.helpers import published
+
+    a = article()
+    linked = posted(client, lurah(), link={"type": "news", "id": a.id})
+    assert linked["link"] == {"type": "news", "id": a.id}
+    survey = published(client)
+    assert posted(client, lurah(), link={"type": "survey", "id": survey["id"]})["link"]["type"] == "survey"
+    assert post(client, lurah(), link={"type": "survey", "id": survey["id"] + 999}).status_code == 422
+    a.deleted_at = utcnow()
+    db.session.flush()
+    before = stored_count()
+    assert post(client, lurah(), link={"type": "news", "id": a.id}).status_code == 422
+    assert stored_count() == before
