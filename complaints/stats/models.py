@@ -1,14 +1,14 @@
 """The statistics' summary tables, kept in step with ``complaints`` by database triggers (see ``rollup``).
 
 ``ComplaintStatsRollup``: the sums of ``queries.SUMS`` over the *settled* complaints (see ``rollup``: no figure of
-theirs can move with the clock before the horizon, ``ComplaintStatsHorizon``), per kab/kota, UTC month of
-submission, status, category and lead office (0: none). ``ComplaintStatsTime``: the seconds from verification to
+theirs can move with the clock before the horizon, ``ComplaintStatsHorizon``), per kab/kota, status, category and
+lead office (0: none). ``ComplaintStatsTime``: the seconds from verification to
 the first response (kind 1) and to resolution (kind 2) of each verified complaint that has them, with their
 logarithmic bucket; ``ComplaintStatsDurations``: how many fall in each bucket per kab/kota and lead office. A
 median finds the bucket of its middle rank from the counts and reads the exact values of that bucket only.
 
-The index on ``complaints`` that serves the rest lives here too (the statistics are its only reader): the covering
-index of the complaints that may be unsettled, for the part of every answer computed directly.
+The indexes on ``complaints`` that serve the rest live here too (the statistics are their only reader): the partial
+covering indexes of the complaints that may be unsettled, for the part of every answer computed directly.
 """
 
 from __future__ import annotations
@@ -20,14 +20,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base, code_string
 from complaints.intake.models import STATS_INCLUDE, Complaint
-from complaints.stats.rollup import candidate
+from complaints.stats.rollup import partial_indexes
 
 
 class ComplaintStatsRollup(Base):
     __tablename__ = "complaint_stats_rollup"
 
     kabkota_code: Mapped[str] = mapped_column(code_string(5), primary_key=True)
-    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-11", of created_at in UTC
     status: Mapped[str] = mapped_column(String(16), primary_key=True)
     category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     office_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0: no lead office
@@ -82,11 +81,11 @@ class ComplaintStatsHorizon(Base):
     settled_before: Mapped[dt.datetime]
 
 
-Index(
-    "ix_complaints_stats_open",
-    Complaint.__table__.c.kabkota_code,
-    Complaint.__table__.c.created_at,
-    postgresql_include=STATS_INCLUDE,
-    postgresql_where=text(candidate()),
-    sqlite_where=text(candidate()),
-)
+for _name, (_keys, _where) in partial_indexes().items():
+    Index(
+        _name,
+        *(Complaint.__table__.c[k] for k in _keys),
+        postgresql_include=[c for c in ("kabkota_code", "created_at", *STATS_INCLUDE) if c not in _keys],
+        postgresql_where=text(_where),
+        sqlite_where=text(_where),
+    )

@@ -1,11 +1,11 @@
 """Complaint statistics in SQL: counts by status, category and office, median handling times, SLA compliance and
 ratings over the complaints a caller looks after.
 
-For a province, a kab/kota or everywhere the answer comes from the summary tables (``rollup``, ``models``) in one
-statement (``_summary_statement``): the settled complaints' sums from the rollup, the unsettled ones' and those of
-the partial months at the ends of a period directly, the medians from the duration buckets. Below a kab/kota, or
-with ``direct=True`` (the tests compare both), the one statement of ``direct`` computes everything from the
-complaint rows. Both give the same figures.
+For a province, a kab/kota or everywhere, over all time, the answer comes from the summary tables (``rollup``,
+``models``) in one statement (``_summary_statement``): the settled complaints' sums from the rollup, the unsettled
+ones' directly, the medians from the duration buckets. Below a kab/kota, for a period (``from``/``to``: the
+covering index ``ix_complaints_stats`` reads just that range), or with ``direct=True`` (the tests compare both),
+the one statement of ``direct`` computes everything from the complaint rows. Both give the same figures.
 """
 
 from __future__ import annotations
@@ -46,11 +46,8 @@ from complaints.stats.models import (
 from complaints.stats.rollup import (
     RESOLUTION,
     RESPONSE,
-    candidate,
-    covered_months,
+    branches,
     histogram_median,
-    month_conds,
-    pending,
 )
 
 __all__ = ["SUMS", "Filters", "Scope", "complaint_stats", "medians"]
@@ -75,75 +72,45 @@ def _office_conds(column: Any, scope: Scope, office: bool) -> list[Any]:
 
 
 @functools.lru_cache(maxsize=512)
-def _summary_statement(scope: Scope, dialect: str, *, since: bool, until: bool, office: bool, categories: bool,
-                       covered: bool, lo: bool, hi: bool) -> Any:  # fmt: skip
-    """The same answer as ``statement``, from the summary tables where they hold it (see ``rollup``): the settled
-    complaints of the whole months covered (``[:m1_at, :m2_at)``, ``lo``/``hi``: bounded) from the rollup, the
-    unsettled ones of those months and every complaint of the partial months at either end from ``complaints``;
-    the medians from the duration buckets unless a period or a category narrows them (then directly)."""
+def _summary_statement(scope: Scope, dialect: str, *, office: bool, categories: bool) -> Any:
+    """The same answer as ``direct.direct_statement`` from the summary tables (see ``rollup``): the settled
+    complaints' sums from the rollup (a few thousand rows), the unsettled ones' directly (their covering index), the
+    medians from the duration buckets (directly when a category narrows them: the buckets do not know it)."""
     r = ComplaintStatsRollup.__table__.c
     keys = ("status", "category_id", "office_id")
-    parts = []
-
-    def direct(*conds: Any) -> Any:
-        where = conditions(scope, since=False, until=False, office=office, categories=categories)
-        sums = (agg.label(name) for name, agg in aggregates(dialect).items())
-        return select(C.status, C.category_id, C.office_id, *sums).where(*where, *conds).group_by(*(C[k] for k in keys))
-
-    at_m1, before_m2 = (
-        C.created_at >= bindparam("m1_at", type_=UTCDateTime()),
-        C.created_at < bindparam("m2_at", type_=UTCDateTime()),
-    )
-    from_since, before_until = (
-        C.created_at >= bindparam("since", type_=UTCDateTime()),
-        C.created_at < bindparam("until", type_=UTCDateTime()),
-    )
-    if covered:
-        rolled = [r[s] for s in SUMS]
-        conds = [*_kabkota_sql(r.kabkota_code, scope.area), *month_conds(r.month, lo=lo, hi=hi), r.n != 0]
-        conds += _office_conds(r.office_id, scope, office)
-        if categories:
-            conds.append(r.category_id.in_(bindparam("categories", expanding=True)))
-        parts.append(
-            select(r.status, r.category_id, func.nullif(r.office_id, 0).label("office_id"), *rolled).where(*conds)
-        )
-        parts.append(direct(text(candidate()), text(pending()), *([at_m1] if lo else []), *([before_m2] if hi else [])))
-        if since and lo:
-            parts.append(direct(from_since, C.created_at < bindparam("m1_at", type_=UTCDateTime())))
-        if until and hi:
-            parts.append(direct(C.created_at >= bindparam("m2_at", type_=UTCDateTime()), before_until))
-    else:
-        parts.append(direct(*([from_since] if since else []), *([before_until] if until else [])))
-    u = union_all(*parts).subquery("parts")
+    conds = [*_kabkota_sql(r.kabkota_code, scope.area), r.n != 0, *_office_conds(r.office_id, scope, office)]
+    if categories:
+        conds.append(r.category_id.in_(bindparam("categories", expanding=True)))
+    rolled = select(r.status, r.category_id, func.nullif(r.office_id, 0).label("office_id"), *(r[s] for s in SUMS))
+    where = conditions(scope, since=False, until=False, office=office, categories=categories)
+    unsettled = [  # disjoint parts, each read from its own partial index
+        select(C.status, C.category_id, C.office_id, *(agg.label(name) for name, agg in aggregates(dialect).items()))
+        .where(*where, *(text(c) for c in branch))
+        .group_by(C.status, C.category_id, C.office_id)
+        for branch in branches()
+    ]
+    u = union_all(rolled.where(*conds), *unsettled).subquery("parts")
     grouped = (
         select(*(u.c[k] for k in keys), *(func.sum(u.c[s]).label(s) for s in SUMS))
         .group_by(*(u.c[k] for k in keys))
         .having(func.sum(u.c.n) > 0)
         .cte("grouped")
     )
-    if since or until or categories:
-        where = [
-            *conditions(scope, since=since, until=until, office=office, categories=categories),
-            C.verified_at.is_not(None),
-        ]
-        m = medians(
-            {
-                "response_median": seconds(C.first_response_at, C.verified_at, dialect),
-                "resolution_median": seconds(C.resolved_at, C.verified_at, dialect),
-            },
-            Complaint.__table__,
-            where,
-            dialect,
-        )
+    if categories:
+        values = {
+            "response_median": seconds(C.first_response_at, C.verified_at, dialect),
+            "resolution_median": seconds(C.resolved_at, C.verified_at, dialect),
+        }
+        m = medians(values, Complaint.__table__, [*where, C.verified_at.is_not(None)], dialect)
     else:
         durations, times = ComplaintStatsDurations.__table__, ComplaintStatsTime.__table__
 
-        def conds(table: Any) -> list[Any]:
+        def bucket_conds(table: Any) -> list[Any]:
             return [*_kabkota_sql(table.c.kabkota_code, scope.area), *_office_conds(table.c.office_id, scope, office)]
 
         m = select(
-            histogram_median(RESPONSE, durations, times, conds, dialect).label("response_median"),
-            histogram_median(RESOLUTION, durations, times, conds, dialect).label("resolution_median"),
+            histogram_median(RESPONSE, durations, times, bucket_conds, dialect).label("response_median"),
+            histogram_median(RESOLUTION, durations, times, bucket_conds, dialect).label("resolution_median"),
         ).subquery("medians")
     horizon = select(ComplaintStatsHorizon.settled_before).scalar_subquery()
     return folded(grouped, m, type_coerce(horizon, UTCDateTime()))
@@ -201,14 +168,11 @@ def complaint_stats(*, scope: Scope, filters: Filters, now: dt.datetime, direct:
         "categories": list(filters.categories or ()),
         "scope_offices": list(scope.offices or ()),
     }
-    if direct or scope.rw is not None or (scope.area is not None and level_of(scope.area) > LEVEL_KABKOTA):
+    fine = scope.rw is not None or (scope.area is not None and level_of(scope.area) > LEVEL_KABKOTA)
+    if direct or fine or shape["since"] or shape["until"]:
         statement = direct_statement(scope, db.dialect, **shape)
     else:
-        cover = covered_months(filters.since, filters.until)
-        m1, m2 = cover or (None, None)
-        params.update(m1_at=m1, m2_at=m2, m1=m1 and m1.strftime("%Y-%m"), m2=m2 and m2.strftime("%Y-%m"))
-        statement = _summary_statement(scope, db.dialect, **shape, covered=cover is not None, lo=m1 is not None,
-                                       hi=m2 is not None)  # fmt: skip
+        statement = _summary_statement(scope, db.dialect, office=shape["office"], categories=shape["categories"])
     conn = db.connection()
     with _tuned(conn):
         rows = conn.execute(statement, params).mappings().all()

@@ -7,7 +7,7 @@ complaint being handled) before the *horizon* (``complaint_stats_horizon``: a ti
 the triggers of migration ``c89f8cd708ee`` add it to ``complaint_stats_rollup`` and take it out again when the row
 changes; the job adds the complaints whose last deadline the horizon passes. An answer sums the settled complaints
 from the rollup and the unsettled ones (``pending``) directly from ``complaints``, through the covering index of
-the complaints that may be unsettled (``candidate``, ``ix_complaints_stats_open``). The answer also carries the
+the complaints that may be unsettled (``partial_indexes``, read by ``branches``). The answer also carries the
 horizon: asked for a *now* before it (never from a request: the horizon stays ``MARGIN`` behind the job's clock),
 ``queries.complaint_stats`` computes directly instead.
 
@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import BigInteger, Float, and_, bindparam, cast, func, select
+from sqlalchemy import BigInteger, Float, cast, func, select
 
 from complaints.states import HANDLING_STATUSES, OPEN_STATUSES, Status
 
@@ -43,12 +43,41 @@ def _quoted(statuses: frozenset[Status]) -> str:
     return ", ".join(f"'{s}'" for s in sorted(s.value for s in statuses))
 
 
-def candidate(r: str = "") -> str:
-    """May be unsettled (``ix_complaints_stats_open``'s predicate): open, or a deadline without its event."""
-    return (
-        f"({r}status IN ({_quoted(OPEN_STATUSES)}) OR ({r}first_response_at IS NULL AND {r}response_due_at IS NOT NULL)"
-        f" OR ({r}resolved_at IS NULL AND {r}resolution_due_at IS NOT NULL))"
-    )
+def partial_indexes() -> dict[str, tuple[str, str]]:
+    """The partial covering indexes of the complaints that may be unsettled: name -> (key columns, predicate)."""
+    return {
+        "ix_complaints_stats_moderation": (
+            ("kabkota_code", "created_at"),
+            f"status IN ({_quoted(OPEN_STATUSES - HANDLING_STATUSES)})",
+        ),
+        "ix_complaints_stats_response_due": (
+            ("response_due_at",),
+            "first_response_at IS NULL AND response_due_at IS NOT NULL",
+        ),
+        "ix_complaints_stats_resolution_due": (
+            ("resolution_due_at",),
+            "resolved_at IS NULL AND resolution_due_at IS NOT NULL",
+        ),
+        "ix_complaints_stats_handled_due": (
+            ("resolution_due_at",),
+            f"status IN ({_quoted(HANDLING_STATUSES)}) AND office_id IS NOT NULL AND first_response_at IS NOT NULL"
+            " AND resolved_at IS NOT NULL AND resolution_due_at IS NOT NULL",
+        ),
+    }
+
+
+def branches(horizon: str = HORIZON) -> list[list[str]]:
+    """``pending`` as four disjoint conjunctions (of columns of ``complaints``), each led by the predicate of one of
+    ``partial_indexes`` and a range on its key: together they read only the unsettled complaints."""
+    (_, moderation), (_, response), (_, resolution), (_, handled) = partial_indexes().values()
+    not_moderation = f"status NOT IN ({_quoted(OPEN_STATUSES - HANDLING_STATUSES)})"
+    response_pending = f"response_due_at >= {horizon}"
+    return [
+        [moderation],
+        [response, response_pending, not_moderation],
+        [resolution, f"resolution_due_at >= {horizon}", not_moderation, f"NOT ({response} AND {response_pending})"],
+        [handled, f"resolution_due_at >= {horizon}"],
+    ]
 
 
 def _next_due(r: str) -> str:
@@ -89,13 +118,6 @@ def contributions(r: str = "") -> dict[str, str]:
     }
 
 
-def month(r: str, dialect: str) -> str:
-    """The rollup's month of submission (UTC) as SQL."""
-    if dialect == "postgresql":
-        return f"to_char({r}created_at AT TIME ZONE 'UTC', 'YYYY-MM')"
-    return f"substr({r}created_at, 1, 7)"
-
-
 def histogram_median(kind: int, durations: Any, times: Any, conds: Any, dialect: str) -> Any:
     """The exact median of the durations of ``kind`` over the rows of ``times`` matching ``conds(table)``.
 
@@ -134,35 +156,3 @@ def histogram_median(kind: int, durations: Any, times: Any, conds: Any, dialect:
     v = middle.c.v
     value = func.min(v) + (func.max(v) - func.min(v)) * 0.5 if dialect == "postgresql" else func.avg(v)
     return select(value.cast(Float)).select_from(middle).scalar_subquery()
-
-
-def month_conds(month: Any, *, lo: bool, hi: bool) -> list[Any]:
-    """``month`` (a ``YYYY-MM`` column) inside the covered months ``[:m1, :m2)``."""
-    conds = []
-    if lo:
-        conds.append(month >= bindparam("m1"))
-    if hi:
-        conds.append(month < bindparam("m2"))
-    return [and_(*conds)] if conds else []
-
-
-def _month_start(t: dt.datetime) -> dt.datetime:
-    t = t.astimezone(dt.UTC)
-    return t.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-
-
-def _next_month(m: dt.datetime) -> dt.datetime:
-    return m.replace(year=m.year + 1, month=1) if m.month == 12 else m.replace(month=m.month + 1)
-
-
-def covered_months(since: dt.datetime | None, until: dt.datetime | None) -> tuple[dt.datetime | None, ...] | None:
-    """The whole UTC months inside ``[since, until)`` as ``(m1, m2)`` (None: unbounded), or None when there are none."""
-    m1 = (
-        None
-        if since is None
-        else (_month_start(since) if _month_start(since) == since else _next_month(_month_start(since)))
-    )
-    m2 = None if until is None else _month_start(until)
-    if m1 is not None and m2 is not None and m1 >= m2:
-        return None
-    return m1, m2

@@ -14,20 +14,19 @@ from sqlalchemy import bindparam, select, text, update
 from app.core.db import UTCDateTime
 from app.extensions import db
 from complaints.stats.models import ComplaintStatsHorizon
-from complaints.stats.rollup import HORIZON_LOCK, MARGIN, candidate, contributions, month, pending
+from complaints.stats.rollup import HORIZON_LOCK, MARGIN, branches, contributions, pending
 
-KEY = ("kabkota_code", "month", "status", "category_id", "office_id")
+KEY = ("kabkota_code", "status", "category_id", "office_id")
 
 
-def _settle_sql(dialect: str) -> str:
-    sums = contributions("complaints.")
-    keys = ["kabkota_code", month("complaints.", dialect), "status", "category_id", "COALESCE(office_id, 0)"]
+def _settle_sql(branch: list[str]) -> str:
+    """Add the complaints of ``branch`` (unsettled at ``:old``) that are settled at ``:new``."""
+    sums = contributions()
+    keys = ["kabkota_code", "status", "category_id", "COALESCE(office_id, 0)"]
     return (
         f"INSERT INTO complaint_stats_rollup ({', '.join(KEY)}, {', '.join(sums)}) "  # noqa: S608 (constant SQL)
         f"SELECT {', '.join(keys)}, {', '.join(f'sum({v})' for v in sums.values())} FROM complaints "
-        f"WHERE {candidate('complaints.')} AND {pending('complaints.', ':old')} "
-        f"AND NOT {pending('complaints.', ':new')} "
-        f"GROUP BY {', '.join(keys)} "
+        f"WHERE {' AND '.join(branch)} AND NOT {pending(horizon=':new')} GROUP BY {', '.join(keys)} "
         f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET "
         + ", ".join(f"{s} = complaint_stats_rollup.{s} + excluded.{s}" for s in sums)
     )
@@ -42,9 +41,12 @@ def settle(*, now: dt.datetime) -> int:
     new = now - MARGIN
     if new <= old:
         return 0
-    stmt = text(_settle_sql(db.dialect)).bindparams(
-        bindparam("old", type_=UTCDateTime()), bindparam("new", type_=UTCDateTime())
-    )
-    changed = session.execute(stmt, {"old": old, "new": new}).rowcount
+    changed = 0
+    for branch in branches(horizon=":old"):  # disjoint: each complaint joins once
+        if not any(":old" in c for c in branch):
+            continue  # in moderation: settled by a transition, never by the clock
+        stmt = text(_settle_sql(branch))
+        stmt = stmt.bindparams(bindparam("old", type_=UTCDateTime()), bindparam("new", type_=UTCDateTime()))
+        changed += session.execute(stmt, {"old": old, "new": new}).rowcount
     session.execute(update(ComplaintStatsHorizon).values(settled_before=new))
     return changed

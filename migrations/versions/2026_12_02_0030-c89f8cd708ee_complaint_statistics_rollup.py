@@ -3,21 +3,21 @@
 Summary tables for ``GET /stats/complaints`` kept in step with ``complaints`` by triggers, in the same statement as
 every change (services, Core updates, jobs and bulk loads alike), and filled from the existing rows here:
 
-- ``complaint_stats_rollup``: the sums of the *settled* complaints per kab/kota, UTC month of submission, status,
-  category and lead office (0 for none). Settled: past moderation and no deadline still to come at the horizon
+- ``complaint_stats_rollup``: the sums of the *settled* complaints per kab/kota, status, category and lead office
+  (0 for none). Settled: past moderation and no deadline still to come at the horizon
   (``complaint_stats_horizon``, one row: five minutes before this migration, moved on by the ``settle_statistics``
   job), so that none of its figures can move with the clock any more;
 - ``complaint_stats_times``: the seconds from verification to the first response (kind 1) and to resolution (kind 2)
   of every verified complaint that has them, with their bucket ``floor(16 ln(1 + s / 60))``;
 - ``complaint_stats_durations``: the count per kab/kota, lead office, kind and bucket;
-- ``ix_complaints_stats_open``: a covering index of the complaints that may be unsettled (open, or a deadline
-  pending), among which the statistics read the unsettled ones directly.
+- ``PARTIAL_INDEXES``: covering indexes of the complaints that may be unsettled (in moderation, or by the deadline
+  they wait on), through which the statistics read the unsettled ones directly.
 
 PostgreSQL's trigger takes a shared advisory lock (``HORIZON_LOCK``) for the transaction; the job takes it
 exclusively before it moves the horizon, so no complaint changes between its reading and its moving.
 
 The expressions are those of ``complaints/stats/queries.py`` (``_sums``, ``seconds``) and the predicates those of
-``complaints/stats/rollup.py`` (``candidate``, ``pending``, ``contributions``), frozen here. On SQLite a table
+``complaints/stats/rollup.py`` (``partial_indexes``, ``pending``, ``contributions``), frozen here. On SQLite a table
 rebuild of ``complaints`` (batch migrations) drops its triggers: ``tests/complaints/test_stats_rollup.py`` checks
 that they exist.
 
@@ -43,19 +43,35 @@ INCLUDE = [
     "desa_code", "rw", "status", "category_id", "office_id", "verified_at", "first_response_at", "resolved_at",
     "response_due_at", "resolution_due_at", "id", "rating",
 ]  # fmt: skip
-OPEN = ("accepted", "in_progress", "needs_info", "submitted", "verified")
 MODERATION = ("needs_info", "submitted")
 HANDLING = ("accepted", "in_progress", "verified")
 HORIZON = "(SELECT settled_before FROM complaint_stats_horizon)"
 HORIZON_LOCK = 7_240_015
-KEY = ("kabkota_code", "month", "status", "category_id", "office_id")
+#: name -> (key columns, predicate): the complaints that may be unsettled, in four disjoint-able parts.
+PARTIAL_INDEXES = {
+    "ix_complaints_stats_moderation": (("kabkota_code", "created_at"), "status IN ('needs_info', 'submitted')"),
+    "ix_complaints_stats_response_due": (
+        ("response_due_at",),
+        "first_response_at IS NULL AND response_due_at IS NOT NULL",
+    ),
+    "ix_complaints_stats_resolution_due": (
+        ("resolution_due_at",),
+        "resolved_at IS NULL AND resolution_due_at IS NOT NULL",
+    ),
+    "ix_complaints_stats_handled_due": (
+        ("resolution_due_at",),
+        "status IN ('accepted', 'in_progress', 'verified') AND office_id IS NOT NULL AND first_response_at IS NOT NULL"
+        " AND resolved_at IS NOT NULL AND resolution_due_at IS NOT NULL",
+    ),
+}
+KEY = ("kabkota_code", "status", "category_id", "office_id")
 SUMS = (
     "n", "response_met", "response_total", "resolution_met", "resolution_total", "overdue_open", "rating_count",
     "rating_sum", "response_count", "resolution_count",
 )  # fmt: skip
 #: Columns whose change can move a complaint's figures (the UPDATE triggers fire on these only).
 WATCHED = (
-    "kabkota_code", "created_at", "status", "category_id", "office_id", "verified_at", "first_response_at",
+    "kabkota_code", "status", "category_id", "office_id", "verified_at", "first_response_at",
     "resolved_at", "response_due_at", "resolution_due_at", "rating",
 )  # fmt: skip
 TIMED = ("kabkota_code", "office_id", "verified_at", "first_response_at", "resolved_at")
@@ -65,14 +81,6 @@ KINDS = {1: "first_response_at", 2: "resolved_at"}
 
 def quoted(values: Sequence[str]) -> str:
     return ", ".join(f"'{v}'" for v in values)
-
-
-def candidate(r: str) -> str:
-    """May be unsettled (the partial index's predicate): open, or a deadline without its event."""
-    return (
-        f"({r}status IN ({quoted(OPEN)}) OR ({r}first_response_at IS NULL AND {r}response_due_at IS NOT NULL)"
-        f" OR ({r}resolved_at IS NULL AND {r}resolution_due_at IS NOT NULL))"
-    )
 
 
 def pending(r: str, horizon: str) -> str:
@@ -85,12 +93,6 @@ def pending(r: str, horizon: str) -> str:
         f" OR ({r}office_id IS NOT NULL AND {r}status IN ({quoted(HANDLING)})"
         f" AND CASE WHEN {next_due} >= {horizon} THEN 1 ELSE 0 END = 1))"
     )
-
-
-def month(r: str, dialect: str) -> str:
-    if dialect == "postgresql":
-        return f"to_char({r}created_at AT TIME ZONE 'UTC', 'YYYY-MM')"
-    return f"substr({r}created_at, 1, 7)"
 
 
 def seconds(r: str, later: str, dialect: str) -> str:
@@ -120,7 +122,9 @@ def contributions(r: str) -> dict[str, str]:
         "response_total": one(f"{r}response_due_at IS NOT NULL"),
         "resolution_met": one(f"{r}resolved_at <= {r}resolution_due_at"),
         "resolution_total": one(f"{r}resolution_due_at IS NOT NULL"),
-        "overdue_open": one(f"{r}office_id IS NOT NULL AND {r}status IN ({quoted(HANDLING)}) AND ({next_due}) IS NOT NULL"),
+        "overdue_open": one(
+            f"{r}office_id IS NOT NULL AND {r}status IN ({quoted(HANDLING)}) AND ({next_due}) IS NOT NULL"
+        ),
         "rating_count": one(f"{r}rating IS NOT NULL"),
         "rating_sum": f"COALESCE({r}rating, 0)",
         "response_count": one(f"{r}verified_at IS NOT NULL AND {r}first_response_at IS NOT NULL"),
@@ -130,7 +134,7 @@ def contributions(r: str) -> dict[str, str]:
 
 def rollup_upsert(r: str, sign: str, dialect: str) -> str:
     """Add (sign '1') or take out (sign '-1') the complaint ``r`` (``NEW.`` / ``OLD.``) when it is settled."""
-    keys = [f"{r}kabkota_code", month(r, dialect), f"{r}status", f"{r}category_id", f"COALESCE({r}office_id, 0)"]
+    keys = [f"{r}kabkota_code", f"{r}status", f"{r}category_id", f"COALESCE({r}office_id, 0)"]
     values = [f"{sign} * {v}" for v in contributions(r).values()]
     return (
         f"INSERT INTO complaint_stats_rollup ({', '.join(KEY + SUMS)}) SELECT {', '.join(keys + values)} "
@@ -225,7 +229,7 @@ def sqlite_upgrade() -> None:
 
 def backfill(dialect: str) -> None:
     r = "complaints."
-    keys = [f"{r}kabkota_code", month(r, dialect), f"{r}status", f"{r}category_id", f"COALESCE({r}office_id, 0)"]
+    keys = [f"{r}kabkota_code", f"{r}status", f"{r}category_id", f"COALESCE({r}office_id, 0)"]
     sums = [f"sum({v})" for v in contributions(r).values()]
     op.execute(
         f"INSERT INTO complaint_stats_rollup ({', '.join(KEY + SUMS)}) SELECT {', '.join(keys + sums)} "  # noqa: S608
@@ -252,7 +256,6 @@ def upgrade() -> None:
     op.create_table(
         "complaint_stats_rollup",
         sa.Column("kabkota_code", code, nullable=False),
-        sa.Column("month", sa.String(length=7), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("category_id", sa.Integer(), nullable=False),
         sa.Column("office_id", sa.Integer(), nullable=False),
@@ -296,14 +299,15 @@ def upgrade() -> None:
             postgresql_include=["kabkota_code", "office_id"],
         )
     with op.batch_alter_table("complaints", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_complaints_stats_open",
-            ["kabkota_code", "created_at"],
-            unique=False,
-            postgresql_include=INCLUDE,
-            postgresql_where=sa.text(candidate("")),
-            sqlite_where=sa.text(candidate("")),
-        )
+        for name, (keys, where) in PARTIAL_INDEXES.items():
+            batch_op.create_index(
+                name,
+                list(keys),
+                unique=False,
+                postgresql_include=[c for c in ("kabkota_code", "created_at", *INCLUDE) if c not in keys],
+                postgresql_where=sa.text(where),
+                sqlite_where=sa.text(where),
+            )
     if dialect == "postgresql":
         pg_upgrade()
     else:
@@ -319,7 +323,8 @@ def downgrade() -> None:
         for name in ("complaint_stats_update", "complaint_stats_delete", "complaint_stats_insert"):
             op.execute(f"DROP TRIGGER {name}")
     with op.batch_alter_table("complaints", schema=None) as batch_op:
-        batch_op.drop_index("ix_complaints_stats_open")
+        for name in PARTIAL_INDEXES:
+            batch_op.drop_index(name)
     op.drop_table("complaint_stats_horizon")
     op.drop_table("complaint_stats_durations")
     op.drop_table("complaint_stats_times")
