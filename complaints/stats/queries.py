@@ -4,8 +4,9 @@ ratings over the complaints a caller looks after.
 For a province, a kab/kota or everywhere, over all time, the answer comes from the summary tables (``rollup``,
 ``models``) in one statement (``_summary_statement``): the settled complaints' sums from the rollup, the unsettled
 ones' directly, the medians from the duration buckets. Below a kab/kota, for a period (``from``/``to``: the
-covering index ``ix_complaints_stats`` reads just that range), or with ``direct=True`` (the tests compare both),
-the one statement of ``direct`` computes everything from the complaint rows. Both give the same figures.
+covering index ``ix_complaints_stats`` reads just that range), for a category (the buckets do not know it, and
+the medians would take a pass over the rows anyway), or with ``direct=True`` (the tests compare both), the one
+statement of ``direct`` computes everything from the complaint rows. Both give the same figures.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from sqlalchemy import and_, bindparam, func, select, text, type_coerce, union_a
 from app.areas.codes import LEVEL_KABKOTA, level_of
 from app.core.db import UTCDateTime
 from app.extensions import db
-from complaints.intake.models import Complaint
 from complaints.states import STATUSES
 from complaints.stats.direct import (
     SUMS,
@@ -35,7 +35,6 @@ from complaints.stats.direct import (
     folded,
     literal_sql,
     medians,
-    seconds,
 )
 from complaints.stats.models import (
     ComplaintStatsDurations,
@@ -72,17 +71,15 @@ def _office_conds(column: Any, scope: Scope, office: bool) -> list[Any]:
 
 
 @functools.lru_cache(maxsize=512)
-def _summary_statement(scope: Scope, dialect: str, *, office: bool, categories: bool) -> Any:
+def _summary_statement(scope: Scope, dialect: str, *, office: bool) -> Any:
     """The same answer as ``direct.direct_statement`` from the summary tables (see ``rollup``): the settled
-    complaints' sums from the rollup (a few thousand rows), the unsettled ones' directly (their covering index), the
-    medians from the duration buckets (directly when a category narrows them: the buckets do not know it)."""
+    complaints' sums from the rollup (a few thousand rows), the unsettled ones' directly (four partial indexes),
+    the medians from the duration buckets."""
     r = ComplaintStatsRollup.__table__.c
     keys = ("status", "category_id", "office_id")
     conds = [*_kabkota_sql(r.kabkota_code, scope.area), r.n != 0, *_office_conds(r.office_id, scope, office)]
-    if categories:
-        conds.append(r.category_id.in_(bindparam("categories", expanding=True)))
     rolled = select(r.status, r.category_id, func.nullif(r.office_id, 0).label("office_id"), *(r[s] for s in SUMS))
-    where = conditions(scope, since=False, until=False, office=office, categories=categories)
+    where = conditions(scope, since=False, until=False, office=office, categories=False)
     unsettled = [  # disjoint parts, each read from its own partial index
         select(C.status, C.category_id, C.office_id, *(agg.label(name) for name, agg in aggregates(dialect).items()))
         .where(*where, *(text(c) for c in branch))
@@ -96,22 +93,15 @@ def _summary_statement(scope: Scope, dialect: str, *, office: bool, categories: 
         .having(func.sum(u.c.n) > 0)
         .cte("grouped")
     )
-    if categories:
-        values = {
-            "response_median": seconds(C.first_response_at, C.verified_at, dialect),
-            "resolution_median": seconds(C.resolved_at, C.verified_at, dialect),
-        }
-        m = medians(values, Complaint.__table__, [*where, C.verified_at.is_not(None)], dialect)
-    else:
-        durations, times = ComplaintStatsDurations.__table__, ComplaintStatsTime.__table__
+    durations, times = ComplaintStatsDurations.__table__, ComplaintStatsTime.__table__
 
-        def bucket_conds(table: Any) -> list[Any]:
-            return [*_kabkota_sql(table.c.kabkota_code, scope.area), *_office_conds(table.c.office_id, scope, office)]
+    def bucket_conds(table: Any) -> list[Any]:
+        return [*_kabkota_sql(table.c.kabkota_code, scope.area), *_office_conds(table.c.office_id, scope, office)]
 
-        m = select(
-            histogram_median(RESPONSE, durations, times, bucket_conds, dialect).label("response_median"),
-            histogram_median(RESOLUTION, durations, times, bucket_conds, dialect).label("resolution_median"),
-        ).subquery("medians")
+    m = select(
+        histogram_median(RESPONSE, durations, times, bucket_conds, dialect).label("response_median"),
+        histogram_median(RESOLUTION, durations, times, bucket_conds, dialect).label("resolution_median"),
+    ).subquery("medians")
     horizon = select(ComplaintStatsHorizon.settled_before).scalar_subquery()
     return folded(grouped, m, type_coerce(horizon, UTCDateTime()))
 
@@ -169,10 +159,10 @@ def complaint_stats(*, scope: Scope, filters: Filters, now: dt.datetime, direct:
         "scope_offices": list(scope.offices or ()),
     }
     fine = scope.rw is not None or (scope.area is not None and level_of(scope.area) > LEVEL_KABKOTA)
-    if direct or fine or shape["since"] or shape["until"]:
+    if direct or fine or shape["since"] or shape["until"] or shape["categories"]:
         statement = direct_statement(scope, db.dialect, **shape)
     else:
-        statement = _summary_statement(scope, db.dialect, office=shape["office"], categories=shape["categories"])
+        statement = _summary_statement(scope, db.dialect, office=shape["office"])
     conn = db.connection()
     with _tuned(conn):
         rows = conn.execute(statement, params).mappings().all()
