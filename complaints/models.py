@@ -11,6 +11,7 @@ from complaints.offices.models import Office, OfficeMember
 from complaints.photos.models import ComplaintPhoto
 from complaints.routing.models import RoutingRule
 from complaints.sla.models import Holiday
+from complaints.stats.models import ComplaintStatsDurations, ComplaintStatsRollup, ComplaintStatsTime  # noqa: F401
 from complaints.supports.models import Support
 
 __all__ = [
