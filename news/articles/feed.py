@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from sqlalchemy import exists, literal, select
 
-from app.core import sync
+from app.core import http, sync
+from app.core.cache import setting_ttl_cache
 from app.core.errors import NotFound
 from app.extensions import db
 from news.articles import permissions as perm
@@ -15,6 +18,22 @@ from news.articles.models import ArticleBookmark, ArticleLike, ArticleRead
 from news.articles.service import load
 
 RELATED = 5
+#: Per-process caches of what every reader of the same areas sees (``NEWS_FEED_CACHE_SECONDS``, 5 s; 0 turns them
+#: off): feed pages, the public part of an article (without ``me``).
+_pages = setting_ttl_cache("NEWS_FEED_CACHE_SECONDS", maxsize=20_000)
+_articles = setting_ttl_cache("NEWS_FEED_CACHE_SECONDS", maxsize=20_000)
+_lock = threading.Lock()
+
+
+def _cached(cache: Any, key: Hashable, build: Callable[[], Any]) -> Any:
+    with _lock:
+        hit = cache.get(key)
+    if hit is not None:
+        return hit
+    value = build()
+    with _lock:
+        cache[key] = value
+    return value
 
 
 def _items(rows: list[Any]) -> list[dict[str, Any]]:
@@ -26,6 +45,30 @@ def _items(rows: list[Any]) -> list[dict[str, Any]]:
 
 
 def feed(
+    *,
+    viewer: Any | None,
+    area: str | None,
+    channel: int | None,
+    tag: str | None,
+    q: str | None,
+    featured: bool,
+    cursor: str | None,
+    limit: int,
+    updated_since: Any = None,
+) -> dict[str, Any]:
+    """The feed page for the caller; pages without ``updated_since`` are shared by every reader of the same areas
+    for a few seconds (the answer's ``server_time`` is then that much older, which is always safe)."""
+    args = {"area": area, "channel": channel, "tag": tag, "q": q, "featured": featured, "cursor": cursor}
+    if updated_since is not None:
+        return _feed(viewer=viewer, limit=limit, updated_since=updated_since, **args)
+    keys = tuple(queries.reader_keys(viewer, area))
+    key = (keys, channel, tag, q, featured, cursor, limit)
+    result = _cached(_pages, key, lambda: _feed(viewer=viewer, limit=limit, **args))
+    http.ignore_in_etag(result["server_time"])
+    return result
+
+
+def _feed(
     *,
     viewer: Any | None,
     area: str | None,
@@ -76,9 +119,9 @@ def feed(
     }
 
 
-def _related(article: Any, viewer: Any | None) -> list[dict[str, Any]]:
+def _related(article: Any, viewer: Any | None, tags: list[Any]) -> list[dict[str, Any]]:
     keys = queries.reader_keys(viewer, None) if viewer is not None else queries.ancestors_of(article.area_code)
-    tag_ids = [t.id for t in queries.tags_for([article.id]).get(article.id, [])]
+    tag_ids = [t.id for t in tags]
     params = {
         **queries.keys_params(keys),
         **{f"t_{i}": t for i, t in enumerate(tag_ids)},
@@ -109,17 +152,25 @@ def detail(*, article_id: int, viewer: Any | None, count_view: bool = True) -> d
         raise NotFound("Article not found.", code="article_not_found") from None
     if not perm.can_read(viewer, article):
         raise NotFound("Article not found.", code="article_not_found")
+    me = my_state(viewer.id, article.id) if viewer is not None else None
+    if not perm.is_public(article):
+        return _present(article, viewer, me=me, related=False)
+    if count_view:
+        views.record_view(article.id, viewer.id if viewer is not None else None)
+    keys = tuple(queries.reader_keys(viewer, None)) if viewer is not None else None
+    shared = _cached(_articles, (article.id, article.updated_at, keys), lambda: _present(article, viewer, me=None))
+    return {**shared, "me": me}
+
+
+def _present(article: Any, viewer: Any | None, *, me: dict[str, bool] | None, related: bool = True) -> dict[str, Any]:
     channel = (
         db.connection().execute(select(queries.Channel.name).where(queries.Channel.id == article.channel_id)).scalar()
     )
     tags = queries.tags_for([article.id]).get(article.id, [])
-    me = my_state(viewer.id, article.id) if viewer is not None else None
-    if count_view and perm.is_public(article):
-        views.record_view(article.id, viewer.id if viewer is not None else None)
     return presenters.article_detail(
         article,
         channels={article.channel_id: channel or ""},
         tags=tags,
-        related=_related(article, viewer) if perm.is_public(article) else [],
+        related=_related(article, viewer, tags) if related else [],
         me=me,
     )

@@ -172,3 +172,23 @@ def test_related_articles(client):
     got = client.get(f"/api/v1/news/{a.id}").get_json()
     assert {r["id"] for r in got["related"]} == {same_channel.id, same_tag.id}
     assert got["me"] is None and got["body_html"].startswith("<p>")
+
+
+def test_pages_and_articles_are_shared_for_a_few_seconds(app, client):
+    from news.articles import feed
+
+    a = article()
+    app.config["NEWS_FEED_CACHE_SECONDS"] = 5
+    try:
+        first = client.get(f"/api/v1/news?area={SUKARASA}")
+        article(title="Berita yang datang kemudian")  # appears once the page has expired, not before
+        again = client.get(f"/api/v1/news?area={SUKARASA}", headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304
+        detail = client.get(f"/api/v1/news/{a.id}", headers=login(resident())).get_json()
+        assert detail["me"] == {"liked": False, "bookmarked": False, "read": False}
+        assert client.get(f"/api/v1/news/{a.id}").get_json()["me"] is None  # ``me`` is never shared
+    finally:
+        app.config["NEWS_FEED_CACHE_SECONDS"] = 0
+        feed._pages.clear()
+        feed._articles.clear()
+    assert len(ids(client.get(f"/api/v1/news?area={SUKARASA}"))) == 2
