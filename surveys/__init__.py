@@ -34,8 +34,10 @@ def register(app: Any, api: Any) -> None:
     import surveys.demo
     import surveys.notify  # noqa: F401  (the sweep and the demo seeder register on import)
     from app.core import links
+    from surveys import privacy
     from surveys.routes import blp, manage_blp
 
     api.register_blueprint(blp)
     api.register_blueprint(manage_blp)
     links.register("survey", links.row_exists("surveys"))  # an announcement may link to a survey or poll
+    privacy.register()  # export and erasure of responses and participations (app.accounts.privacy)

@@ -20,9 +20,8 @@ from app.core.i18n import _
 from app.extensions import db
 from surveys import answers as checks
 from surveys import permissions as perm
-from surveys import queries
+from surveys import queries, tally
 from surveys import states as st
-from surveys import tally
 from surveys.models import Answer, Participation, Response
 
 ALREADY = _("You have already answered this survey.")

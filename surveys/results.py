@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Float, and_, case, cast, func, literal, select
+from sqlalchemy import BigInteger, Float, and_, case, cast, func, literal, select
 
 from app.areas.codes import LEVEL_KABKOTA, level_of, within_area
 from app.core.errors import Forbidden
@@ -81,9 +81,9 @@ def _tally(survey_id: int, area: str | None, breakdown: str | None) -> list[Any]
             func.nullif(T.row_id, NONE_KEY).label("row_id"),
             func.nullif(T.option_id, NONE_KEY).label("option_id"),
             func.nullif(T.value, NO_VALUE).label("v"),
-            func.sum(T.n).label("n"),
-            func.sum(T.firsts).label("firsts"),
-            func.sum(T.texts).label("texts"),
+            cast(func.sum(T.n), BigInteger).label("n"),
+            cast(func.sum(T.firsts), BigInteger).label("firsts"),
+            cast(func.sum(T.texts), BigInteger).label("texts"),
         )
         .where(*_tally_where(survey_id, area), T.question_id != RESPONDENTS_QUESTION)
         .group_by(g, T.question_id, T.row_id, T.option_id, T.value)

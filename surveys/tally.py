@@ -71,4 +71,3 @@ def add(rows: list[dict[str, Any]]) -> None:
         },
     )
     db.session.connection().execute(stmt)
-

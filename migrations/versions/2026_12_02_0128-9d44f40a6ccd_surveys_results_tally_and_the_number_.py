@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = '9d44f40a6ccd'
-down_revision: str | Sequence[str] | None = '7232c7058534'
+revision: str = "9d44f40a6ccd"
+down_revision: str | Sequence[str] | None = "7232c7058534"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -11,8 +11,8 @@ from app.extensions import db
 from surveys import results
 from surveys.models import Tally
 from tests.factories import login, resident, staff
-from tests.surveys.known_data import ITEMS
 from tests.surveys.helpers import published, questions
+from tests.surveys.known_data import ITEMS
 
 DESAS = ["32.73.01.1001", "32.73.01.1001", "32.73.02.1001", "32.04.05.2001"]
 
