@@ -71,3 +71,17 @@ def add(rows: list[dict[str, Any]]) -> None:
         },
     )
     db.session.connection().execute(stmt)
+
+
+#: The tally of every stored answer, set-based (the migration runs its own copy; the bench's generator this one).
+BACKFILL = (
+    "INSERT INTO survey_tallies (survey_id, question_id, row_id, option_id, value, desa_code, n, firsts, texts) "
+    "SELECT a.survey_id, a.question_id, COALESCE(a.row_id, 0), COALESCE(a.option_id, 0), "
+    "CASE WHEN a.num_value IS NULL OR q.type = 'number' THEN -1 ELSE CAST(a.num_value AS INTEGER) END, "
+    "COALESCE(a.desa_code, ''), COUNT(*), SUM(CASE WHEN a.part = 0 THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN a.option_id IS NULL AND a.text_value IS NOT NULL THEN 1 ELSE 0 END) "
+    "FROM survey_answers a JOIN survey_questions q ON q.id = a.question_id GROUP BY 1, 2, 3, 4, 5, 6",
+    "INSERT INTO survey_tallies (survey_id, question_id, row_id, option_id, value, desa_code, n, firsts, texts) "
+    "SELECT survey_id, 0, 0, 0, -1, COALESCE(desa_code, ''), COUNT(*), 0, 0 "
+    "FROM survey_responses GROUP BY survey_id, COALESCE(desa_code, '')",
+)
