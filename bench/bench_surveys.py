@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 
 from bench.bench_complaints import post_json
 from bench.bench_handling import ensure_database, latencies, p95
-from bench.harness import flask, gunicorn, migrate, wrk
+from bench.harness import flask, gunicorn, migrate, print_table, record, record_ms, record_ratio, wrk
 from bench.surveys_data import build_surveys, generate_responses, is_complete
 
 DATABASE_URL = os.environ.get(
@@ -76,9 +76,23 @@ def prepare() -> tuple[dict[str, str], int]:
     app = _app()
     survey_id = build_surveys(app)
     seconds = generate_responses(DATABASE_URL, survey_id, count=COUNT)
+    _fill_tally()
     print(f"  done in {seconds:.0f} s", flush=True)
     _people(app)
     return env, survey_id
+
+
+def _fill_tally() -> None:
+    """The generated answers go around ``surveys.tally``: build their tally set-based, as the migration does."""
+    from surveys.tally import BACKFILL
+
+    engine = create_engine(DATABASE_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM survey_tallies"))
+        for statement in BACKFILL:
+            conn.execute(text(statement))
+        conn.execute(text("ANALYZE survey_tallies"))
+    engine.dispose()
 
 
 def _people(app) -> None:
@@ -193,6 +207,7 @@ def measure_results(base: str, admin: dict[str, str], survey_id: int) -> float:
         median = statistics.median(times)
         first = first or median
         print(f"  {name:<32} median {median * 1000:7.0f} ms   p95 {p95(times) * 1000:7.0f} ms")
+        record_ms(f"survey results, {name} (median)", median, RESULTS_TARGET_S * 1000)
     print(f"  target < {RESULTS_TARGET_S:.0f} s (whole province): {'met' if first < RESULTS_TARGET_S else 'NOT met'}")
     return first
 
@@ -227,6 +242,7 @@ def measure_throughput(base: str, app, survey_id: int, resident_headers: dict[st
         ratio = best[name] / best["healthz"]
         verdict = "met" if ratio >= target else "NOT met"
         print(f"  {label:<44} {best[name]:>8.0f} req/s   {ratio * 100:5.1f} %  (target {target:.0%}: {verdict})")
+        record_ratio(f"survey {name}", ratio, target)
 
 
 def _worker_memory(port: int) -> dict[int, tuple[int, int]]:
@@ -263,10 +279,14 @@ def measure_export(base: str, admin: dict[str, str], survey_id: int) -> None:
     seconds = time.perf_counter() - started
     after = _worker_memory(port)
     print(f"CSV export of {COUNT:,} responses, streamed: {seconds:.1f} s, {size / 1e6:.0f} MB")
+    record_ms(f"survey CSV export of {COUNT:,} responses", seconds, None)
     for pid, (rss, hwm) in sorted(after.items()):
         rss0, hwm0 = before.get(pid, (0, 0))
         mib = [round(v / 1024) for v in (rss0, rss, hwm0, hwm)]
         print(f"  worker {pid}: RSS {mib[0]} -> {mib[1]} MiB, peak {mib[2]} -> {mib[3]} MiB")
+        record(
+            f"survey export, worker {pid} peak memory", target="flat", measured=f"{mib[2]} -> {mib[3]} MiB", met=None
+        )
 
 
 def main() -> None:
@@ -276,9 +296,11 @@ def main() -> None:
     with gunicorn(server_env) as base:
         admin = log_in_admin(base)
         measure_results(base, admin, survey_id)
-        measure_export(base, admin, survey_id)
         [lister] = _tokens(app, survey_id=-1, count=1)
         measure_throughput(base, app, survey_id, {"Authorization": f"Bearer {lister}"})
+        measure_export(base, admin, survey_id)
+    if __name__ == "__main__":
+        print_table()
 
 
 def log_in_admin(base: str) -> dict[str, str]:

@@ -2,8 +2,10 @@
 
 Parts: ``states`` (kinds, states, item types), ``permissions`` (pure predicates: the one scope rule), ``rules``
 (what a definition must satisfy), ``builder`` (create, change, duplicate, publish/close/archive), ``answers`` (pure
-checks of a response), ``responding`` (storing it once), ``listing`` (reads), ``results`` (aggregates in SQL),
-``exports`` (streamed CSV/XLSX), ``notify`` (the pushes, each once), ``demo``.
+checks of a response), ``responding`` (storing it once), ``tally`` (the results' counts, kept in step by one
+upsert per response), ``listing`` (reads), ``results`` (figures from the tally), ``exports`` (CSV/XLSX streamed in
+one cursor pass), ``notify`` (the pushes, each once), ``privacy`` (export and erasure for the data rights),
+``demo``.
 
 Anonymity
 ---------
@@ -34,8 +36,10 @@ def register(app: Any, api: Any) -> None:
     import surveys.demo
     import surveys.notify  # noqa: F401  (the sweep and the demo seeder register on import)
     from app.core import links
+    from surveys import privacy
     from surveys.routes import blp, manage_blp
 
     api.register_blueprint(blp)
     api.register_blueprint(manage_blp)
     links.register("survey", links.row_exists("surveys"))  # an announcement may link to a survey or poll
+    privacy.register()  # export and erasure of responses and participations (app.accounts.privacy)

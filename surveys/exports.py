@@ -1,9 +1,10 @@
 """Exports of a survey's responses, streamed: CSV, and XLSX written by openpyxl in write-only mode.
 
-One row per response and one column per question (a matrix: one per row). The rows come from a generator that
-reads the responses in keyset batches (``BATCH`` responses by their random id, over
-``ix_survey_responses_survey_id_id``) and each batch's answers by primary key, so the worker's memory holds one
-batch whatever the number of responses. CSV chunks leave as they are written; an XLSX file is a zip that can only be
+One row per response and one column per question (a matrix: one per row). The rows come from a generator over one
+server-side cursor (``yield_per``: ``BATCH`` rows fetched at a time) of the responses joined with their answers,
+ordered by the response id and then (question, part) — on PostgreSQL a merge join of
+``ix_survey_responses_survey_id_id`` and the answers' primary key, no sort — so the worker's memory holds one batch
+whatever the number of responses. CSV chunks leave as they are written; an XLSX file is a zip that can only be
 finished at the end, so openpyxl writes it to a temporary file on disk (write-only mode keeps no rows in memory)
 and the file is then streamed.
 
@@ -18,6 +19,7 @@ import io
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import select
@@ -67,40 +69,65 @@ def _cell(q: Any, parts: list[Any], labels: dict[int, str], row: Any) -> str | f
 
 
 def _rows(survey: Any, columns: list[tuple[str, Any, Any]], labels: dict[int, str]) -> Iterator[list[Any]]:
-    """Header, then one row per response, batch by batch."""
+    """Header, then one row per response, from one streamed pass over the responses joined with their answers."""
     anonymous = survey.anonymous
     meta = ["response_id", "submitted_on", "kabkota_code"]
     if not anonymous:
         meta += ["desa_code", "user_id", "submitted_at"]
     yield meta + [c[0] for c in columns]
-    conn = db.connection()
-    after = None
-    while True:
-        stmt = select(R.id, R.submitted_on, R.kabkota_code, R.desa_code, R.user_id, R.submitted_at).where(
-            R.survey_id == survey.id
+    stmt = (
+        select(
+            R.id,
+            R.submitted_on,
+            R.kabkota_code,
+            R.desa_code,
+            R.user_id,
+            R.submitted_at,
+            A.question_id,
+            A.part,
+            A.row_id,
+            A.option_id,
+            A.num_value,
+            A.text_value,
         )
-        if after is not None:
-            stmt = stmt.where(R.id > after)
-        batch = conn.execute(stmt.order_by(R.id).limit(BATCH)).all()
-        if not batch:
-            return
-        after = batch[-1].id
-        parts: dict[Any, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
-        answer_stmt = (
-            select(A.response_id, A.question_id, A.part, A.row_id, A.option_id, A.num_value, A.text_value)
-            .where(A.response_id.in_([r.id for r in batch]))
-            .order_by(A.response_id, A.question_id, A.part)
-        )
-        for p in conn.execute(answer_stmt):
-            parts[p.response_id][p.question_id].append(p)
-        for r in batch:
-            head = [str(r.id), r.submitted_on.isoformat(), r.kabkota_code]
-            if not anonymous:
-                head += [r.desa_code, r.user_id, r.submitted_at.isoformat() if r.submitted_at else None]
-            mine = parts.get(r.id, {})
-            yield head + [_cell(q, mine.get(q.id, []), labels, row) for _h, q, row in columns]
-        if len(batch) < BATCH:
-            return
+        .select_from(Response.__table__.outerjoin(Answer.__table__, A.response_id == R.id))
+        .where(R.survey_id == survey.id)
+        .order_by(R.id, A.question_id, A.part)
+        .execution_options(yield_per=BATCH)
+    )
+    current: Any = None
+    mine: dict[int, list[Any]] = defaultdict(list)
+
+    def row_of(r: Any) -> list[Any]:
+        head = [str(r.id), r.submitted_on.isoformat(), r.kabkota_code]
+        if not anonymous:
+            head += [r.desa_code, r.user_id, r.submitted_at.isoformat() if r.submitted_at else None]
+        return head + [_cell(q, mine.get(q.id, []), labels, row) for _h, q, row in columns]
+
+    with _snapshot() as conn:
+        for p in conn.execute(stmt):
+            if current is None or p.id != current.id:
+                if current is not None:
+                    yield row_of(current)
+                current, mine = p, defaultdict(list)
+            if p.question_id is not None:
+                mine[p.question_id].append(p)
+    if current is not None:
+        yield row_of(current)
+
+
+@contextmanager
+def _snapshot() -> Iterator[Any]:
+    """A connection in a transaction: a server-side cursor (``DECLARE``) needs one, and the whole export then reads
+    one snapshot. On PostgreSQL a read-only connection of its own (the request's read connection is in autocommit
+    mode), REPEATABLE READ; elsewhere the session's."""
+    if db.read_engine is None:
+        yield db.session.connection()
+        return
+    with db.read_engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            yield conn
 
 
 def prepare(*, user: Any, survey_id: int) -> tuple[Any, list[tuple[str, Any, Any]], dict[int, str]]:

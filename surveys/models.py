@@ -39,7 +39,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base, BigIntPK, code_string, utcnow
 
-__all__ = ["Answer", "Option", "Participation", "Question", "Response", "Survey"]
+__all__ = ["Answer", "Option", "Participation", "Question", "Response", "Survey", "Tally"]
 
 TITLE_MAX, DESCRIPTION_MAX = 200, 4000
 QUESTION_TITLE_MAX, QUESTION_DESCRIPTION_MAX = 500, 2000
@@ -166,6 +166,13 @@ class Answer(Base):
             "num_value",
             postgresql_include=["desa_code", "part"],
         ),
+        # the exact median of one number question reads that question's values only
+        Index(
+            "ix_survey_answers_question_id_num_value",
+            "question_id",
+            "num_value",
+            postgresql_include=["kabkota_code", "desa_code"],
+        ),
     )
 
     response_id: Mapped[uuid.UUID] = mapped_column(
@@ -180,3 +187,34 @@ class Answer(Base):
     option_id: Mapped[int | None] = mapped_column(BigInteger)
     num_value: Mapped[float | None] = mapped_column(Float)
     text_value: Mapped[str | None] = mapped_column(Text)
+
+
+#: ``Tally.question_id`` of the row that counts the respondents themselves (one per response).
+RESPONDENTS_QUESTION = 0
+#: ``Tally.row_id`` / ``option_id`` / ``value`` when the answer part has none.
+NONE_KEY = 0
+NO_VALUE = -1
+
+
+class Tally(Base):
+    """Counts of answer parts per (survey, question, matrix row, option, integer value, respondent's home desa).
+
+    Kept in step by one ``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`` per submitted response
+    (``surveys.tally``), so results read a few thousand rows instead of every answer. ``n`` counts the parts,
+    ``firsts`` the parts 0 (respondents of the question), ``texts`` the "other"/free-text parts without an option.
+    ``value`` is the rank, rating, scale or yes/no value (``NO_VALUE`` otherwise; number answers are not tallied by
+    value, their statistics come from ``ix_survey_answers_question_id_num_value``). ``question_id`` 0 counts the
+    responses. No foreign key to questions: the rows go with their survey.
+    """
+
+    __tablename__ = "survey_tallies"
+
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    row_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    option_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, primary_key=True)
+    desa_code: Mapped[str] = mapped_column(code_string(13), primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger)
+    firsts: Mapped[int] = mapped_column(BigInteger)
+    texts: Mapped[int] = mapped_column(BigInteger)

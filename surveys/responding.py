@@ -20,7 +20,7 @@ from app.core.i18n import _
 from app.extensions import db
 from surveys import answers as checks
 from surveys import permissions as perm
-from surveys import queries
+from surveys import queries, tally
 from surveys import states as st
 from surveys.models import Answer, Participation, Response
 
@@ -67,6 +67,7 @@ def submit(*, user: Any, survey_id: int, answers: list[dict[str, Any]]) -> dict[
         common = {"response_id": response_id, "survey_id": survey.id, "desa_code": home}
         common["kabkota_code"] = home[:5] if home and len(home) >= 5 else None
         conn.execute(insert(Answer), [{**common, **r} for r in rows])
+    tally.add(tally.rows_of(survey.id, home, {q.id: q.type for q in items}, rows))
     return {
         "survey_id": survey.id,
         "answered": True,

@@ -1,20 +1,21 @@
-"""Survey results in SQL: every figure is a ``GROUP BY`` over ``survey_answers``, never a loop over responses.
+"""Survey results in SQL, from the tally (``survey_tallies``, kept in step on each submit by ``surveys.tally``).
 
-Two statements per request, plus one for the respondents:
+Three statements per request:
 
-- ``_tally``: the answer rows of the survey (inside ``area``, optionally grouped by the respondents' kab/kota,
-  kecamatan or desa) grouped by (question, matrix row, option, value): how many rows (``n``) and how many of them
-  are part 0 (``firsts``: the respondents of that question). Option totals and percentages (each option counted on
-  its own: a multiple choice is one row per option chosen, never a combination), ranking scores (the value is the
-  rank), matrix tables, rating/scale/yes-no distributions and averages, the NPS of a 0-10 scale, and the count of
-  text and date answers all fold out of that small result. The values of ``number`` questions are left out of its
-  grouping (they are continuous).
-- ``_numbers``: min, max, mean, count and median of each number question (per group): ``percentile_cont`` on
-  PostgreSQL, the middle row(s) by ``row_number()`` elsewhere.
+- ``_tally``: the tally rows of the survey inside ``area`` (a range of respondents' desa codes), optionally grouped
+  by the desa prefix of a kab/kota, kecamatan or desa, summed per (question, matrix row, option, value): how many
+  answer parts (``n``) and how many of them are part 0 (``firsts``: the respondents of that question). Option
+  totals and percentages (each option counted on its own: a multiple choice is one part per option chosen, never
+  a combination), ranking scores (the value is the rank), matrix tables, rating/scale/yes-no distributions and
+  averages, the NPS of a 0-10 scale, and the count of text and date answers all fold out of that small result.
+  The respondents are the tally's question 0 (one per response).
+- ``_numbers``: min, max, mean, count and exact median of each number question (per group), over that question's
+  answer rows only (``ix_survey_answers_question_id_num_value``): ``percentile_cont`` on PostgreSQL, the middle
+  row(s) by ``row_number()`` elsewhere.
 
-Every statement reads one range of ``ix_survey_answers_results`` (survey, kab/kota, question, row, option, value;
-PostgreSQL also INCLUDEs desa and part): the whole survey, or one kab/kota, without touching the table. Groups of an
-anonymous survey with fewer than ``MIN_GROUP`` respondents are shown without their answers.
+``results(..., direct=True)`` computes the same figures with ``GROUP BY`` over every answer row (the reference
+the tests compare the tally with). Groups of an anonymous survey with fewer than ``MIN_GROUP`` respondents are
+shown without their answers.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Float, and_, case, cast, func, literal, select
+from sqlalchemy import BigInteger, Float, and_, case, cast, func, literal, select
 
 from app.areas.codes import LEVEL_KABKOTA, level_of, within_area
 from app.core.errors import Forbidden
@@ -30,10 +31,11 @@ from app.extensions import db
 from surveys import permissions as perm
 from surveys import queries
 from surveys import states as st
-from surveys.models import Answer, Response
+from surveys.models import NO_VALUE, NONE_KEY, RESPONDENTS_QUESTION, Answer, Response, Tally
 
 A = Answer.__table__.c
 R = Response.__table__.c
+T = Tally.__table__.c
 MIN_GROUP = 5
 BREAKDOWNS = ("kabkota", "kecamatan", "desa")
 
@@ -59,7 +61,47 @@ def _area_where(cols: Any, area: str | None) -> list[Any]:
     return conds
 
 
-def _tally(survey_id: int, area: str | None, breakdown: str | None, number_ids: list[int]) -> list[Any]:
+def _tally_group(breakdown: str | None) -> Any:
+    width = {"kabkota": 5, "kecamatan": 8}.get(breakdown or "")
+    if width:
+        return func.substr(T.desa_code, 1, width)
+    return T.desa_code if breakdown == "desa" else literal("")
+
+
+def _tally_where(survey_id: int, area: str | None) -> list[Any]:
+    return [T.survey_id == survey_id] + ([] if area is None else [within_area(T.desa_code, area)])
+
+
+def _tally(survey_id: int, area: str | None, breakdown: str | None) -> list[Any]:
+    g = _tally_group(breakdown).label("g")
+    stmt = (
+        select(
+            g,
+            T.question_id,
+            func.nullif(T.row_id, NONE_KEY).label("row_id"),
+            func.nullif(T.option_id, NONE_KEY).label("option_id"),
+            func.nullif(T.value, NO_VALUE).label("v"),
+            cast(func.sum(T.n), BigInteger).label("n"),
+            cast(func.sum(T.firsts), BigInteger).label("firsts"),
+            cast(func.sum(T.texts), BigInteger).label("texts"),
+        )
+        .where(*_tally_where(survey_id, area), T.question_id != RESPONDENTS_QUESTION)
+        .group_by(g, T.question_id, T.row_id, T.option_id, T.value)
+    )
+    return db.connection().execute(stmt).all()
+
+
+def _tally_respondents(survey_id: int, area: str | None, breakdown: str | None) -> dict[str, int]:
+    g = _tally_group(breakdown).label("g")
+    stmt = (
+        select(g, func.sum(T.n))
+        .where(*_tally_where(survey_id, area), T.question_id == RESPONDENTS_QUESTION)
+        .group_by(g)
+    )
+    return {row[0] or "": int(row[1]) for row in db.connection().execute(stmt)}
+
+
+def _direct_tally(survey_id: int, area: str | None, breakdown: str | None, number_ids: list[int]) -> list[Any]:
     g = _group_expr(A, breakdown).label("g")
     value = A.num_value if not number_ids else case((A.question_id.in_(number_ids), None), else_=A.num_value)
     value = value.label("v")
@@ -84,7 +126,7 @@ def _numbers(survey_id: int, area: str | None, breakdown: str | None, number_ids
     if not number_ids:
         return []
     g = _group_expr(A, breakdown).label("g")
-    where = [A.survey_id == survey_id, *_area_where(A, area), A.question_id.in_(number_ids)]
+    where = [A.question_id.in_(number_ids), *_area_where(A, area)]
     stats = [
         func.count().label("n"),
         func.min(A.num_value).label("min"),
@@ -207,8 +249,12 @@ def _question_result(q: Any, opts: list[Any], rows: list[Any], number: Any | Non
     return out
 
 
-def results(*, user: Any, survey_id: int, area: str | None, breakdown: str | None) -> dict[str, Any]:
-    """The results the caller may see (staff in scope always; residents as the survey allows)."""
+def results(
+    *, user: Any, survey_id: int, area: str | None, breakdown: str | None, direct: bool = False
+) -> dict[str, Any]:
+    """The results the caller may see (staff in scope always; residents as the survey allows).
+
+    ``direct``: computed from every answer row instead of the tally (the reference the tests compare with)."""
     survey = queries.get_visible(survey_id=survey_id, viewer=user)
     staff = perm.can_view_as_staff(user, survey)
     answered = False if staff else queries.has_answered(survey.id, user.id)
@@ -217,9 +263,13 @@ def results(*, user: Any, survey_id: int, area: str | None, breakdown: str | Non
     items, options = queries.load_items([survey.id])
     questions = [q for q in items[survey.id] if q.type in st.QUESTION_TYPES]
     number_ids = [q.id for q in questions if q.type == st.NUMBER]
-    tally = _tally(survey.id, area, breakdown, number_ids)
+    if direct:
+        tally = _direct_tally(survey.id, area, breakdown, number_ids)
+        respondents = _respondents(survey.id, area, breakdown)
+    else:
+        tally = _tally(survey.id, area, breakdown)
+        respondents = _tally_respondents(survey.id, area, breakdown)
     numbers = {(r.g or "", r.question_id): r for r in _numbers(survey.id, area, breakdown, number_ids)}
-    respondents = _respondents(survey.id, area, breakdown)
     by_group: dict[str, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for r in tally:
         by_group[r.g or ""][r.question_id].append(r)
