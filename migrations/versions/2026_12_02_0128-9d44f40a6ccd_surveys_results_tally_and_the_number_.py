@@ -1,7 +1,7 @@
 """surveys: results tally and the number-value index
 
 Revision ID: 9d44f40a6ccd
-Revises: 7232c7058534
+Revises: c89f8cd708ee
 Create Date: 2026-12-02 01:28:57.714519
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "9d44f40a6ccd"
-down_revision: str | Sequence[str] | None = "7232c7058534"
+down_revision: str | Sequence[str] | None = "c89f8cd708ee"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
