@@ -7,7 +7,7 @@ from typing import Any
 
 def register(app: Any, api: Any) -> None:
     from app.accounts.cli import users_cli
-    from app.accounts.privacy import audit, export, own_data, retention  # noqa: F401  (their jobs register on import)
+    from app.accounts.privacy import audit, demo, export, own_data, retention  # noqa: F401  (jobs, demo seeder)
     from app.accounts.privacy.cli import privacy_cli
     from app.accounts.privacy.routes import my_privacy_blp, privacy_blp
     from app.accounts.routes import auth_blp, me_blp, users_blp

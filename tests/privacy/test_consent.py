@@ -122,3 +122,17 @@ def test_bad_notices_are_refused(client):
     for bad in ({**NOTICE, "version": "bad version"}, {**NOTICE, "title_en": ""}, {**NOTICE, "extra": 1}):
         assert client.post("/api/v1/privacy/notices", json=bad, headers=auth).status_code == 422
     assert client.get("/api/v1/privacy/notice").status_code == 404
+
+
+def test_seed_demo_publishes_the_first_notice_once(app, client):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    notice = client.get("/api/v1/privacy/notice")
+    assert notice.status_code == 200
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    from sqlalchemy import func, select
+
+    from app.accounts.privacy.models import PrivacyNotice
+    from app.extensions import db
+
+    assert db.session.scalar(select(func.count()).select_from(PrivacyNotice)) == 1
