@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from app.core.fields import IdField
-from surveys.fields import PlainText, StrictBoolean
+from app.core.fields import IdField, PlainText, StrictBoolean
 from surveys.models import SHORT_TEXT_MAX, TEXT_ANSWER_MAX
 
 _BOUND = 1e12

@@ -5,11 +5,10 @@ from __future__ import annotations
 import marshmallow as ma
 
 from app.areas.codes import AREA_CODE_PATTERN, MAX_RW
-from app.core.fields import Pattern, WholeInteger
+from app.core.fields import Pattern, PlainText, StrictBoolean, WholeInteger
 from app.core.pagination import PageArgs
 from app.core.sync import SyncArgs
 from surveys import states as st
-from surveys.fields import PlainText, StrictBoolean
 from surveys.models import (
     DESCRIPTION_MAX,
     OPTION_LABEL_MAX,

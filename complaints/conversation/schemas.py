@@ -3,8 +3,8 @@ from __future__ import annotations
 import marshmallow as ma
 
 from app.accounts.roles import Role
+from app.core.fields import PlainText
 from complaints.conversation.models import BODY_MAX, VISIBILITIES
-from complaints.fields import PlainText
 
 
 class MessageCreateSchema(ma.Schema):

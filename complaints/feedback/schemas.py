@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from app.core.fields import WholeInteger
-from complaints.fields import PlainText
+from app.core.fields import PlainText, WholeInteger
 from complaints.offices.schemas import OfficeNameSchema
 from complaints.states import STATUSES
 

@@ -7,9 +7,8 @@ from typing import Any
 
 import marshmallow as ma
 
-from app.core.fields import MAX_ID, IdField
+from app.core.fields import MAX_ID, IdField, PlainText, StrictBoolean
 from app.core.pagination import PageArgs
-from complaints.fields import PlainText, StrictBoolean
 from complaints.handling.models import STAGE_ROLES
 from complaints.intake.schemas import ComplaintHeadSchema
 from complaints.offices.schemas import OfficeRefSchema, OfficeSchema

@@ -9,10 +9,9 @@ from typing import Any
 import marshmallow as ma
 
 from app.areas.codes import AREA_CODE_PATTERN, MAX_RW
-from app.core.fields import IdField, Pattern, WholeInteger
+from app.core.fields import IdField, Pattern, PlainText, StrictBoolean, WholeInteger
 from app.core.pagination import PageArgs
 from app.core.sync import UpdatedSince
-from complaints.fields import PlainText, StrictBoolean
 from complaints.geo import LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, in_indonesia
 from complaints.intake.models import ADDRESS_MAX, DESCRIPTION_MAX, IDEMPOTENCY_KEY_MAX, REJECTION_REASONS, TITLE_MAX
 from complaints.offices.schemas import OfficeNameSchema

@@ -7,10 +7,9 @@ from typing import Any
 
 import marshmallow as ma
 
-from app.core.fields import IdField, Pattern
+from app.core.fields import IdField, Pattern, PlainText, StrictBoolean
 from app.core.pagination import PageArgs
 from complaints.conversation.models import BODY_MAX
-from complaints.fields import PlainText, StrictBoolean
 from complaints.intake.models import ADDRESS_MAX, DESCRIPTION_MAX, REJECTION_REASONS, TITLE_MAX
 from complaints.intake.schemas import (
     DESCRIPTION_MIN,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
 import marshmallow as ma
@@ -12,7 +10,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.accounts.roles import Role
 from app.areas.codes import AREA_CODE_PATTERN, MAX_RW
-from app.core.fields import IdField, Pattern, TrimmedString, WholeInteger
+from app.core.fields import IdField, Pattern, PlainText, StrictBoolean, WholeInteger
 from app.core.pagination import PageArgs
 from app.core.sync import SyncArgs
 from news.announcements.categories import SLUGS
@@ -23,42 +21,10 @@ LAT_MIN, LAT_MAX = -11.5, 6.5
 LON_MIN, LON_MAX = 94.5, 141.5
 LINK_TYPE_PATTERN = r"^[a-z][a-z_]{0,29}$"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f]")
 
-
-class Text(TrimmedString):
-    """Text a person typed: NFC-normalised, trimmed, no control characters (``multiline`` allows line breaks)."""
-
-    default_error_messages = {"control": "Contains characters that are not text.", "blank": "Must not be blank."}
-
-    def __init__(self, *, multiline: bool = False, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.multiline = multiline
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:
-        out = super()._deserialize(value, attr, data, **kwargs)
-        if (_CONTROL if self.multiline else _CONTROL_ONE_LINE).search(out):
-            raise self.make_error("control")
-        out = unicodedata.normalize("NFC", out)
-        if not out:
-            if self.allow_none:
-                return None
-            raise self.make_error("blank")
-        return out
-
-    def _validate(self, value: Any) -> None:
-        if value is not None:
-            super()._validate(value)
-
-
-class Flag(ma.fields.Boolean):
-    """A JSON ``true`` or ``false`` only."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
+#: Text a person typed, and a JSON boolean only: the one definitions in ``app.core.fields``.
+Text = PlainText
+Flag = StrictBoolean
 
 
 class AnnouncementLinkSchema(ma.Schema):
