@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, insert, select
 from app.accounts.privacy.models import ACCESS_KINDS, AccessLog
 from app.accounts.roles import Role
 from app.areas.codes import within_area
-from app.core.db import SAFE_METHODS, make_engine, utcnow
+from app.core.db import AUTOCOMMIT_READ, SAFE_METHODS, make_engine, utcnow
 from app.core.errors import ValidationFailed
 from app.core.pagination import keyset, page
 from app.core.ratelimit import client_ip
@@ -102,9 +102,12 @@ def _write(response: Response) -> Response:
         row.update(created_at=now, ip=ip, endpoint=endpoint)
     stmt = insert(AccessLog)
     session = db.session()
-    if request.method not in SAFE_METHODS or isinstance(session.get_bind(), Connection):
+    if request.method not in SAFE_METHODS or (
+        isinstance(session.get_bind(), Connection) and not session.info.get(AUTOCOMMIT_READ)
+    ):
         # A writing request commits the rows with its own changes; the test suite's sessions are bound to the
-        # test's transaction and write there.
+        # test's transaction and write there. A read request's session (PostgreSQL's read-only autocommit
+        # connection, SQLite's query_only transaction) cannot write: the rows go through a connection of their own.
         session.execute(stmt, rows)
         return response
     assert db.engine is not None
