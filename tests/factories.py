@@ -60,3 +60,16 @@ def tokens_for(user: User) -> dict[str, Any]:
     tokens = sessions.start_session(user, user_agent="pytest")
     db.session.commit()
     return tokens
+
+
+def delete_committed_users(conn: Any, user_ids: list[int]) -> None:
+    """Clean up after a test that commits for real (threads, the read path): the access-log rows the users left as
+    actors or subjects, their sessions, then the users (delete their own objects first)."""
+    from sqlalchemy import delete, or_
+
+    from app.accounts.models import AuthSession
+    from app.accounts.privacy.models import AccessLog
+
+    conn.execute(delete(AccessLog).where(or_(AccessLog.actor_id.in_(user_ids), AccessLog.subject_id.in_(user_ids))))
+    conn.execute(delete(AuthSession).where(AuthSession.user_id.in_(user_ids)))
+    conn.execute(delete(User).where(User.id.in_(user_ids)))
