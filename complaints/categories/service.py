@@ -11,16 +11,19 @@ from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.core.i18n import _
 from app.core.pagination import keyset, page
 from app.extensions import db
+from complaints.categories import presenters
 from complaints.categories.models import DEFAULT_RESOLUTION_DAYS, DEFAULT_RESPONSE_DAYS, Category
 
 
 def list_categories(*, include_inactive: bool, cursor: str | None, limit: int) -> dict[str, Any]:
-    """Categories in display order (sort order, then id)."""
+    """A page of categories in display order (sort order, then id), as ``presenters.category`` shapes them."""
     stmt = select(Category)
     if not include_inactive:
         stmt = stmt.where(Category.is_active.is_(True))
     stmt = keyset(stmt, keys=[Category.sort_order, Category.id], cursor=cursor, limit=limit, types=[int, int])
-    return page(db.session.scalars(stmt).all(), limit=limit, key=lambda c: [c.sort_order, c.id])
+    result = page(db.session.scalars(stmt).all(), limit=limit, key=lambda c: [c.sort_order, c.id])
+    result["items"] = [presenters.category(c) for c in result["items"]]
+    return result
 
 
 def get(*, category_id: int) -> Category | None:

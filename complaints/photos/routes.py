@@ -8,6 +8,7 @@ from app.core.blueprint import Blueprint
 from app.core.errors import NotFound, accepts
 from app.core.images import MAX_BYTES
 from app.core.ratelimit import per_account
+from app.core.responses import json_response
 from app.core.stored_images import send_image
 from complaints.intake.presenters import photo_view
 from complaints.intake.schemas import PhotoSchema
@@ -47,7 +48,7 @@ class Photos(MethodView):
         """
         data = files["file"].stream.read(MAX_BYTES + 1)
         photo = service.add_intake_photo(complaint_id=complaint_id, user=get_current_user(), data=data)
-        return photo_view(complaint_id, photo)
+        return json_response(photo_view(complaint_id, photo), 201)
 
 
 def _send(complaint_id: int, photo_id: int, *, thumbnail: bool) -> Response:
