@@ -17,6 +17,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -89,7 +90,7 @@ def serving_models(env: dict[str, str]) -> None:
                         best = _measure(base, targets)
                     finally:
                         os.unlink(targets["post"]["script"])
-            except RuntimeError as exc:  # wrk saw error answers: the model does not serve this app correctly
+            except (RuntimeError, subprocess.SubprocessError) as exc:  # error answers, or a worker that hung
                 first = str(exc).splitlines()[0]
                 print(f"  {model:<40} failed: {first}", flush=True)
                 record(f"serving {model}", target="-", measured=f"failed ({first[:60]})", met=None)
