@@ -104,6 +104,7 @@ class Config:
     SECRET_KEY: str = DEV_SECRET_KEY
     JWT_SECRET_KEY: str = DEV_JWT_SECRET_KEY
     DATABASE_URL: str = ""
+    DATABASE_READ_URL: str = ""
     DB_POOL_SIZE: int = 5
     DB_MAX_OVERFLOW: int = 10
     DB_ECHO: bool = False
@@ -178,6 +179,8 @@ class Config:
             elif raw is not None and (raw != "" or f.type == "str"):  # an empty text variable is kept as set
                 values[f.name] = _PARSERS[f.type](name, raw)
         values["DATABASE_URL"] = normalise_database_url(str(values["DATABASE_URL"]))
+        if values.get("DATABASE_READ_URL"):
+            values["DATABASE_READ_URL"] = normalise_database_url(str(values["DATABASE_READ_URL"]))
         return cls(**values)
 
     def validate(self) -> None:

@@ -4,8 +4,8 @@
    ``limit_request_line``: 414; headers over ``limit_request_fields`` / ``limit_request_field_size``: 431; a
    malformed request: 400) with an HTML page before the app sees them. ``handle_error`` writes the app's error body
    ``{code, status, message, errors}`` instead, in Indonesian (the default) or in the language of
-   ``Accept-Language`` when gunicorn got as far as reading the headers. The limits stay in gunicorn (it refuses before buffering a huge
-   header), only the answer changes.
+   ``Accept-Language`` when gunicorn got as far as reading the headers. The limits stay in gunicorn (it refuses
+   before buffering a huge header), only the answer changes.
 2. **A stalled client gives its thread back.** A gthread thread reads a request's headers and body with blocking
    ``recv`` and no timeout: a client that sends half a body and goes silent keeps the thread until it disconnects.
    Here every read waits at most ``GUNICORN_CLIENT_TIMEOUT`` seconds (default 15, like a proxy's
