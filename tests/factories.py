@@ -17,6 +17,16 @@ _phones = itertools.count(10_000_000)
 _password_hash: dict[str, str] = {}
 
 
+#: A resident's registration body, as the app sends it.
+REGISTER = {
+    "name": "Siti Rahmawati",
+    "phone": "0812-3456-7890",
+    "password": "rahasia-123",
+    "home_area_code": "32.73.01.1001",
+    "home_rw": 5,
+}
+
+
 def _hash(password: str) -> str:
     if password not in _password_hash:
         _password_hash[password] = hash_password(password)

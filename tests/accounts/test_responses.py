@@ -9,16 +9,8 @@ from app.accounts.privacy import consent
 from app.accounts.schemas import MeSchema, SessionsRevokedSchema, StaffSchema, TokenSchema
 from app.core.pagination import page_of
 from app.extensions import db
-from tests.factories import login, resident, staff
+from tests.factories import REGISTER, login, resident, staff
 from tests.presenter_checks import same_as_dump, same_as_schema, written
-
-REGISTER = {
-    "name": "Siti Rahmawati",
-    "phone": "0812-3456-7890",
-    "password": "rahasia-123",
-    "home_area_code": "32.73.01.1001",
-    "home_rw": 5,
-}
 
 
 def _publish(version: str) -> None:
