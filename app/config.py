@@ -139,6 +139,7 @@ class Config:
     PASSWORD_MEMORY_KIB: int = 65536
     PASSWORD_PARALLELISM: int = 4
     AREA_CACHE_SECONDS: int = 300
+    CATEGORY_CACHE_SECONDS: int = 60
     NEWS_FEED_CACHE_SECONDS: int = 5
     LOG_LEVEL: str = "INFO"
     REDIS_URL: str = ""
@@ -253,6 +254,7 @@ class TestConfig(Config):
         cfg.RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI") or "memory://"
         cfg.RATELIMIT_KEY_PREFIX = "balai-test"
         cfg.AREA_CACHE_SECONDS = 0
+        cfg.CATEGORY_CACHE_SECONDS = 0
         cfg.NEWS_FEED_CACHE_SECONDS = 0
         # Jobs run in the caller's thread once the transaction commits; push goes to the log unless a test
         # points a sender at its fake FCM server.
