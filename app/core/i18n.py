@@ -109,14 +109,26 @@ def normalize(tag: str | None) -> str | None:
     return primary if primary in LOCALES else None
 
 
-def best_locale(accept: LanguageAccept) -> str:
-    """The first language of a parsed ``Accept-Language`` that Balai speaks (``id`` when it names neither)."""
+def _spoken(accept: LanguageAccept) -> str | None:
     for value, quality in accept:
         if quality > 0:
             best = normalize(value)
             if best:
                 return best
-    return DEFAULT_LOCALE
+    return None
+
+
+def best_locale(accept: LanguageAccept) -> str:
+    """The first language of a parsed ``Accept-Language`` that Balai speaks (``id`` when it names neither)."""
+    return _spoken(accept) or DEFAULT_LOCALE
+
+
+def asked_locale() -> str | None:
+    """The language this request's ``Accept-Language`` names, or None when it names none Balai speaks (or there
+    is no request): the caller's own language, known without a query."""
+    from flask import has_request_context, request
+
+    return _spoken(request.accept_languages) if has_request_context() else None
 
 
 def header_locale(value: str | None) -> str:
