@@ -18,6 +18,8 @@ from sqlalchemy import delete, event, func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 from app.accounts.models import User
+from app.accounts.privacy import audit
+from app.accounts.privacy.models import AccessLog
 from app.core.db import Base
 from app.extensions import db, limiter
 from notifications.models import Notification
@@ -62,9 +64,10 @@ def world(app: Flask) -> Iterator[dict[str, Any]]:
         headers = {role: login(user) for role, user in people.items()}
         db.session.remove()
     try:
-        yield {"ids": ids, "headers": headers}
+        yield {"ids": ids, "headers": headers, "reporter": reporter.id, "moderator": people["moderator"].id}
     finally:
         with app.app_context():
+            audit.flush_pending()  # the access-log rows of the reads, written off the request path
             for t in reversed(tables):
                 if before[t.name] == 0:
                     db.session.execute(delete(t))
@@ -127,3 +130,25 @@ def test_a_write_on_the_read_path_is_an_error(app, world):
         db.session.remove()
     with app.app_context():
         assert db.session.get(User, world["ids"]["user"]) is not None
+
+
+def test_a_staff_read_on_the_read_path_is_logged_off_the_request_path(app, world):
+    """The read connection cannot write: the row waits in the process's buffer and is written in a batch."""
+    audit.flush_pending()
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(AccessLog))
+        db.session.remove()
+    path = f"/api/v1/complaints/{world['ids']['complaint']}"
+    resp = app.test_client().get(path, headers=world["headers"]["moderator"])
+    assert resp.status_code == 200 and resp.get_json()["reporter"]["id"] == world["reporter"]
+    audit.flush_pending()
+    with app.app_context():
+        rows = db.session.scalars(select(AccessLog).order_by(AccessLog.id.desc()).limit(1)).all()
+        count = db.session.scalar(select(func.count()).select_from(AccessLog))
+        db.session.remove()
+    assert count == before + 1
+    assert (rows[0].actor_id, rows[0].subject_id, rows[0].kind) == (
+        world["moderator"],
+        world["reporter"],
+        "reporter_identity",
+    )

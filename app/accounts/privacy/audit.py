@@ -2,14 +2,12 @@
 personal data.
 
 A feature calls :func:`record` where it decides to show such data to staff (``complaints.privacy.note_*``); the
-rows of a request are written once, after the view answered 2xx, in one ``INSERT`` (a page of 50 queued complaints
-is one statement). On a read request the request's own connection is read-only (``app.core.db``), so the rows go
-through a short transaction of their own with ``synchronous_commit = off`` on PostgreSQL: the commit does not
-wait for the disk (a crash may lose the last fraction of a second of log, never a consistent row). Writing
-requests add them to their own transaction. On PostgreSQL that short transaction is a single ``INSERT`` on a small
-autocommit pool of its own (``synchronous_commit=off`` set at connect): one round trip per request.
-``ACCESS_AUDIT_ENABLED=false`` exists only for the benchmark that
-measures this cost.
+rows of a request are written once, after the view answered 2xx, as one multi-row ``INSERT`` (a page of 50 queued
+complaints is one statement). Writing requests add them to their own transaction. On a read request the request's
+own connection is read-only (``app.core.db``), so the rows go to ``audit_writer``: a per-process buffer written
+by a background thread within a fifth of a second, on PostgreSQL through a small autocommit pool with
+``synchronous_commit = off`` (see there for what a crash may lose). ``ACCESS_AUDIT_ENABLED=false`` exists only for
+the benchmark that measures this cost.
 """
 
 from __future__ import annotations
@@ -20,6 +18,7 @@ from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import Connection, Engine, insert, select
 
 from app.accounts.privacy import registry
+from app.accounts.privacy.audit_writer import writer
 from app.accounts.privacy.models import ACCESS_KINDS, AccessLog
 from app.accounts.roles import Role
 from app.areas.codes import within_area
@@ -113,14 +112,15 @@ def _write(response: Response) -> Response:
         return response
     assert db.engine is not None
     if db.dialect == "postgresql":
-        with _autocommit_engine(current_app.config["DATABASE_URL"]).connect() as conn:
-            conn.execute(stmt.values(rows))
-        return response
-    with db.engine.connect().execution_options(sqlite_deferred=True) as conn:  # SQLite: a read request's
-        conn.exec_driver_sql("PRAGMA query_only=OFF")  # connection is query_only; this one may write
-        conn.execute(stmt, rows)
-        conn.commit()
+        writer.add(_autocommit_engine(current_app.config["DATABASE_URL"]), rows)
+    else:
+        writer.add(db.engine, rows)  # SQLite: the writer's transaction begins IMMEDIATE (not a read request)
     return response
+
+
+def flush_pending() -> None:
+    """Write the buffered rows of read requests now (tests that commit, and shutdown through ``atexit``)."""
+    writer.flush()
 
 
 def init_app(app: Flask) -> None:
