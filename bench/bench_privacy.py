@@ -285,7 +285,10 @@ def bench_audit(url: str) -> None:
             text("SELECT email FROM users WHERE role = 'moderator' AND name = 'Bench Moderator' ORDER BY id DESC")
         ).scalar()
         cid = conn.execute(
-            text("SELECT id FROM complaints WHERE status = 'verified' ORDER BY id DESC LIMIT 1")
+            text(
+                "SELECT id FROM complaints WHERE status IN ('verified', 'submitted') AND NOT is_anonymous"
+                " ORDER BY id DESC LIMIT 1"
+            )
         ).scalar()
     ratios: dict[str, float] = {}
     for enabled in ("true", "false"):
