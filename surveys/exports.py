@@ -20,7 +20,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import select
 
@@ -35,7 +35,7 @@ BATCH = 2000
 A, R = Answer.__table__.c, Response.__table__.c
 
 
-def _columns(items: list[Any], options: dict[int, list[Any]]) -> list[tuple[str, Any, Any]]:
+def columns(items: list[Any], options: dict[int, list[Any]]) -> list[tuple[str, Any, Any]]:
     """(header, question, matrix row or None) per answer column."""
     cols = []
     for q in items:
@@ -136,7 +136,7 @@ def prepare(*, user: Any, survey_id: int) -> tuple[Any, list[tuple[str, Any, Any
         raise NotFound(queries.NOT_FOUND, code="survey_not_found")
     items, options = queries.load_items([survey.id])
     labels = {o.id: o.label for opts in options.values() for o in opts}
-    return survey, _columns(items[survey.id], options), labels
+    return survey, columns(items[survey.id], options), labels
 
 
 def csv_chunks(survey: Any, columns: list[tuple[str, Any, Any]], labels: dict[int, str]) -> Iterator[bytes]:
@@ -152,15 +152,20 @@ def csv_chunks(survey: Any, columns: list[tuple[str, Any, Any]], labels: dict[in
     yield buffer.getvalue().encode()
 
 
-def xlsx_chunks(survey: Any, columns: list[tuple[str, Any, Any]], labels: dict[int, str]) -> Iterator[bytes]:
+def write_xlsx(fh: IO[bytes], survey: Any, columns: list[tuple[str, Any, Any]], labels: dict[int, str]) -> None:
+    """The workbook on ``fh`` (openpyxl's write-only mode: rows go to its own temporary file as they come)."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("responses")
     for row in _rows(survey, columns, labels):
         sheet.append(row)
+    workbook.save(fh)
+
+
+def xlsx_chunks(survey: Any, columns: list[tuple[str, Any, Any]], labels: dict[int, str]) -> Iterator[bytes]:
     with tempfile.TemporaryFile() as f:
-        workbook.save(f)
+        write_xlsx(f, survey, columns, labels)
         f.seek(0)
         while chunk := f.read(64 * 1024):
             yield chunk

@@ -12,7 +12,7 @@ what was answered are kept apart (see the package docstring, "Anonymity"):
   part 0 counts respondents): a chosen option (``option_id``; for a matrix with its
   ``row_id``; for a ranking with the rank in ``num_value``), a number (rating, scale, number, yes/no as 1/0) or a
   text (texts, dates as ``YYYY-MM-DD``, "other" next to ``option_id`` NULL). The respondent's kab/kota and desa are
-  copied onto each answer so the results read one index (``ix_survey_answers_results``) without a join.
+  copied onto each answer so that number statistics read one index without a join.
 """
 
 from __future__ import annotations
@@ -156,22 +156,20 @@ class Answer(Base):
 
     __tablename__ = "survey_answers"
     __table_args__ = (
-        Index(
-            "ix_survey_answers_results",
-            "survey_id",
-            "kabkota_code",
-            "question_id",
-            "row_id",
-            "option_id",
-            "num_value",
-            postgresql_include=["desa_code", "part"],
-        ),
-        # the exact median of one number question reads that question's values only
+        # the exact median of one number question reads that question's values only, in order: over the whole
+        # (or an area, filtered on the included codes) and per kab/kota
         Index(
             "ix_survey_answers_question_id_num_value",
             "question_id",
             "num_value",
             postgresql_include=["kabkota_code", "desa_code"],
+        ),
+        Index(
+            "ix_survey_answers_question_id_kabkota_code_num_value",
+            "question_id",
+            "kabkota_code",
+            "num_value",
+            postgresql_include=["desa_code"],
         ),
     )
 
@@ -203,8 +201,8 @@ class Tally(Base):
     (``surveys.tally``), so results read a few thousand rows instead of every answer. ``n`` counts the parts,
     ``firsts`` the parts 0 (respondents of the question), ``texts`` the "other"/free-text parts without an option.
     ``value`` is the rank, rating, scale or yes/no value (``NO_VALUE`` otherwise; number answers are not tallied by
-    value, their statistics come from ``ix_survey_answers_question_id_num_value``). ``question_id`` 0 counts the
-    responses. No foreign key to questions: the rows go with their survey.
+    value: ``total`` sums them, for the mean, and their min, max and median come from the number indexes).
+    ``question_id`` 0 counts the responses. No foreign key to questions: the rows go with their survey.
     """
 
     __tablename__ = "survey_tallies"
@@ -218,3 +216,5 @@ class Tally(Base):
     n: Mapped[int] = mapped_column(BigInteger)
     firsts: Mapped[int] = mapped_column(BigInteger)
     texts: Mapped[int] = mapped_column(BigInteger)
+    #: The sum of the values of a number question's answers (0 for every other row).
+    total: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
