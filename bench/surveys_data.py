@@ -17,12 +17,14 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 SURVEY_TITLE = "Bench: survei provinsi 10 pertanyaan"
+MEDIUM_TITLE = "Bench: survei 100 ribu jawaban"
 #: The secondary indexes of ``survey_answers`` (as in ``surveys.models``), dropped for the bulk load and rebuilt.
+_NUMBER_ROWS = "WHERE num_value IS NOT NULL AND option_id IS NULL AND row_id IS NULL"
 NUMBER_INDEXES = (
     "ix_survey_answers_question_id_num_value ON survey_answers (question_id, num_value) "
-    "INCLUDE (kabkota_code, desa_code)",
+    f"INCLUDE (kabkota_code, desa_code) {_NUMBER_ROWS}",
     "ix_survey_answers_question_id_kabkota_code_num_value ON survey_answers (question_id, kabkota_code, num_value) "
-    "INCLUDE (desa_code)",
+    f"INCLUDE (desa_code) {_NUMBER_ROWS}",
 )
 ITEMS: list[dict[str, Any]] = [
     {"type": "single_choice", "title": "Q1", "options": ["a", "b", "c", "d", "e"], "required": True},
@@ -36,6 +38,33 @@ ITEMS: list[dict[str, Any]] = [
     {"type": "short_text", "title": "Q9"},
     {"type": "single_choice", "title": "Q10", "options": ["x", "y", "z"]},
 ]
+
+
+def build_medium_survey(app: Any) -> int:
+    """A second survey with the same 10 questions (for the export's memory at 100k responses); returns its id."""
+    from types import SimpleNamespace
+
+    from app.core.db import utcnow
+    from app.extensions import db
+    from surveys import builder
+    from surveys.schemas import SurveyCreateSchema
+
+    admin = SimpleNamespace(id=None, role="admin", scope="32", home=None)
+    now = utcnow()
+    data = {
+        "kind": "survey",
+        "title": MEDIUM_TITLE,
+        "area_code": "32",
+        "anonymous": True,
+        "items": ITEMS,
+        "opens_at": (now - dt.timedelta(days=1)).isoformat(),
+        "closes_at": (now + dt.timedelta(days=365)).isoformat(),
+    }
+    with app.app_context():
+        s = builder.create(user=admin, data=SurveyCreateSchema().load(data))
+        s.status, s.published_at = "published", now
+        db.session.commit()
+        return s.id
 
 
 def build_surveys(app: Any, admin_scope: str = "32") -> int:
@@ -125,16 +154,20 @@ def _answers_sql(ids: dict[str, Any], survey_id: int) -> list[str]:
     return out
 
 
-def generate_responses(url: str, survey_id: int, *, count: int) -> float:
-    """``count`` responses with their answers; returns the seconds it took."""
+def generate_responses(url: str, survey_id: int, *, count: int, rebuild: bool = True) -> float:
+    """``count`` responses with their answers; returns the seconds it took. ``rebuild``: drop the answers' keys and
+    indexes first and rebuild them after (the first, big load); otherwise insert with them in place."""
     started = time.perf_counter()
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("SET LOCAL work_mem = '256MB'"))
-        conn.execute(text("ALTER TABLE survey_answers DROP CONSTRAINT pk_survey_answers"))
-        conn.execute(text("ALTER TABLE survey_answers DROP CONSTRAINT fk_survey_answers_response_id_survey_responses"))
-        for index in NUMBER_INDEXES:
-            conn.execute(text(f"DROP INDEX IF EXISTS {index.split()[0]}"))
+        if rebuild:
+            conn.execute(text("ALTER TABLE survey_answers DROP CONSTRAINT pk_survey_answers"))
+            conn.execute(
+                text("ALTER TABLE survey_answers DROP CONSTRAINT fk_survey_answers_response_id_survey_responses")
+            )
+            for index in NUMBER_INDEXES:
+                conn.execute(text(f"DROP INDEX IF EXISTS {index.split()[0]}"))
         conn.execute(
             text(
                 "CREATE TEMP TABLE bench_desa AS SELECT row_number() OVER (ORDER BY code) AS n, code FROM areas "
@@ -156,20 +189,21 @@ def generate_responses(url: str, survey_id: int, *, count: int) -> float:
         ids = _ids(conn, survey_id)
         for stmt in _answers_sql(ids, survey_id):
             conn.execute(text(stmt))
-        conn.execute(
-            text(
-                "ALTER TABLE survey_answers ADD CONSTRAINT pk_survey_answers "
-                "PRIMARY KEY (response_id, question_id, part)"
+        if rebuild:
+            conn.execute(
+                text(
+                    "ALTER TABLE survey_answers ADD CONSTRAINT pk_survey_answers "
+                    "PRIMARY KEY (response_id, question_id, part)"
+                )
             )
-        )
-        conn.execute(
-            text(
-                "ALTER TABLE survey_answers ADD CONSTRAINT fk_survey_answers_response_id_survey_responses "
-                "FOREIGN KEY (response_id) REFERENCES survey_responses (id) ON DELETE CASCADE"
+            conn.execute(
+                text(
+                    "ALTER TABLE survey_answers ADD CONSTRAINT fk_survey_answers_response_id_survey_responses "
+                    "FOREIGN KEY (response_id) REFERENCES survey_responses (id) ON DELETE CASCADE"
+                )
             )
-        )
-        for index in NUMBER_INDEXES:
-            conn.execute(text(f"CREATE INDEX {index}"))
+            for index in NUMBER_INDEXES:
+                conn.execute(text(f"CREATE INDEX {index}"))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE survey_responses"))
         conn.execute(text("VACUUM ANALYZE survey_answers"))
@@ -177,13 +211,13 @@ def generate_responses(url: str, survey_id: int, *, count: int) -> float:
     return time.perf_counter() - started
 
 
-def is_complete(url: str, *, count: int) -> int | None:
+def is_complete(url: str, *, count: int, title: str = SURVEY_TITLE) -> int | None:
     """The big survey's id when it holds ``count`` responses already (or a few more: the submit benchmark adds
     some, which the results then include)."""
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            sid = conn.execute(text("SELECT id FROM surveys WHERE title = :t"), {"t": SURVEY_TITLE}).scalar()
+            sid = conn.execute(text("SELECT id FROM surveys WHERE title = :t"), {"t": title}).scalar()
             if sid is None:
                 return None
             n = conn.execute(text("SELECT count(*) FROM survey_responses WHERE survey_id = :s"), {"s": sid}).scalar()

@@ -34,6 +34,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -151,18 +152,25 @@ class Response(Base):
     kabkota_code: Mapped[str | None] = mapped_column(code_string(5))
 
 
+NUMBER_ROWS_SQL = text("num_value IS NOT NULL AND option_id IS NULL AND row_id IS NULL")
+
+
 class Answer(Base):
     """One part of one answer (see the module docstring)."""
 
     __tablename__ = "survey_answers"
     __table_args__ = (
         # the exact median of one number question reads that question's values only, in order: over the whole
-        # (or an area, filtered on the included codes) and per kab/kota
+        # (or an area, filtered on the included codes) and per kab/kota. Partial: only rows with a value and no
+        # option or matrix row (numbers, ratings, scales, yes/no: 4 of the ~15 rows of a typical response), so a
+        # submit writes few entries; the queries repeat the predicate (``results.NUMBER_ROWS``).
         Index(
             "ix_survey_answers_question_id_num_value",
             "question_id",
             "num_value",
             postgresql_include=["kabkota_code", "desa_code"],
+            postgresql_where=NUMBER_ROWS_SQL,
+            sqlite_where=NUMBER_ROWS_SQL,
         ),
         Index(
             "ix_survey_answers_question_id_kabkota_code_num_value",
@@ -170,6 +178,8 @@ class Answer(Base):
             "kabkota_code",
             "num_value",
             postgresql_include=["desa_code"],
+            postgresql_where=NUMBER_ROWS_SQL,
+            sqlite_where=NUMBER_ROWS_SQL,
         ),
     )
 

@@ -39,6 +39,8 @@ A = Answer.__table__.c
 R = Response.__table__.c
 T = Tally.__table__.c
 MIN_GROUP = 5
+#: The predicate of the partial number indexes (every number answer satisfies it), repeated so they are used.
+NUMBER_ROWS = (A.num_value.is_not(None), A.option_id.is_(None), A.row_id.is_(None))
 BREAKDOWNS = ("kabkota", "kecamatan", "desa")
 
 
@@ -129,7 +131,7 @@ def _numbers(survey_id: int, area: str | None, breakdown: str | None, number_ids
     if not number_ids:
         return []
     g = _group_expr(A, breakdown).label("g")
-    where = [A.question_id.in_(number_ids), *_area_where(A, area)]
+    where = [A.question_id.in_(number_ids), *NUMBER_ROWS, *_area_where(A, area)]
     stats = [
         func.count().label("n"),
         func.min(A.num_value).label("min"),
@@ -199,7 +201,7 @@ def _numbers_by_index(
         num.mean = num.mean / num.n if num.n else None
         if not num.n:
             continue
-        where = [A.question_id == qid, A.num_value.is_not(None), *_area_where(A, area)]
+        where = [A.question_id == qid, *NUMBER_ROWS, *_area_where(A, area)]
         if breakdown == "kabkota":
             where.append(A.kabkota_code == g if g else A.kabkota_code.is_(None))
         values = select(A.num_value).where(*where)

@@ -82,6 +82,15 @@ def add(rows: list[dict[str, Any]]) -> None:
     db.session.connection().execute(_upsert(db.dialect), rows)
 
 
+def backfill(survey_id: int) -> tuple[str, str]:
+    """``BACKFILL`` for one survey's answers only (for a survey loaded around ``add``, as the bench does)."""
+    answers, responses = BACKFILL
+    return (
+        answers.replace(" GROUP BY 1,", f" WHERE a.survey_id = {int(survey_id)} GROUP BY 1,"),
+        responses.replace(" GROUP BY survey_id,", f" WHERE survey_id = {int(survey_id)} GROUP BY survey_id,"),
+    )
+
+
 #: The tally of every stored answer, set-based (the migration runs its own copy; the bench's generator this one).
 BACKFILL = (
     "INSERT INTO survey_tallies (survey_id, question_id, row_id, option_id, value, desa_code, n, firsts, texts, "

@@ -2,7 +2,8 @@
 
 The tally's new ``total`` (the sum of a number question's values per desa) is filled from the stored answers.
 ``ix_survey_answers_results`` goes: results read the tally, and number statistics the two number indexes
-(``question_id, num_value`` and the new ``question_id, kabkota_code, num_value``).
+(``question_id, num_value``, now partial, and the new ``question_id, kabkota_code, num_value``), which hold only
+the rows with a value and no option or matrix row.
 
 Revision ID: 5e1b7c2a9d30
 Revises: 9d44f40a6ccd
@@ -22,6 +23,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+NUMBER_ROWS = sa.text("num_value IS NOT NULL AND option_id IS NULL AND row_id IS NULL")
 TOTALS = (
     "UPDATE survey_tallies SET total = s.total FROM (SELECT a.survey_id AS survey_id, a.question_id AS question_id, "
     "COALESCE(a.desa_code, '') AS desa_code, SUM(a.num_value) AS total FROM survey_answers a "
@@ -42,17 +44,35 @@ def upgrade() -> None:
     op.execute(TOTALS)
     with op.batch_alter_table("survey_answers", schema=None) as batch_op:
         batch_op.drop_index("ix_survey_answers_results", postgresql_include=["desa_code", "part"])
+        batch_op.drop_index("ix_survey_answers_question_id_num_value", postgresql_include=["kabkota_code", "desa_code"])
+        batch_op.create_index(
+            "ix_survey_answers_question_id_num_value",
+            ["question_id", "num_value"],
+            unique=False,
+            postgresql_include=["kabkota_code", "desa_code"],
+            postgresql_where=NUMBER_ROWS,
+            sqlite_where=NUMBER_ROWS,
+        )
         batch_op.create_index(
             "ix_survey_answers_question_id_kabkota_code_num_value",
             ["question_id", "kabkota_code", "num_value"],
             unique=False,
             postgresql_include=["desa_code"],
+            postgresql_where=NUMBER_ROWS,
+            sqlite_where=NUMBER_ROWS,
         )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("survey_answers", schema=None) as batch_op:
         batch_op.drop_index("ix_survey_answers_question_id_kabkota_code_num_value", postgresql_include=["desa_code"])
+        batch_op.drop_index("ix_survey_answers_question_id_num_value", postgresql_include=["kabkota_code", "desa_code"])
+        batch_op.create_index(
+            "ix_survey_answers_question_id_num_value",
+            ["question_id", "num_value"],
+            unique=False,
+            postgresql_include=["kabkota_code", "desa_code"],
+        )
         batch_op.create_index(
             "ix_survey_answers_results",
             ["survey_id", "kabkota_code", "question_id", "row_id", "option_id", "num_value"],
