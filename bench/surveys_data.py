@@ -116,42 +116,45 @@ def _ids(conn: Any, survey_id: int) -> dict[str, Any]:
 
 
 def _answers_sql(ids: dict[str, Any], survey_id: int) -> list[str]:
-    """One INSERT … SELECT per (question, part) over the generated responses."""
+    """One INSERT … SELECT of every answer row, response after response (a ``LATERAL (VALUES …)`` per response in
+    the responses' physical order), so that a response's rows lie together as submits write them."""
     q, o, r = ids["q"], ids["o"], ids["r"]
     cols = (
         "response_id, question_id, part, survey_id, kabkota_code, desa_code, row_id, option_id, num_value, text_value"
     )
-    src = f"FROM survey_responses WHERE survey_id = {survey_id}"
 
-    def ins(qid: int, part: int, row: str, option: str, num: str, txt: str, where: str = "") -> str:
-        return (
-            f"INSERT INTO survey_answers ({cols}) SELECT id, {qid}, {part}, {survey_id}, kabkota_code, desa_code, "
-            f"{row}, {option}, {num}, {txt} {src} {where}"
-        )
+    def row(qid: int, part: int, row_id: str, option: str, num: str, txt: str, keep: str = "true") -> str:
+        return f"({qid}, {part}, {row_id}::bigint, {option}::bigint, {num}::float8, {txt}::text, {keep})"
 
     def pick(title: str, expr: str) -> str:
         arr = ",".join(map(str, o[title]))
         return f"(ARRAY[{arr}])[1 + ({expr}) % {len(o[title])}]"
 
-    h = "(hashtext(id::text)::bigint & 2147483647)"  # a stable per-response pseudo-random number
-    out = [
-        ins(q["Q1"], 0, "NULL", pick("Q1", f"{h} % 7 % 5"), "NULL", "NULL"),
-        ins(q["Q2"], 0, "NULL", pick("Q2", h), "NULL", "NULL"),
-        ins(q["Q2"], 1, "NULL", pick("Q2", f"{h} + 1 + {h} / 7 % 5"), "NULL", "NULL"),
+    h = "(hashtext(r.id::text)::bigint & 2147483647)"  # a stable per-response pseudo-random number
+    rows = [
+        row(q["Q1"], 0, "NULL", pick("Q1", f"{h} % 7 % 5"), "NULL", "NULL"),
+        row(q["Q2"], 0, "NULL", pick("Q2", h), "NULL", "NULL"),
+        row(q["Q2"], 1, "NULL", pick("Q2", f"{h} + 1 + {h} / 7 % 5"), "NULL", "NULL"),
     ]
     for rank in range(4):
-        out.append(ins(q["Q3"], rank, "NULL", pick("Q3", f"{h} % 4 + {rank}"), str(float(rank + 1)), "NULL"))
+        rows.append(row(q["Q3"], rank, "NULL", pick("Q3", f"{h} % 4 + {rank}"), str(float(rank + 1)), "NULL"))
     for j, row_id in enumerate(r["Q4"]):
-        out.append(ins(q["Q4"], j, str(row_id), pick("Q4", f"{h} / {j + 3}"), "NULL", "NULL"))
-    out += [
-        ins(q["Q5"], 0, "NULL", "NULL", f"(1 + {h} % 5)::float8", "NULL"),
-        ins(q["Q6"], 0, "NULL", "NULL", f"({h} / 3 % 11)::float8", "NULL"),
-        ins(q["Q7"], 0, "NULL", "NULL", f"({h} % 60000) / 100.0", "NULL"),
-        ins(q["Q8"], 0, "NULL", "NULL", f"({h} / 11 % 2)::float8", "NULL"),
-        ins(q["Q9"], 0, "NULL", "NULL", "NULL", "'jawaban ' || left(id::text, 8)", f"AND {h} % 10 = 0"),
-        ins(q["Q10"], 0, "NULL", pick("Q10", f"{h} / 13"), "NULL", "NULL"),
+        rows.append(row(q["Q4"], j, str(row_id), pick("Q4", f"{h} / {j + 3}"), "NULL", "NULL"))
+    rows += [
+        row(q["Q5"], 0, "NULL", "NULL", f"(1 + {h} % 5)", "NULL"),
+        row(q["Q6"], 0, "NULL", "NULL", f"({h} / 3 % 11)", "NULL"),
+        row(q["Q7"], 0, "NULL", "NULL", f"(({h} % 60000) / 100.0)", "NULL"),
+        row(q["Q8"], 0, "NULL", "NULL", f"({h} / 11 % 2)", "NULL"),
+        row(q["Q9"], 0, "NULL", "NULL", "NULL", "('jawaban ' || left(r.id::text, 8))", f"{h} % 10 = 0"),
+        row(q["Q10"], 0, "NULL", pick("Q10", f"{h} / 13"), "NULL", "NULL"),
     ]
-    return out
+    values = ",\n".join(rows)
+    return [
+        f"INSERT INTO survey_answers ({cols}) SELECT r.id, v.question_id, v.part, {survey_id}, r.kabkota_code, "
+        f"r.desa_code, v.row_id, v.option_id, v.num_value, v.text_value FROM survey_responses r CROSS JOIN LATERAL "
+        f"(VALUES {values}) AS v(question_id, part, row_id, option_id, num_value, text_value, keep) "
+        f"WHERE r.survey_id = {survey_id} AND v.keep"
+    ]
 
 
 def generate_responses(url: str, survey_id: int, *, count: int, rebuild: bool = True) -> float:
@@ -187,6 +190,9 @@ def generate_responses(url: str, survey_id: int, *, count: int, rebuild: bool = 
             {"s": survey_id, "count": count, "fb": first_bdg, "nb": n_bdg, "na": n_all},
         )
         ids = _ids(conn, survey_id)
+        # the answers follow the responses' physical (insertion) order, never an index's (random UUID) order
+        conn.execute(text("SET LOCAL enable_indexscan = off"))
+        conn.execute(text("SET LOCAL enable_bitmapscan = off"))
         for stmt in _answers_sql(ids, survey_id):
             conn.execute(text(stmt))
         if rebuild:
