@@ -219,6 +219,9 @@ OPERATION_IDS: dict[str, str] = {
     "GET /surveys/{survey_id}/results": "getSurveyResults",
     "GET /surveys/{survey_id}/questions/{question_id}/answers": "listSurveyTextAnswers",
     "GET /surveys/{survey_id}/export": "exportSurveyResponses",
+    "POST /surveys/{survey_id}/exports": "startSurveyExport",
+    "GET /surveys/{survey_id}/exports/{export_id}": "getSurveyExport",
+    "GET /surveys/{survey_id}/exports/{export_id}/download": "downloadSurveyExport",
     # news articles
     "GET /news/channels": "listNewsChannels",
     "POST /news/channels": "createNewsChannel",

@@ -4,9 +4,12 @@
   warm-up (target < 1 s), for the whole province, with the kab/kota breakdown, and for Kota Bandung only;
 - ``POST /api/v1/surveys/{id}/responses`` (a full 10-question answer, a different resident per request) and
   ``GET /api/v1/surveys`` (a Kota Bandung resident: 21 surveys and polls) as % of ``GET /healthz``: gunicorn with 2
-  sync workers, wrk -t1 -c16, best of 3 rounds of 8 s, measured alternately in the same run (targets 30 % / 50 %);
-- streaming the 1M-response CSV export: time, bytes, and the gunicorn worker's peak memory before and after
-  (``VmHWM``), so a flat peak shows that memory does not grow with the responses.
+  sync workers, wrk -t1 -c16, best of 3 rounds of 8 s, measured alternately in the same run (targets 30 % / 50 %),
+  with ``GET /api/v1/me`` (one authenticated round trip) as a reference;
+- the export job (what ``POST /api/v1/surveys/{id}/exports`` enqueues), run in a process of its own as a worker
+  runs it: time, file size and the process's peak memory (``VmHWM``) before and after, for a second survey with a
+  tenth of the responses and for the 1M one (flat: about the same peak); ``BENCH_SURVEY_XLSX=1`` adds the XLSX
+  file of the small one.
 
 ``BENCH_SURVEYS_DATABASE_URL`` (default ``…/balai_bench_surveys``) is created and filled once (a few minutes) and
 kept; ``BENCH_SURVEY_RESPONSES`` changes the count.
@@ -18,9 +21,6 @@ import json
 import os
 import statistics
 import tempfile
-import time
-import urllib.request
-from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 from bench.bench_complaints import post_json
 from bench.bench_handling import ensure_database, latencies, p95
 from bench.harness import flask, gunicorn, migrate, print_table, record, record_ms, record_ratio, wrk
-from bench.surveys_data import build_surveys, generate_responses, is_complete
+from bench.surveys_data import MEDIUM_TITLE, build_medium_survey, build_surveys, generate_responses, is_complete
 
 DATABASE_URL = os.environ.get(
     "BENCH_SURVEYS_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/balai_bench_surveys"
@@ -39,6 +39,36 @@ ADMIN_PHONE = "+6281300130001"
 RESIDENTS = 60_000
 RESULTS_TARGET_S = 1.0
 SUBMIT_TARGET, LIST_TARGET = 0.30, 0.50
+#: The second survey, for the export job's memory at a tenth of the responses.
+MEDIUM = COUNT // 10
+
+#: One export job in a process of its own: (VmHWM before, VmHWM after) shows the job's peak memory.
+EXPORT_JOB = r"""
+import json, sys, time
+from app import create_app
+from app.config import Config
+app = create_app(Config.from_env())
+from app.accounts.privacy import export
+from app.accounts.privacy.models import DataExport
+from app.core.db import utcnow
+from app.extensions import db
+def hwm():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmHWM"))
+with app.app_context():
+    e = DataExport(user_id=int(sys.argv[1]), kind=sys.argv[3], subject_id=int(sys.argv[2]), status="pending",
+                   requested_at=utcnow())
+    db.session.add(e)
+    db.session.commit()
+    export_id = e.id
+before = hwm()
+started = time.perf_counter()
+outcome = export.build_data_export.call_local(export_id)
+seconds = time.perf_counter() - started
+with app.app_context():
+    e = db.session.get(DataExport, export_id)
+    print(json.dumps({"outcome": outcome, "seconds": seconds, "before": before, "peak": hwm(), "size": e.size_bytes}))
+"""
 
 SUBMIT_SCRIPT = """
 local tokens = {%(tokens)s}
@@ -80,6 +110,26 @@ def prepare() -> tuple[dict[str, str], int]:
     print(f"  done in {seconds:.0f} s", flush=True)
     _people(app)
     return env, survey_id
+
+
+def prepare_medium(app) -> int:
+    """The ``MEDIUM``-response survey (same questions), generated once next to the big one and kept."""
+    survey_id = is_complete(DATABASE_URL, count=MEDIUM, title=MEDIUM_TITLE)
+    if survey_id is not None:
+        return survey_id
+    from surveys.tally import backfill
+
+    print(f"generating a second survey with {MEDIUM:,} responses ...", flush=True)
+    engine = create_engine(DATABASE_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM surveys WHERE title = :t"), {"t": MEDIUM_TITLE})
+    survey_id = build_medium_survey(app)
+    generate_responses(DATABASE_URL, survey_id, count=MEDIUM, rebuild=False)
+    with engine.begin() as conn:
+        for statement in backfill(survey_id):
+            conn.execute(text(statement))
+    engine.dispose()
+    return survey_id
 
 
 def _fill_tally() -> None:
@@ -215,7 +265,7 @@ def measure_results(base: str, admin: dict[str, str], survey_id: int) -> float:
 def measure_throughput(base: str, app, survey_id: int, resident_headers: dict[str, str]) -> None:
     path = f"/api/v1/surveys/{survey_id}/responses"
     body = _answer_body(survey_id).replace("'", "\\'")
-    best = {"healthz": 0.0, "submit": 0.0, "list": 0.0}
+    best = {"healthz": 0.0, "submit": 0.0, "list": 0.0, "me": 0.0}
 
     def submit_run(seconds: int) -> float:
         tokens = _tokens(app, survey_id=survey_id, count=2500 * seconds)
@@ -233,6 +283,7 @@ def measure_throughput(base: str, app, survey_id: int, resident_headers: dict[st
         best["healthz"] = max(best["healthz"], wrk(base + "/healthz", seconds=8)["rps"])
         best["submit"] = max(best["submit"], submit_run(8))
         best["list"] = max(best["list"], wrk(base + "/api/v1/surveys", headers=resident_headers, seconds=8)["rps"])
+        best["me"] = max(best["me"], wrk(base + "/api/v1/me", headers=resident_headers, seconds=8)["rps"])
     print("gunicorn -w 2 (sync), PostgreSQL, wrk -t1 -c16, best of 3 x 8 s:")
     print(f"  {'GET /healthz':<44} {best['healthz']:>8.0f} req/s   (baseline)")
     for name, label, target in (
@@ -243,50 +294,55 @@ def measure_throughput(base: str, app, survey_id: int, resident_headers: dict[st
         verdict = "met" if ratio >= target else "NOT met"
         print(f"  {label:<44} {best[name]:>8.0f} req/s   {ratio * 100:5.1f} %  (target {target:.0%}: {verdict})")
         record_ratio(f"survey {name}", ratio, target)
+    me = best["me"] / best["healthz"]
+    print(f"  {'GET /api/v1/me (reference: one round trip)':<44} {best['me']:>8.0f} req/s   {me * 100:5.1f} %")
+    record("GET /api/v1/me (reference for the survey figures)", target="-", measured=f"{me:.1%} of /healthz", met=None)
 
 
-def _worker_memory(port: int) -> dict[int, tuple[int, int]]:
-    """(VmRSS, VmHWM) in KiB of each gunicorn worker of the server on ``port`` (children of its master)."""
-    procs: dict[int, dict[str, str]] = {}
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
-            if b"gunicorn" not in cmdline or f"127.0.0.1:{port}".encode() not in cmdline:
-                continue
-            status = (proc / "status").read_text()
-        except OSError:
-            continue
-        procs[int(proc.name)] = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-    masters = {pid for pid, f in procs.items() if int(f["PPid"]) not in procs}
-    return {
-        pid: (int(f["VmRSS"].split()[0]), int(f["VmHWM"].split()[0]))
-        for pid, f in procs.items()
-        if int(f["PPid"]) in masters
-    }
+def _export_job(survey_id: int, kind: str, storage_dir: str) -> dict:
+    import subprocess
+    import sys
+
+    engine = create_engine(DATABASE_URL)
+    with engine.connect() as conn:
+        admin_id = conn.execute(text("SELECT id FROM users WHERE phone = :p"), {"p": ADMIN_PHONE}).scalar_one()
+    engine.dispose()
+    env = {**os.environ, "DATABASE_URL": DATABASE_URL, "STORAGE_LOCAL_DIR": storage_dir, "PYTHONPATH": "."}
+    out = subprocess.run(
+        [sys.executable, "-c", EXPORT_JOB, str(admin_id), str(survey_id), kind],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
-def measure_export(base: str, admin: dict[str, str], survey_id: int) -> None:
-    port = int(base.rsplit(":", 1)[1])
-    before = _worker_memory(port)
-    started = time.perf_counter()
-    size = 0
-    req = urllib.request.Request(base + f"/api/v1/surveys/{survey_id}/export?format=csv", headers=admin)
-    with urllib.request.urlopen(req) as resp:
-        while chunk := resp.read(1 << 16):
-            size += len(chunk)
-    seconds = time.perf_counter() - started
-    after = _worker_memory(port)
-    print(f"CSV export of {COUNT:,} responses, streamed: {seconds:.1f} s, {size / 1e6:.0f} MB")
-    record_ms(f"survey CSV export of {COUNT:,} responses", seconds, None)
-    for pid, (rss, hwm) in sorted(after.items()):
-        rss0, hwm0 = before.get(pid, (0, 0))
-        mib = [round(v / 1024) for v in (rss0, rss, hwm0, hwm)]
-        print(f"  worker {pid}: RSS {mib[0]} -> {mib[1]} MiB, peak {mib[2]} -> {mib[3]} MiB")
-        record(
-            f"survey export, worker {pid} peak memory", target="flat", measured=f"{mib[2]} -> {mib[3]} MiB", met=None
-        )
+def measure_export(app, survey_id: int, *, xlsx: bool = False) -> None:
+    """The export job (``POST /surveys/{id}/exports`` enqueues it) run in a process of its own, as a worker runs it:
+    time, file size and the process's peak memory above what it had before the job, at ``MEDIUM`` and ``COUNT``
+    responses (flat: the two peaks are about the same)."""
+    medium = prepare_medium(app)
+    cases = [("survey_csv", medium, MEDIUM), ("survey_csv", survey_id, COUNT)]
+    if xlsx:
+        cases.insert(1, ("survey_xlsx", medium, MEDIUM))
+    print("export job (CSV/XLSX streamed to storage), one process each:")
+    with tempfile.TemporaryDirectory() as storage_dir:
+        for kind, sid, count in cases:
+            r = _export_job(sid, kind, storage_dir)
+            assert r["outcome"] == "ready", r
+            growth = (r["peak"] - r["before"]) / 1024
+            print(
+                f"  {kind} of {count:>9,} responses: {r['seconds']:6.1f} s, {r['size'] / 1e6:6.0f} MB, "
+                f"peak memory {r['before'] / 1024:.0f} -> {r['peak'] / 1024:.0f} MiB (+{growth:.0f} MiB)"
+            )
+            record_ms(f"survey export job, {kind} of {count:,} responses", r["seconds"], None)
+            record(
+                f"survey export job, {kind} of {count:,} responses, peak memory",
+                target="flat",
+                measured=f"+{growth:.0f} MiB (peak {r['peak'] / 1024:.0f} MiB)",
+                met=None,
+            )
 
 
 def main() -> None:
@@ -298,7 +354,7 @@ def main() -> None:
         measure_results(base, admin, survey_id)
         [lister] = _tokens(app, survey_id=-1, count=1)
         measure_throughput(base, app, survey_id, {"Authorization": f"Bearer {lister}"})
-        measure_export(base, admin, survey_id)
+    measure_export(app, survey_id, xlsx=os.environ.get("BENCH_SURVEY_XLSX") == "1")
     if __name__ == "__main__":
         print_table()
 

@@ -17,6 +17,15 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 SURVEY_TITLE = "Bench: survei provinsi 10 pertanyaan"
+MEDIUM_TITLE = "Bench: survei 100 ribu jawaban"
+#: The secondary indexes of ``survey_answers`` (as in ``surveys.models``), dropped for the bulk load and rebuilt.
+_NUMBER_ROWS = "WHERE num_value IS NOT NULL AND option_id IS NULL AND row_id IS NULL"
+NUMBER_INDEXES = (
+    "ix_survey_answers_question_id_num_value ON survey_answers (question_id, num_value) "
+    f"INCLUDE (kabkota_code, desa_code) {_NUMBER_ROWS}",
+    "ix_survey_answers_question_id_kabkota_code_num_value ON survey_answers (question_id, kabkota_code, num_value) "
+    f"INCLUDE (desa_code) {_NUMBER_ROWS}",
+)
 ITEMS: list[dict[str, Any]] = [
     {"type": "single_choice", "title": "Q1", "options": ["a", "b", "c", "d", "e"], "required": True},
     {"type": "multiple_choice", "title": "Q2", "options": ["a", "b", "c", "d", "e", "f"]},
@@ -29,6 +38,33 @@ ITEMS: list[dict[str, Any]] = [
     {"type": "short_text", "title": "Q9"},
     {"type": "single_choice", "title": "Q10", "options": ["x", "y", "z"]},
 ]
+
+
+def build_medium_survey(app: Any) -> int:
+    """A second survey with the same 10 questions (for the export's memory at 100k responses); returns its id."""
+    from types import SimpleNamespace
+
+    from app.core.db import utcnow
+    from app.extensions import db
+    from surveys import builder
+    from surveys.schemas import SurveyCreateSchema
+
+    admin = SimpleNamespace(id=None, role="admin", scope="32", home=None)
+    now = utcnow()
+    data = {
+        "kind": "survey",
+        "title": MEDIUM_TITLE,
+        "area_code": "32",
+        "anonymous": True,
+        "items": ITEMS,
+        "opens_at": (now - dt.timedelta(days=1)).isoformat(),
+        "closes_at": (now + dt.timedelta(days=365)).isoformat(),
+    }
+    with app.app_context():
+        s = builder.create(user=admin, data=SurveyCreateSchema().load(data))
+        s.status, s.published_at = "published", now
+        db.session.commit()
+        return s.id
 
 
 def build_surveys(app: Any, admin_scope: str = "32") -> int:
@@ -80,53 +116,61 @@ def _ids(conn: Any, survey_id: int) -> dict[str, Any]:
 
 
 def _answers_sql(ids: dict[str, Any], survey_id: int) -> list[str]:
-    """One INSERT … SELECT per (question, part) over the generated responses."""
+    """One INSERT … SELECT of every answer row, response after response (a ``LATERAL (VALUES …)`` per response in
+    the responses' physical order), so that a response's rows lie together as submits write them."""
     q, o, r = ids["q"], ids["o"], ids["r"]
     cols = (
         "response_id, question_id, part, survey_id, kabkota_code, desa_code, row_id, option_id, num_value, text_value"
     )
-    src = f"FROM survey_responses WHERE survey_id = {survey_id}"
 
-    def ins(qid: int, part: int, row: str, option: str, num: str, txt: str, where: str = "") -> str:
-        return (
-            f"INSERT INTO survey_answers ({cols}) SELECT id, {qid}, {part}, {survey_id}, kabkota_code, desa_code, "
-            f"{row}, {option}, {num}, {txt} {src} {where}"
-        )
+    def row(qid: int, part: int, row_id: str, option: str, num: str, txt: str, keep: str = "true") -> str:
+        return f"({qid}, {part}, {row_id}::bigint, {option}::bigint, {num}::float8, {txt}::text, {keep})"
 
     def pick(title: str, expr: str) -> str:
         arr = ",".join(map(str, o[title]))
         return f"(ARRAY[{arr}])[1 + ({expr}) % {len(o[title])}]"
 
-    h = "(hashtext(id::text)::bigint & 2147483647)"  # a stable per-response pseudo-random number
-    out = [
-        ins(q["Q1"], 0, "NULL", pick("Q1", f"{h} % 7 % 5"), "NULL", "NULL"),
-        ins(q["Q2"], 0, "NULL", pick("Q2", h), "NULL", "NULL"),
-        ins(q["Q2"], 1, "NULL", pick("Q2", f"{h} + 1 + {h} / 7 % 5"), "NULL", "NULL"),
+    h = "(hashtext(r.id::text)::bigint & 2147483647)"  # a stable per-response pseudo-random number
+    rows = [
+        row(q["Q1"], 0, "NULL", pick("Q1", f"{h} % 7 % 5"), "NULL", "NULL"),
+        row(q["Q2"], 0, "NULL", pick("Q2", h), "NULL", "NULL"),
+        row(q["Q2"], 1, "NULL", pick("Q2", f"{h} + 1 + {h} / 7 % 5"), "NULL", "NULL"),
     ]
     for rank in range(4):
-        out.append(ins(q["Q3"], rank, "NULL", pick("Q3", f"{h} % 4 + {rank}"), str(float(rank + 1)), "NULL"))
+        rows.append(row(q["Q3"], rank, "NULL", pick("Q3", f"{h} % 4 + {rank}"), str(float(rank + 1)), "NULL"))
     for j, row_id in enumerate(r["Q4"]):
-        out.append(ins(q["Q4"], j, str(row_id), pick("Q4", f"{h} / {j + 3}"), "NULL", "NULL"))
-    out += [
-        ins(q["Q5"], 0, "NULL", "NULL", f"(1 + {h} % 5)::float8", "NULL"),
-        ins(q["Q6"], 0, "NULL", "NULL", f"({h} / 3 % 11)::float8", "NULL"),
-        ins(q["Q7"], 0, "NULL", "NULL", f"({h} % 60000) / 100.0", "NULL"),
-        ins(q["Q8"], 0, "NULL", "NULL", f"({h} / 11 % 2)::float8", "NULL"),
-        ins(q["Q9"], 0, "NULL", "NULL", "NULL", "'jawaban ' || left(id::text, 8)", f"AND {h} % 10 = 0"),
-        ins(q["Q10"], 0, "NULL", pick("Q10", f"{h} / 13"), "NULL", "NULL"),
+        rows.append(row(q["Q4"], j, str(row_id), pick("Q4", f"{h} / {j + 3}"), "NULL", "NULL"))
+    rows += [
+        row(q["Q5"], 0, "NULL", "NULL", f"(1 + {h} % 5)", "NULL"),
+        row(q["Q6"], 0, "NULL", "NULL", f"({h} / 3 % 11)", "NULL"),
+        row(q["Q7"], 0, "NULL", "NULL", f"(({h} % 60000) / 100.0)", "NULL"),
+        row(q["Q8"], 0, "NULL", "NULL", f"({h} / 11 % 2)", "NULL"),
+        row(q["Q9"], 0, "NULL", "NULL", "NULL", "('jawaban ' || left(r.id::text, 8))", f"{h} % 10 = 0"),
+        row(q["Q10"], 0, "NULL", pick("Q10", f"{h} / 13"), "NULL", "NULL"),
     ]
-    return out
+    values = ",\n".join(rows)
+    return [
+        f"INSERT INTO survey_answers ({cols}) SELECT r.id, v.question_id, v.part, {survey_id}, r.kabkota_code, "
+        f"r.desa_code, v.row_id, v.option_id, v.num_value, v.text_value FROM survey_responses r CROSS JOIN LATERAL "
+        f"(VALUES {values}) AS v(question_id, part, row_id, option_id, num_value, text_value, keep) "
+        f"WHERE r.survey_id = {survey_id} AND v.keep"
+    ]
 
 
-def generate_responses(url: str, survey_id: int, *, count: int) -> float:
-    """``count`` responses with their answers; returns the seconds it took."""
+def generate_responses(url: str, survey_id: int, *, count: int, rebuild: bool = True) -> float:
+    """``count`` responses with their answers; returns the seconds it took. ``rebuild``: drop the answers' keys and
+    indexes first and rebuild them after (the first, big load); otherwise insert with them in place."""
     started = time.perf_counter()
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("SET LOCAL work_mem = '256MB'"))
-        conn.execute(text("ALTER TABLE survey_answers DROP CONSTRAINT pk_survey_answers"))
-        conn.execute(text("ALTER TABLE survey_answers DROP CONSTRAINT fk_survey_answers_response_id_survey_responses"))
-        conn.execute(text("DROP INDEX ix_survey_answers_results"))
+        if rebuild:
+            conn.execute(text("ALTER TABLE survey_answers DROP CONSTRAINT pk_survey_answers"))
+            conn.execute(
+                text("ALTER TABLE survey_answers DROP CONSTRAINT fk_survey_answers_response_id_survey_responses")
+            )
+            for index in NUMBER_INDEXES:
+                conn.execute(text(f"DROP INDEX IF EXISTS {index.split()[0]}"))
         conn.execute(
             text(
                 "CREATE TEMP TABLE bench_desa AS SELECT row_number() OVER (ORDER BY code) AS n, code FROM areas "
@@ -146,26 +190,26 @@ def generate_responses(url: str, survey_id: int, *, count: int) -> float:
             {"s": survey_id, "count": count, "fb": first_bdg, "nb": n_bdg, "na": n_all},
         )
         ids = _ids(conn, survey_id)
+        # the answers follow the responses' physical (insertion) order, never an index's (random UUID) order
+        conn.execute(text("SET LOCAL enable_indexscan = off"))
+        conn.execute(text("SET LOCAL enable_bitmapscan = off"))
         for stmt in _answers_sql(ids, survey_id):
             conn.execute(text(stmt))
-        conn.execute(
-            text(
-                "ALTER TABLE survey_answers ADD CONSTRAINT pk_survey_answers "
-                "PRIMARY KEY (response_id, question_id, part)"
+        if rebuild:
+            conn.execute(
+                text(
+                    "ALTER TABLE survey_answers ADD CONSTRAINT pk_survey_answers "
+                    "PRIMARY KEY (response_id, question_id, part)"
+                )
             )
-        )
-        conn.execute(
-            text(
-                "ALTER TABLE survey_answers ADD CONSTRAINT fk_survey_answers_response_id_survey_responses "
-                "FOREIGN KEY (response_id) REFERENCES survey_responses (id) ON DELETE CASCADE"
+            conn.execute(
+                text(
+                    "ALTER TABLE survey_answers ADD CONSTRAINT fk_survey_answers_response_id_survey_responses "
+                    "FOREIGN KEY (response_id) REFERENCES survey_responses (id) ON DELETE CASCADE"
+                )
             )
-        )
-        conn.execute(
-            text(
-                "CREATE INDEX ix_survey_answers_results ON survey_answers (survey_id, kabkota_code, question_id, "
-                "row_id, option_id, num_value) INCLUDE (desa_code, part)"
-            )
-        )
+            for index in NUMBER_INDEXES:
+                conn.execute(text(f"CREATE INDEX {index}"))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE survey_responses"))
         conn.execute(text("VACUUM ANALYZE survey_answers"))
@@ -173,16 +217,17 @@ def generate_responses(url: str, survey_id: int, *, count: int) -> float:
     return time.perf_counter() - started
 
 
-def is_complete(url: str, *, count: int) -> int | None:
-    """The big survey's id when it holds ``count`` responses already."""
+def is_complete(url: str, *, count: int, title: str = SURVEY_TITLE) -> int | None:
+    """The big survey's id when it holds ``count`` responses already (or a few more: the submit benchmark adds
+    some, which the results then include)."""
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            sid = conn.execute(text("SELECT id FROM surveys WHERE title = :t"), {"t": SURVEY_TITLE}).scalar()
+            sid = conn.execute(text("SELECT id FROM surveys WHERE title = :t"), {"t": title}).scalar()
             if sid is None:
                 return None
             n = conn.execute(text("SELECT count(*) FROM survey_responses WHERE survey_id = :s"), {"s": sid}).scalar()
-            return sid if n == count else None
+            return sid if count <= n <= count * 1.05 else None
     except Exception:
         return None
     finally:

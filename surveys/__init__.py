@@ -4,8 +4,8 @@ Parts: ``states`` (kinds, states, item types), ``permissions`` (pure predicates:
 (what a definition must satisfy), ``builder`` (create, change, duplicate, publish/close/archive), ``answers`` (pure
 checks of a response), ``responding`` (storing it once), ``tally`` (the results' counts, kept in step by one
 upsert per response), ``listing`` (reads), ``results`` (figures from the tally), ``exports`` (CSV/XLSX streamed in
-one cursor pass), ``notify`` (the pushes, each once), ``privacy`` (export and erasure for the data rights),
-``demo``.
+one cursor pass), ``export_jobs`` (exports of any size as a job, through the data-export pipeline), ``notify`` (the
+pushes, each once), ``privacy`` (export and erasure for the data rights), ``demo``.
 
 Anonymity
 ---------
@@ -36,10 +36,11 @@ def register(app: Any, api: Any) -> None:
     import surveys.demo
     import surveys.notify  # noqa: F401  (the sweep and the demo seeder register on import)
     from app.core import links
-    from surveys import privacy
+    from surveys import export_jobs, privacy
     from surveys.routes import blp, manage_blp
 
     api.register_blueprint(blp)
     api.register_blueprint(manage_blp)
     links.register("survey", links.row_exists("surveys"))  # an announcement may link to a survey or poll
+    export_jobs.register()  # survey files built by the data-export job
     privacy.register()  # export and erasure of responses and participations (app.accounts.privacy)

@@ -1,12 +1,11 @@
 """Exports of a survey's responses, streamed: CSV, and XLSX written by openpyxl in write-only mode.
 
-One row per response and one column per question (a matrix: one per row). The rows come from a generator over one
-server-side cursor (``yield_per``: ``BATCH`` rows fetched at a time) of the responses joined with their answers,
-ordered by the response id and then (question, part) — on PostgreSQL a merge join of
-``ix_survey_responses_survey_id_id`` and the answers' primary key, no sort — so the worker's memory holds one batch
-whatever the number of responses. CSV chunks leave as they are written; an XLSX file is a zip that can only be
-finished at the end, so openpyxl writes it to a temporary file on disk (write-only mode keeps no rows in memory)
-and the file is then streamed.
+One row per response and one column per question (a matrix: one per row). The rows come from a generator over
+keyset pages of ``BATCH`` responses (``ix_survey_responses_survey_id_id``) and each page's answers by primary key,
+in one snapshot, so memory holds one page whatever the number of responses, and the work follows the survey's
+own rows (a single join would walk the whole answers table). CSV chunks leave as they are written; an XLSX file
+is a zip that can only be finished at the end, so openpyxl writes it to a temporary file on disk (write-only mode
+keeps no rows in memory) and the file is then streamed. Big surveys go through the export job (``export_jobs``).
 
 Anonymous surveys export the random response id, the date and the respondent's kab/kota, nothing else about them;
 others add the desa, the account id and the exact time.
@@ -20,7 +19,8 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from types import SimpleNamespace
+from typing import IO, Any
 
 from sqlalchemy import select
 
@@ -35,7 +35,7 @@ BATCH = 2000
 A, R = Answer.__table__.c, Response.__table__.c
 
 
-def _columns(items: list[Any], options: dict[int, list[Any]]) -> list[tuple[str, Any, Any]]:
+def columns(items: list[Any], options: dict[int, list[Any]]) -> list[tuple[str, Any, Any]]:
     """(header, question, matrix row or None) per answer column."""
     cols = []
     for q in items:
@@ -69,58 +69,58 @@ def _cell(q: Any, parts: list[Any], labels: dict[int, str], row: Any) -> str | f
 
 
 def _rows(survey: Any, columns: list[tuple[str, Any, Any]], labels: dict[int, str]) -> Iterator[list[Any]]:
-    """Header, then one row per response, from one streamed pass over the responses joined with their answers."""
+    """Header, then one row per response: keyset pages of ``BATCH`` responses (``ix_survey_responses_survey_id_id``)
+    and the answers of each page by primary key, in one snapshot. The work follows the survey's own rows, never the
+    size of the whole answers table."""
     anonymous = survey.anonymous
     meta = ["response_id", "submitted_on", "kabkota_code"]
     if not anonymous:
         meta += ["desa_code", "user_id", "submitted_at"]
     yield meta + [c[0] for c in columns]
-    stmt = (
-        select(
-            R.id,
-            R.submitted_on,
-            R.kabkota_code,
-            R.desa_code,
-            R.user_id,
-            R.submitted_at,
-            A.question_id,
-            A.part,
-            A.row_id,
-            A.option_id,
-            A.num_value,
-            A.text_value,
-        )
-        .select_from(Response.__table__.outerjoin(Answer.__table__, A.response_id == R.id))
+    responses = (
+        select(R.id, R.submitted_on, R.kabkota_code, R.desa_code, R.user_id, R.submitted_at)
         .where(R.survey_id == survey.id)
-        .order_by(R.id, A.question_id, A.part)
-        .execution_options(yield_per=BATCH)
+        .order_by(R.id)
+        .limit(BATCH)
     )
-    current: Any = None
-    mine: dict[int, list[Any]] = defaultdict(list)
+    answers = select(A.response_id, A.question_id, A.part, A.row_id, A.option_id, A.num_value, A.text_value).order_by(
+        A.response_id, A.question_id, A.part
+    )
 
-    def row_of(r: Any) -> list[Any]:
+    # plain copies of what ``_cell`` reads (the ORM objects' attribute access costs more, a million times over)
+    plain = [
+        (
+            SimpleNamespace(id=q.id, type=q.type, integer_only=q.integer_only),
+            SimpleNamespace(id=row.id) if row else None,
+        )
+        for _h, q, row in columns
+    ]
+
+    def row_of(r: Any, mine: dict[int, list[Any]]) -> list[Any]:
         head = [str(r.id), r.submitted_on.isoformat(), r.kabkota_code]
         if not anonymous:
             head += [r.desa_code, r.user_id, r.submitted_at.isoformat() if r.submitted_at else None]
-        return head + [_cell(q, mine.get(q.id, []), labels, row) for _h, q, row in columns]
+        return head + [_cell(q, mine.get(q.id, []), labels, row) for q, row in plain]
 
     with _snapshot() as conn:
-        for p in conn.execute(stmt):
-            if current is None or p.id != current.id:
-                if current is not None:
-                    yield row_of(current)
-                current, mine = p, defaultdict(list)
-            if p.question_id is not None:
-                mine[p.question_id].append(p)
-    if current is not None:
-        yield row_of(current)
+        after = None
+        while True:
+            page = conn.execute(responses if after is None else responses.where(R.id > after)).all()
+            if not page:
+                break
+            parts: dict[Any, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
+            for p in conn.execute(answers.where(A.response_id.in_([r.id for r in page]))).all():
+                parts[p.response_id][p.question_id].append(p)
+            for r in page:
+                yield row_of(r, parts.get(r.id, {}))
+            after = page[-1].id
 
 
 @contextmanager
 def _snapshot() -> Iterator[Any]:
-    """A connection in a transaction: a server-side cursor (``DECLARE``) needs one, and the whole export then reads
-    one snapshot. On PostgreSQL a read-only connection of its own (the request's read connection is in autocommit
-    mode), REPEATABLE READ; elsewhere the session's."""
+    """A connection in a transaction, so that every page of the export reads one snapshot. On PostgreSQL a
+    read-only connection of its own (the request's read connection is in autocommit mode), REPEATABLE READ;
+    elsewhere the session's."""
     if db.read_engine is None:
         yield db.session.connection()
         return
@@ -136,7 +136,7 @@ def prepare(*, user: Any, survey_id: int) -> tuple[Any, list[tuple[str, Any, Any
         raise NotFound(queries.NOT_FOUND, code="survey_not_found")
     items, options = queries.load_items([survey.id])
     labels = {o.id: o.label for opts in options.values() for o in opts}
-    return survey, _columns(items[survey.id], options), labels
+    return survey, columns(items[survey.id], options), labels
 
 
 def csv_chunks(survey: Any, columns: list[tuple[str, Any, Any]], labels: dict[int, str]) -> Iterator[bytes]:
@@ -152,15 +152,20 @@ def csv_chunks(survey: Any, columns: list[tuple[str, Any, Any]], labels: dict[in
     yield buffer.getvalue().encode()
 
 
-def xlsx_chunks(survey: Any, columns: list[tuple[str, Any, Any]], labels: dict[int, str]) -> Iterator[bytes]:
+def write_xlsx(fh: IO[bytes], survey: Any, columns: list[tuple[str, Any, Any]], labels: dict[int, str]) -> None:
+    """The workbook on ``fh`` (openpyxl's write-only mode: rows go to its own temporary file as they come)."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("responses")
     for row in _rows(survey, columns, labels):
         sheet.append(row)
+    workbook.save(fh)
+
+
+def xlsx_chunks(survey: Any, columns: list[tuple[str, Any, Any]], labels: dict[int, str]) -> Iterator[bytes]:
     with tempfile.TemporaryFile() as f:
-        workbook.save(f)
+        write_xlsx(f, survey, columns, labels)
         f.seek(0)
         while chunk := f.read(64 * 1024):
             yield chunk

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from app.accounts.privacy.models import EXPORT_READY
 from surveys import permissions as perm
 from surveys.states import POLL
 
@@ -80,3 +81,18 @@ def survey_view(
         items=views,
     )
     return out
+
+
+def export_view(e: Any, *, fmt: str) -> dict[str, Any]:
+    """The state of one export job (``SurveyExportSchema``); the download link only while ready."""
+    ready = e.status == EXPORT_READY
+    return {
+        "id": e.id,
+        "format": fmt,
+        "status": e.status,
+        "requested_at": e.requested_at.isoformat(),
+        "ready_at": e.ready_at.isoformat() if e.ready_at else None,
+        "expires_at": e.expires_at.isoformat() if e.expires_at else None,
+        "size_bytes": e.size_bytes,
+        "download_url": f"/api/v1/surveys/{e.subject_id}/exports/{e.id}/download" if ready else None,
+    }

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import cachetools
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from app.core.errors import NotFound
 from app.core.i18n import _
@@ -29,6 +29,17 @@ def get_survey(survey_id: int, *, for_update: bool = False) -> Survey | None:
 def get_visible(*, survey_id: int, viewer: Any, for_update: bool = False) -> Survey:
     """The survey if the caller may see it; 404 otherwise (ids reveal nothing)."""
     survey = get_survey(survey_id, for_update=for_update)
+    if survey is None or not perm.can_see(viewer, survey):
+        raise NotFound(NOT_FOUND, code="survey_not_found")
+    return survey
+
+
+_SURVEY_ROW = select(*Survey.__table__.c).where(Survey.__table__.c.id == bindparam("survey_id"))
+
+
+def get_visible_row(*, survey_id: int, viewer: Any) -> Any:
+    """``get_visible`` as a plain row of the survey's columns (no ORM object: the submit path only reads it)."""
+    survey = db.session.connection().execute(_SURVEY_ROW, {"survey_id": survey_id}).first()
     if survey is None or not perm.can_see(viewer, survey):
         raise NotFound(NOT_FOUND, code="survey_not_found")
     return survey

@@ -7,11 +7,12 @@ nothing and answers 409 (and stores nothing). See the package docstring for what
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import BigInteger, bindparam, cast, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core.db import utcnow
@@ -32,9 +33,29 @@ def _insert_ignoring_conflicts(model: Any) -> Any:
     return dialect_insert(model).on_conflict_do_nothing()
 
 
+@functools.cache
+def _participate_and_respond() -> Any:
+    """PostgreSQL: ``WITH p AS (INSERT participation ON CONFLICT DO NOTHING RETURNING …) INSERT response SELECT …
+    FROM p RETURNING id``: no row when the resident had answered already (the second of two concurrent submits
+    waits for the first's commit on the primary key, then inserts neither)."""
+    p = (
+        postgresql.insert(Participation)
+        .values(survey_id=bindparam("survey_id", type_=BigInteger), user_id=bindparam("user_id", type_=BigInteger))
+        .on_conflict_do_nothing()
+        .returning(Participation.survey_id)
+        .cte("p")
+    )
+    cols = ["id", "survey_id", "user_id", "submitted_on", "submitted_at", "desa_code", "kabkota_code"]
+    r = Response.__table__.c
+    values = select(
+        *(p.c.survey_id if c == "survey_id" else cast(bindparam(f"r_{c}", type_=r[c].type), r[c].type) for c in cols)
+    ).select_from(p)
+    return insert(Response).from_select(cols, values).returning(Response.id)
+
+
 def submit(*, user: Any, survey_id: int, answers: list[dict[str, Any]]) -> dict[str, Any]:
     """Store the caller's one response; 409 outside the window or when already answered, 422 on a bad answer."""
-    survey = queries.get_visible(survey_id=survey_id, viewer=user)
+    survey = queries.get_visible_row(survey_id=survey_id, viewer=user)
     if not perm.can_answer(user, survey):
         raise Forbidden("Only residents of the target area answer.")
     now = utcnow()
@@ -43,26 +64,31 @@ def submit(*, user: Any, survey_id: int, answers: list[dict[str, Any]]) -> dict[
     items, options = queries.survey_items(survey)
     rows = checks.check_response(items, options, answers)
     conn = db.session.connection()
-    added = conn.execute(
-        _insert_ignoring_conflicts(Participation)
-        .values(survey_id=survey.id, user_id=user.id)
-        .returning(Participation.user_id)
-    ).first()
-    if added is None:
-        raise Conflict(ALREADY, code="survey_already_answered")
     home = user.home_area_code
     response_id = uuid.uuid4()  # random: the id says nothing about when or in which order
-    conn.execute(
-        insert(Response).values(
-            id=response_id,
-            survey_id=survey.id,
-            user_id=None if survey.anonymous else user.id,
-            submitted_on=now.date(),
-            submitted_at=None if survey.anonymous else now,
-            desa_code=home,
-            kabkota_code=home[:5] if home and len(home) >= 5 else None,
-        )
-    )
+    response = {
+        "id": response_id,
+        "survey_id": survey.id,
+        "user_id": None if survey.anonymous else user.id,
+        "submitted_on": now.date(),
+        "submitted_at": None if survey.anonymous else now,
+        "desa_code": home,
+        "kabkota_code": home[:5] if home and len(home) >= 5 else None,
+    }
+    if db.dialect == "postgresql":
+        # one round trip: the response is inserted only when the participation was (the one-response rule)
+        params = {"survey_id": survey.id, "user_id": user.id, **{f"r_{k}": v for k, v in response.items()}}
+        added = conn.execute(_participate_and_respond(), params).first()
+    else:
+        added = conn.execute(
+            _insert_ignoring_conflicts(Participation)
+            .values(survey_id=survey.id, user_id=user.id)
+            .returning(Participation.user_id)
+        ).first()
+        if added is not None:
+            conn.execute(insert(Response).values(**response))
+    if added is None:
+        raise Conflict(ALREADY, code="survey_already_answered")
     if rows:
         common = {"response_id": response_id, "survey_id": survey.id, "desa_code": home}
         common["kabkota_code"] = home[:5] if home and len(home) >= 5 else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from app.accounts.privacy.models import EXPORT_STATES
 from app.areas.codes import AREA_CODE_PATTERN
 from app.core.fields import Pattern
 from app.core.pagination import PageArgs
@@ -27,6 +28,32 @@ class ResultsArgs(ma.Schema):
 class ExportArgs(ma.Schema):
     format = ma.fields.String(
         load_default="csv", validate=ma.validate.OneOf(("csv", "xlsx")), metadata={"example": "csv"}
+    )
+
+
+class ExportStartSchema(ma.Schema):
+    format = ma.fields.String(
+        load_default="csv", validate=ma.validate.OneOf(("csv", "xlsx")), metadata={"example": "xlsx"}
+    )
+
+
+class SurveyExportSchema(ma.Schema):
+    id = ma.fields.Integer(required=True, metadata={"example": 31})
+    format = ma.fields.String(required=True, metadata={"enum": ["csv", "xlsx"], "example": "csv"})
+    status = ma.fields.String(required=True, metadata={"enum": list(EXPORT_STATES), "example": "ready"})
+    requested_at = ma.fields.DateTime(required=True)
+    ready_at = ma.fields.DateTime(required=True, allow_none=True)
+    expires_at = ma.fields.DateTime(
+        required=True, allow_none=True, metadata={"description": "The download works until then (24 h)."}
+    )
+    size_bytes = ma.fields.Integer(required=True, allow_none=True, metadata={"example": 104857600})
+    download_url = ma.fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "Set while ready: fetch it with the requester's bearer token (nobody else's works).",
+            "example": "/api/v1/surveys/7/exports/31/download",
+        },
     )
 
 

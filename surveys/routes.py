@@ -12,12 +12,14 @@ from app.core.i18n import _
 from app.core.pagination import page_of
 from app.core.responses import json_response
 from app.core.sync import sync_page_of
-from surveys import builder, exports, listing, responding, results, texts
+from surveys import builder, export_jobs, exports, listing, presenters, responding, results, texts
 from surveys import permissions as perm
 from surveys.answer_schemas import OwnResponseSchema, ResponseCreateSchema, ResponseReceiptSchema
 from surveys.results_schemas import (
     ExportArgs,
+    ExportStartSchema,
     ResultsArgs,
+    SurveyExportSchema,
     SurveyResultsSchema,
     SurveyTextAnswerSchema,
     TextAnswersArgs,
@@ -247,10 +249,12 @@ class SurveyExport(MethodView):
     def get(self, args, survey_id):
         """Export a survey's responses
 
-        Staff in scope: CSV (`format=csv`) or XLSX (`format=xlsx`), streamed. Anonymous surveys carry the random
-        response id, the date and the kab/kota only.
+        Staff in scope: CSV (`format=csv`) or XLSX (`format=xlsx`), streamed, for surveys with at most 10,000
+        responses (409 `export_too_large` above: start an export job with `POST /surveys/{id}/exports`). Anonymous
+        surveys carry the random response id, the date and the kab/kota only.
         """
         survey, columns, labels = exports.prepare(user=get_current_user(), survey_id=survey_id)
+        export_jobs.check_sync_size(survey.id)
         make = exports.csv_chunks if args["format"] == "csv" else exports.xlsx_chunks
         mimetype = "text/csv" if args["format"] == "csv" else _XLSX
         filename = f"survey-{survey.id}.{args['format']}"
@@ -259,3 +263,56 @@ class SurveyExport(MethodView):
             mimetype=mimetype,
             headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"},
         )
+
+
+_XLSX_OR_CSV = {
+    "description": "The export file (CSV or XLSX).",
+    "content": _EXPORT_RESPONSE["content"],
+}
+
+
+def _export_answer(e, status: int = 200):
+    return json_response(presenters.export_view(e, fmt=export_jobs.FORMAT[e.kind]), status=status)
+
+
+@blp.route("/<id:survey_id>/exports")
+class SurveyExportJobs(MethodView):
+    @auth_required(*_STAFF)
+    @blp.arguments(ExportStartSchema, example={"format": "xlsx"})
+    @blp.response(202, SurveyExportSchema)
+    def post(self, data, survey_id):
+        """Start an export of a survey's responses
+
+        Staff in scope, any number of responses: a background job writes the CSV or XLSX file (one row per
+        response, as `GET /surveys/{id}/export`) into storage. Poll `GET /surveys/{id}/exports/{export_id}`; the
+        download works with the requester's token only, until `expires_at`. Asking again while one is being built
+        answers that one.
+        """
+        e = export_jobs.start(user=get_current_user(), survey_id=survey_id, fmt=data["format"])
+        return _export_answer(e, status=202)
+
+
+@blp.route("/<id:survey_id>/exports/<id:export_id>")
+class SurveyExportJob(MethodView):
+    @auth_required(*_STAFF)
+    @blp.response(200, SurveyExportSchema)
+    def get(self, survey_id, export_id):
+        """Read the state of my survey export
+
+        The requester only, while the survey is in their scope (404 otherwise).
+        """
+        return _export_answer(export_jobs.state(user=get_current_user(), survey_id=survey_id, export_id=export_id))
+
+
+@blp.route("/<id:survey_id>/exports/<id:export_id>/download")
+class SurveyExportDownload(MethodView):
+    @auth_required(*_STAFF)
+    @blp.doc(responses={"200": _XLSX_OR_CSV})
+    @blp.alt_response(410, description="Expired: start a new export.")
+    def get(self, survey_id, export_id):
+        """Download my survey export
+
+        The requester only, while the survey is in their scope, until `expires_at` (410 `data_export_expired`
+        afterwards; 404 `data_export_pending` while it is being built).
+        """
+        return export_jobs.download(user=get_current_user(), survey_id=survey_id, export_id=export_id)

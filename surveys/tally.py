@@ -1,14 +1,16 @@
 """The results tally (``survey_tallies``): counts kept in step with the answers, one statement per response.
 
 ``rows_of`` folds one response's answer rows into tally keys (question, matrix row, option, integer value, desa)
-with their counts, plus the respondents row (``RESPONDENTS_QUESTION``); ``add`` writes them with one
-``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`` (PostgreSQL and SQLite), in key order so that concurrent
-submits lock the shared rows in the same order (no deadlock). The migration builds the tally of existing
+with their counts (and a number question's sum of values), plus the respondents row (``RESPONDENTS_QUESTION``);
+``add`` writes them with one ``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`` (PostgreSQL and SQLite),
+compiled once and executed for the response's rows in one batch (psycopg pipelines it), in key order so that
+concurrent submits lock the shared rows in the same order (no deadlock). The migration builds the tally of existing
 answers set-based (one ``INSERT … SELECT … GROUP BY``).
 """
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from typing import Any
 
@@ -28,7 +30,7 @@ def _value(question_type: str | None, num_value: float | None) -> int:
 def rows_of(survey_id: int, desa_code: str | None, types: dict[int, str], parts: list[dict[str, Any]]) -> list[dict]:
     """The tally increments of one response (``parts``: its answer rows as stored)."""
     desa = desa_code or ""
-    counts: dict[tuple[int, int, int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    counts: dict[tuple[int, int, int, int], list[Any]] = defaultdict(lambda: [0, 0, 0, 0.0])
     counts[(RESPONDENTS_QUESTION, NONE_KEY, NONE_KEY, NO_VALUE)][0] += 1
     for p in parts:
         option_id = p.get("option_id")
@@ -42,6 +44,8 @@ def rows_of(survey_id: int, desa_code: str | None, types: dict[int, str], parts:
         c[0] += 1
         c[1] += 1 if p.get("part", 0) == 0 else 0
         c[2] += 1 if option_id is None and p.get("text_value") is not None else 0
+        if types.get(p["question_id"]) == st.NUMBER and p.get("num_value") is not None:
+            c[3] += p["num_value"]
     return [
         {
             "survey_id": survey_id,
@@ -53,35 +57,52 @@ def rows_of(survey_id: int, desa_code: str | None, types: dict[int, str], parts:
             "n": c[0],
             "firsts": c[1],
             "texts": c[2],
+            "total": c[3],
         }
         for k, c in sorted(counts.items())
     ]
 
 
-def add(rows: list[dict[str, Any]]) -> None:
-    """Add one response's increments to the tally: one statement."""
-    dialect_insert = postgresql.insert if db.dialect == "postgresql" else sqlite.insert
-    stmt = dialect_insert(Tally).values(rows)
-    stmt = stmt.on_conflict_do_update(
+@functools.cache
+def _upsert(dialect: str) -> Any:
+    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Tally)
+    return stmt.on_conflict_do_update(
         index_elements=["survey_id", "question_id", "row_id", "option_id", "value", "desa_code"],
         set_={
             "n": Tally.n + stmt.excluded.n,
             "firsts": Tally.firsts + stmt.excluded.firsts,
             "texts": Tally.texts + stmt.excluded.texts,
+            "total": Tally.total + stmt.excluded.total,
         },
     )
-    db.session.connection().execute(stmt)
+
+
+def add(rows: list[dict[str, Any]]) -> None:
+    """Add one response's increments to the tally: one statement (compiled once), its rows in key order."""
+    db.session.connection().execute(_upsert(db.dialect), rows)
+
+
+def backfill(survey_id: int) -> tuple[str, str]:
+    """``BACKFILL`` for one survey's answers only (for a survey loaded around ``add``, as the bench does)."""
+    answers, responses = BACKFILL
+    return (
+        answers.replace(" GROUP BY 1,", f" WHERE a.survey_id = {int(survey_id)} GROUP BY 1,"),
+        responses.replace(" GROUP BY survey_id,", f" WHERE survey_id = {int(survey_id)} GROUP BY survey_id,"),
+    )
 
 
 #: The tally of every stored answer, set-based (the migration runs its own copy; the bench's generator this one).
 BACKFILL = (
-    "INSERT INTO survey_tallies (survey_id, question_id, row_id, option_id, value, desa_code, n, firsts, texts) "
+    "INSERT INTO survey_tallies (survey_id, question_id, row_id, option_id, value, desa_code, n, firsts, texts, "
+    "total) "
     "SELECT a.survey_id, a.question_id, COALESCE(a.row_id, 0), COALESCE(a.option_id, 0), "
     "CASE WHEN a.num_value IS NULL OR q.type = 'number' THEN -1 ELSE CAST(a.num_value AS INTEGER) END, "
     "COALESCE(a.desa_code, ''), COUNT(*), SUM(CASE WHEN a.part = 0 THEN 1 ELSE 0 END), "
-    "SUM(CASE WHEN a.option_id IS NULL AND a.text_value IS NOT NULL THEN 1 ELSE 0 END) "
+    "SUM(CASE WHEN a.option_id IS NULL AND a.text_value IS NOT NULL THEN 1 ELSE 0 END), "
+    "COALESCE(SUM(CASE WHEN q.type = 'number' THEN a.num_value END), 0) "
     "FROM survey_answers a JOIN survey_questions q ON q.id = a.question_id GROUP BY 1, 2, 3, 4, 5, 6",
-    "INSERT INTO survey_tallies (survey_id, question_id, row_id, option_id, value, desa_code, n, firsts, texts) "
-    "SELECT survey_id, 0, 0, 0, -1, COALESCE(desa_code, ''), COUNT(*), 0, 0 "
+    "INSERT INTO survey_tallies (survey_id, question_id, row_id, option_id, value, desa_code, n, firsts, texts, "
+    "total) "
+    "SELECT survey_id, 0, 0, 0, -1, COALESCE(desa_code, ''), COUNT(*), 0, 0, 0 "
     "FROM survey_responses GROUP BY survey_id, COALESCE(desa_code, '')",
 )

@@ -62,6 +62,7 @@ WRITES: dict[str, list[str]] = {
     "SurveyCreateSchema": ["surveys", "survey_questions", "survey_options"],
     "SurveyUpdateSchema": ["surveys", "survey_questions", "survey_options"],
     "ResponseCreateSchema": ["survey_answers"],
+    "ExportStartSchema": [],  # a choice of format; the job row has no text from the caller
     "AnnouncementCreateSchema": ["announcements"],
     "AnnouncementUpdateSchema": ["announcements"],
     "AnnouncementImageUploadSchema": ["announcement_images"],

@@ -1,4 +1,5 @@
-"""'Download my data': one zip archive per request, built by a job and streamed to storage.
+"""'Download my data': one zip archive per request, built by a job and streamed to storage; and the same pipeline
+for the files features register (a survey's responses as CSV or XLSX for the staff member who asked).
 
 The job asks every registered exporter (``registry``) for its files and writes them into a zip on a temporary
 file as they come: JSON lists item by item (``JsonArray``), photos copied in 64 KiB chunks (``Blob``), so memory
@@ -6,6 +7,13 @@ stays flat whatever the resident has. The finished file is moved into storage wi
 then the owner is told (``DATA_EXPORT_READY``, which notifications turn into an inbox entry and a push). The link
 works for the owner's bearer token only and until ``expires_at`` (``PRIVACY_EXPORT_HOURS``); retention deletes
 the file after that.
+
+A feature registers a file kind with ``register_file(kind, writer=, content_type=, extension=)``: ``writer(fh,
+subject_id)`` writes the whole file on a binary temporary file (``subject_id``: what it is of, e.g. the survey).
+``request_export(user_id=, kind=, subject_id=)`` then records a pending ``DataExport`` and enqueues the same job,
+which streams the file into storage, marks it ready and sets its expiry; ``for_download`` and ``download`` serve it
+to the requester only, and retention's ``expired_exports`` step deletes it like any archive. Only personal
+archives notify their owner (staff poll the state).
 """
 
 from __future__ import annotations
@@ -18,14 +26,16 @@ import secrets
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from flask import current_app
+from flask import current_app, send_file
 from sqlalchemy import select
 
 from app.accounts.privacy import registry
-from app.accounts.privacy.models import EXPORT_FAILED, EXPORT_PENDING, EXPORT_READY, DataExport
+from app.accounts.privacy.models import EXPORT_FAILED, EXPORT_PENDING, EXPORT_READY, PERSONAL_EXPORT, DataExport
 from app.core.db import utcnow
 from app.core.errors import AppError, NotFound
 from app.core.events import emit
@@ -46,6 +56,33 @@ class Gone(AppError):
     status_code = 410
 
 
+@dataclass(frozen=True)
+class FileKind:
+    """A file a feature builds through this pipeline: ``writer(fh, subject_id)`` writes it on ``fh``."""
+
+    writer: Callable[[IO[bytes], int | None], None]
+    content_type: str
+    extension: str
+
+
+_FILE_KINDS: dict[str, FileKind] = {}
+
+
+def register_file(kind: str, *, writer: Callable[[IO[bytes], int | None], None], content_type: str, extension: str):
+    """Let ``request_export(kind=kind, ...)`` build files with ``writer`` (at import time of a feature)."""
+    if kind == PERSONAL_EXPORT:
+        raise ValueError("the personal archive is built by this module")
+    _FILE_KINDS[kind] = FileKind(writer=writer, content_type=content_type, extension=extension)
+
+
+def content_type_of(kind: str) -> str:
+    return ARCHIVE_TYPE if kind == PERSONAL_EXPORT else _FILE_KINDS[kind].content_type
+
+
+def extension_of(kind: str) -> str:
+    return "zip" if kind == PERSONAL_EXPORT else _FILE_KINDS[kind].extension
+
+
 def _default(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
@@ -56,14 +93,21 @@ def _dumps(value: Any) -> bytes:
     return json.dumps(value, default=_default, ensure_ascii=False, indent=1).encode()
 
 
-def request_export(*, user_id: int) -> DataExport:
-    """Start an export, or answer the one still being built (one at a time per account)."""
+def _mine(user_id: int, kind: str, subject_id: int | None) -> list[Any]:
+    subject = DataExport.subject_id.is_(None) if subject_id is None else DataExport.subject_id == subject_id
+    return [DataExport.user_id == user_id, DataExport.kind == kind, subject]
+
+
+def request_export(*, user_id: int, kind: str = PERSONAL_EXPORT, subject_id: int | None = None) -> DataExport:
+    """Start an export, or answer the one still being built (one at a time per account, kind and subject)."""
+    if kind != PERSONAL_EXPORT and kind not in _FILE_KINDS:
+        raise ValueError(f"unknown export kind {kind!r}")
     pending = db.session.scalars(
-        select(DataExport).where(DataExport.user_id == user_id, DataExport.status == EXPORT_PENDING).limit(1)
+        select(DataExport).where(*_mine(user_id, kind, subject_id), DataExport.status == EXPORT_PENDING).limit(1)
     ).first()
     if pending is not None:
         return pending
-    export = DataExport(user_id=user_id, status=EXPORT_PENDING, requested_at=utcnow())
+    export = DataExport(user_id=user_id, kind=kind, subject_id=subject_id, status=EXPORT_PENDING, requested_at=utcnow())
     db.session.add(export)
     db.session.flush()
     enqueue_after_commit(build_data_export, export.id)
@@ -72,18 +116,29 @@ def request_export(*, user_id: int) -> DataExport:
 
 def latest(*, user_id: int) -> DataExport:
     export = db.session.scalars(
-        select(DataExport).where(DataExport.user_id == user_id).order_by(DataExport.id.desc()).limit(1)
+        select(DataExport).where(*_mine(user_id, PERSONAL_EXPORT, None)).order_by(DataExport.id.desc()).limit(1)
     ).first()
     if export is None:
         raise NotFound("No data export has been requested.", code="data_export_not_found")
     return export
 
 
-def for_download(*, user_id: int, export_id: int) -> DataExport:
-    """The owner's ready archive; someone else's is a 404 like a missing one, an expired one a 410."""
+def own(
+    *, user_id: int, export_id: int, kinds: tuple[str, ...] = (PERSONAL_EXPORT,), subject_id: int | None = None
+) -> DataExport:
+    """The caller's export of one of ``kinds`` and that subject; anyone else's (or another kind's or subject's) is a
+    404 like a missing one."""
     export = db.session.get(DataExport, export_id)
-    if export is None or export.user_id != user_id:
+    if export is None or export.user_id != user_id or export.kind not in kinds or export.subject_id != subject_id:
         raise NotFound("No data export has been requested.", code="data_export_not_found")
+    return export
+
+
+def for_download(
+    *, user_id: int, export_id: int, kinds: tuple[str, ...] = (PERSONAL_EXPORT,), subject_id: int | None = None
+) -> DataExport:
+    """The owner's ready file; someone else's is a 404 like a missing one, an expired one a 410."""
+    export = own(user_id=user_id, export_id=export_id, kinds=kinds, subject_id=subject_id)
     if export.status != EXPORT_READY or export.expires_at is None or export.expires_at <= utcnow():
         if export.status == EXPORT_PENDING:
             raise NotFound("The data export is not ready yet.", code="data_export_pending")
@@ -130,15 +185,34 @@ def write_archive(fh: IO[bytes], user_id: int) -> int:
     return len(names) + 1
 
 
-def store_file(storage: Storage, key: str, fh: IO[bytes]) -> None:
+def download(export: DataExport, *, download_name: str) -> Any:
+    """The stored file as a download answer (never cached; streamed from storage)."""
+    try:
+        fh = get_storage().open(export.storage_key or "")
+    except (FileNotFoundError, ValueError):
+        raise NotFound("No data export has been requested.", code="data_export_not_found") from None
+    resp = send_file(
+        fh,
+        mimetype=content_type_of(export.kind),
+        as_attachment=True,
+        download_name=download_name,
+        conditional=False,
+        etag=False,
+        max_age=0,
+    )
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp
+
+
+def store_file(storage: Storage, key: str, fh: IO[bytes], *, content_type: str = ARCHIVE_TYPE) -> None:
     """Move a finished file into storage without reading it into memory when the backend allows it."""
     put_stream = getattr(storage, "put_stream", None)
     if put_stream is not None:
-        put_stream(key, fh, content_type=ARCHIVE_TYPE)
+        put_stream(key, fh, content_type=content_type)
         return
     path_of = getattr(storage, "path", None)
     if path_of is None:
-        storage.put(key, fh.read(), content_type=ARCHIVE_TYPE)
+        storage.put(key, fh.read(), content_type=content_type)
         return
     target = Path(path_of(key))
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -158,13 +232,18 @@ def build(export_id: int) -> str:
     if export is None or export.status != EXPORT_PENDING:
         return "skipped"
     storage = get_storage()
-    key = f"exports/{export.user_id}/{secrets.token_hex(16)}.zip"
+    kind = export.kind
+    key = f"exports/{export.user_id}/{secrets.token_hex(16)}.{extension_of(kind)}"
     try:
         with tempfile.TemporaryFile() as tmp:
-            count = write_archive(tmp, export.user_id)
+            if kind == PERSONAL_EXPORT:
+                count = write_archive(tmp, export.user_id)
+            else:
+                _FILE_KINDS[kind].writer(tmp, export.subject_id)
+                count = 1
             size = tmp.tell()
             tmp.seek(0)
-            store_file(storage, key, tmp)
+            store_file(storage, key, tmp, content_type=content_type_of(kind))
     except Exception as exc:
         log.exception("data export %s failed", export_id)
         storage.delete(key)
@@ -178,7 +257,8 @@ def build(export_id: int) -> str:
     export.expires_at = now + dt.timedelta(hours=current_app.config["PRIVACY_EXPORT_HOURS"])
     export.storage_key, export.size_bytes, export.file_count = key, size, count
     db.session.flush()
-    emit(DATA_EXPORT_READY, user_id=export.user_id, export_id=export.id, expires_at=export.expires_at)
+    if kind == PERSONAL_EXPORT:
+        emit(DATA_EXPORT_READY, user_id=export.user_id, export_id=export.id, expires_at=export.expires_at)
     return "ready"
 
 
@@ -191,5 +271,5 @@ def delete_files(exports: list[DataExport]) -> None:
 
 @job()
 def build_data_export(export_id: int) -> str:
-    """The job that builds one resident's archive."""
+    """The job that builds one export: a resident's archive or a feature's file."""
     return build(export_id)

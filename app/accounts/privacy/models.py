@@ -58,8 +58,16 @@ class PrivacyConsent(Base):
     accepted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+#: ``DataExport.kind`` of a resident's "download my data" archive; other kinds are files that features register
+#: (``app.accounts.privacy.export.register_file``), such as a survey's responses for the staff member who asked.
+PERSONAL_EXPORT = "personal"
+EXPORT_KIND_MAX = 20
+
+
 class DataExport(Base):
-    """A resident's "download my data" archive: requested, built by a job into storage, expires."""
+    """A file built by a job into storage for the one account that asked, downloadable by it until it expires:
+    a resident's "download my data" archive (``kind`` personal), or a feature's file (``kind`` registered by the
+    feature, ``subject_id`` what it is of: a survey's responses)."""
 
     __tablename__ = "data_exports"
     __table_args__ = (
@@ -72,6 +80,9 @@ class DataExport(Base):
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(10), default=EXPORT_PENDING)
+    kind: Mapped[str] = mapped_column(String(EXPORT_KIND_MAX), default=PERSONAL_EXPORT, server_default=PERSONAL_EXPORT)
+    #: What a feature's file is of (a survey id); NULL for a personal archive.
+    subject_id: Mapped[int | None] = mapped_column(BigInteger)
     requested_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     ready_at: Mapped[dt.datetime | None]
     expires_at: Mapped[dt.datetime | None]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import send_file
 from flask.views import MethodView
 
 from app.accounts.privacy import audit, consent, deletion, export, presenters
@@ -26,7 +25,6 @@ from app.core.http import shared_cache
 from app.core.pagination import PageArgs, page_of
 from app.core.ratelimit import per_account, per_ip
 from app.core.responses import json_response
-from app.core.storage import get_storage
 
 privacy_blp = Blueprint("privacy", __name__, url_prefix="/api/v1/privacy", description="Privacy notice, audit.")
 my_privacy_blp = Blueprint("my_privacy", __name__, url_prefix="/api/v1/me", description="My personal data.")
@@ -164,21 +162,7 @@ class MyDataExportDownload(MethodView):
         Only with the owner's token, until `expires_at`; an expired one is a 410 (`data_export_expired`).
         """
         found = export.for_download(user_id=get_current_user().id, export_id=export_id)
-        try:
-            fh = get_storage().open(found.storage_key or "")
-        except (FileNotFoundError, ValueError):
-            raise NotFound("No data export has been requested.", code="data_export_not_found") from None
-        resp = send_file(
-            fh,
-            mimetype=export.ARCHIVE_TYPE,
-            as_attachment=True,
-            download_name=f"balai-data-{found.id}.zip",
-            conditional=False,
-            etag=False,
-            max_age=0,
-        )
-        resp.headers["Cache-Control"] = "private, no-store"
-        return resp
+        return export.download(found, download_name=f"balai-data-{found.id}.zip")
 
 
 @my_privacy_blp.route("/access-log")
