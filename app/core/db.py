@@ -137,6 +137,7 @@ def _configure_sqlite(engine: Engine) -> None:
         # A connection opened with execution_options(sqlite_deferred=True) begins as SQLite's default does (the test
         # suite's outer transaction, so that tests with connections of their own can still write).
         if conn.get_execution_options().get("sqlite_deferred"):
+            conn.exec_driver_sql("PRAGMA query_only=OFF")  # the pooled connection may have served a read last
             conn.exec_driver_sql("BEGIN")
         elif _reads_only():
             conn.exec_driver_sql("PRAGMA query_only=ON")
