@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import exists, literal, select
+from sqlalchemy import select
 
 from app.core import http, sync
 from app.core.cache import setting_ttl_cache
@@ -14,8 +15,6 @@ from app.core.errors import NotFound
 from app.extensions import db
 from news.articles import permissions as perm
 from news.articles import presenters, queries, views
-from news.articles.models import ArticleBookmark, ArticleLike, ArticleRead
-from news.articles.service import load
 
 RELATED = 5
 #: Per-process caches of what every reader of the same areas sees (``NEWS_FEED_CACHE_SECONDS``, 5 s; 0 turns them
@@ -133,26 +132,26 @@ def _related(article: Any, viewer: Any | None, tags: list[Any]) -> list[dict[str
     return _items(list(db.connection().execute(stmt, params).mappings().all()))
 
 
-def my_state(user_id: int, article_id: int) -> dict[str, bool]:
-    """Liked, bookmarked, read (as far as the view flush has written it): one query."""
-
-    def has(model: Any) -> Any:
-        return exists().where(model.user_id == user_id, model.article_id == article_id)
-
-    row = db.connection().execute(select(has(ArticleLike), has(ArticleBookmark), has(ArticleRead), literal(1))).one()
-    return {"liked": bool(row[0]), "bookmarked": bool(row[1]), "read": bool(row[2])}
+def _load_for_reader(article_id: int, viewer: Any | None) -> tuple[Any, dict[str, bool] | None]:
+    """The article's columns (attribute access) and the viewer's own state, in one statement; 404 when it does not
+    exist or is deleted."""
+    if not db.is_read_request():
+        db.session.flush()  # after a write in this request: the Core statement below must see it
+    params = {"article_id": article_id, "user_id": viewer.id if viewer is not None else None}
+    stmt = queries.detail_statement(with_me=viewer is not None)
+    row = db.connection().execute(stmt, params).mappings().first()
+    if row is None or row["deleted_at"] is not None:
+        raise NotFound("Article not found.", code="article_not_found")
+    me = {name: bool(row[f"me_{name}"]) for name in queries.ME_FIELDS} if viewer is not None else None
+    return SimpleNamespace(**{c.key: row[c.key] for c in queries.DETAIL_COLUMNS}), me
 
 
 def detail(*, article_id: int, viewer: Any | None, count_view: bool = True) -> dict[str, Any]:
     """One article (published or archived for everyone; drafts and scheduled ones for staff in scope) with related
     articles; counts the view (buffered, ``news.articles.views``)."""
-    try:
-        article = load(article_id)
-    except NotFound:
-        raise NotFound("Article not found.", code="article_not_found") from None
+    article, me = _load_for_reader(article_id, viewer)
     if not perm.can_read(viewer, article):
         raise NotFound("Article not found.", code="article_not_found")
-    me = my_state(viewer.id, article.id) if viewer is not None else None
     if not perm.is_public(article):
         return _present(article, viewer, me=me, related=False)
     if count_view:

@@ -26,7 +26,16 @@ from app.core.i18n import _
 from app.core.pagination import decode_cursor, encode_cursor
 from app.extensions import db
 from news.articles import search
-from news.articles.models import PUBLISHED, Article, ArticleTag, Channel, Tag
+from news.articles.models import (
+    PUBLISHED,
+    Article,
+    ArticleBookmark,
+    ArticleLike,
+    ArticleRead,
+    ArticleTag,
+    Channel,
+    Tag,
+)
 
 T = Article.__table__.c
 AT = ArticleTag.__table__.c
@@ -226,6 +235,25 @@ def related_statement(*, n_keys: int, n_tags: int) -> Any:
     ]
     merged = parts[0].union_all(*parts[1:]).subquery() if n_keys > 1 else parts[0].subquery()
     return _with_channel(merged).order_by(merged.c.published_at.desc(), merged.c.id.desc()).limit(bindparam("n"))
+
+
+#: What ``GET /news/{id}`` reads of an article (everything but the search vector).
+DETAIL_COLUMNS = tuple(c for c in Article.__table__.c if c.key != "search_vector")
+#: The reader's own state, in ``detail_statement(with_me=True)``.
+ME_FIELDS = {"liked": ArticleLike, "bookmarked": ArticleBookmark, "read": ArticleRead}
+
+
+@functools.cache
+def detail_statement(*, with_me: bool) -> Any:
+    """One article by ``:article_id``, and (``with_me``) whether ``:user_id`` liked, bookmarked and read it: one
+    round trip for the detail (three primary-key probes in the same statement)."""
+    columns: list[Any] = list(DETAIL_COLUMNS)
+    if with_me:
+        for name, model in ME_FIELDS.items():
+            c = model.__table__.c
+            probe = exists().where(c.user_id == bindparam("user_id"), c.article_id == T.id)
+            columns.append(probe.label(f"me_{name}"))
+    return select(*columns).where(T.id == bindparam("article_id"))
 
 
 def feed_cursor(cursor: str | None, *, featured: bool) -> dict[str, Any]:
