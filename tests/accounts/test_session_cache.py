@@ -106,7 +106,9 @@ def test_a_password_change_ends_the_other_cached_sessions_at_once(client, clock)
 
 
 @pytest.mark.parametrize(
-    "changes", [{"is_active": False}, {"role": "rw_official", "scope_area_code": DESA, "scope_rw": 3}], ids=["deactivate", "role"]
+    "changes",
+    [{"is_active": False}, {"role": "rw_official", "scope_area_code": DESA, "scope_rw": 3}],
+    ids=["deactivate", "role"],
 )
 def test_deactivation_or_a_role_change_by_an_admin_ends_the_cached_sessions(client, clock, changes):
     official = staff("village_official", DESA)
