@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.core import http, sync
+from app.core import responses, sync
 from app.core.cache import setting_ttl_cache
 from app.core.errors import NotFound
 from app.extensions import db
@@ -54,17 +54,21 @@ def feed(
     cursor: str | None,
     limit: int,
     updated_since: Any = None,
-) -> dict[str, Any]:
-    """The feed page for the caller; pages without ``updated_since`` are shared by every reader of the same areas
-    for a few seconds (the answer's ``server_time`` is then that much older, which is always safe)."""
+) -> Any:
+    """The feed page for the caller (a dict, or an encoded ``responses.Encoded`` page); pages without
+    ``updated_since`` are shared by every reader of the same areas for a few seconds (the answer's ``server_time``
+    is then that much older, which is always safe)."""
     args = {"area": area, "channel": channel, "tag": tag, "q": q, "featured": featured, "cursor": cursor}
     if updated_since is not None:
         return _feed(viewer=viewer, limit=limit, updated_since=updated_since, **args)
     keys = tuple(queries.reader_keys(viewer, area))
     key = (keys, channel, tag, q, featured, cursor, limit)
-    result = _cached(_pages, key, lambda: _feed(viewer=viewer, limit=limit, **args))
-    http.ignore_in_etag(result["server_time"])
-    return result
+
+    def build() -> responses.Encoded:
+        page = _feed(viewer=viewer, limit=limit, **args)
+        return responses.encode(page, ignore=page["server_time"])  # encoded and hashed once per shared page
+
+    return _cached(_pages, key, build)
 
 
 def _feed(
@@ -146,7 +150,7 @@ def _load_for_reader(article_id: int, viewer: Any | None) -> tuple[Any, dict[str
     return SimpleNamespace(**{c.key: row[c.key] for c in queries.DETAIL_COLUMNS}), me
 
 
-def detail(*, article_id: int, viewer: Any | None, count_view: bool = True) -> dict[str, Any]:
+def detail(*, article_id: int, viewer: Any | None, count_view: bool = True) -> Any:
     """One article (published or archived for everyone; drafts and scheduled ones for staff in scope) with related
     articles; counts the view (buffered, ``news.articles.views``)."""
     article, me = _load_for_reader(article_id, viewer)
@@ -157,8 +161,10 @@ def detail(*, article_id: int, viewer: Any | None, count_view: bool = True) -> d
     if count_view:
         views.record_view(article.id, viewer.id if viewer is not None else None)
     keys = tuple(queries.reader_keys(viewer, None)) if viewer is not None else None
-    shared = _cached(_articles, (article.id, article.updated_at, keys), lambda: _present(article, viewer, me=None))
-    return {**shared, "me": me}
+    shared = _cached(
+        _articles, (article.id, article.updated_at, keys), lambda: responses.encode(_present(article, viewer, me=None))
+    )
+    return shared if me is None else shared.with_last("me", me)
 
 
 def _present(article: Any, viewer: Any | None, *, me: dict[str, bool] | None, related: bool = True) -> dict[str, Any]:

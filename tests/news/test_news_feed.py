@@ -192,3 +192,42 @@ def test_pages_and_articles_are_shared_for_a_few_seconds(app, client):
         feed._pages.clear()
         feed._articles.clear()
     assert len(ids(client.get(f"/api/v1/news?area={SUKARASA}"))) == 2
+
+
+def test_a_shared_page_or_article_answers_exactly_what_an_unshared_one_would(app, client):
+    """Shared answers are encoded and hashed once (``responses.Encoded``): same bytes, same ETag, same 304."""
+    from news.articles import feed
+
+    a = article()
+    user = resident()
+    headers = login(user)
+    assert client.put(f"/api/v1/news/{a.id}/like", headers=headers).status_code == 200
+    paths = [(f"/api/v1/news?area={SUKARASA}", None), (f"/api/v1/news/{a.id}", None), (f"/api/v1/news/{a.id}", headers)]
+    unshared = [client.get(p, headers=h) for p, h in paths]
+    app.config["NEWS_FEED_CACHE_SECONDS"] = 5
+    try:
+        for _ in range(2):
+            shared = [client.get(p, headers=h) for p, h in paths]
+            for one, other in zip(unshared, shared, strict=True):
+                assert other.status_code == 200
+                assert other.headers["ETag"] == one.headers["ETag"]
+                if "server_time" not in one.get_json():
+                    assert other.get_data() == one.get_data()
+        assert shared[2].get_json()["me"] == {"liked": True, "bookmarked": False, "read": False}
+        assert shared[1].get_json()["me"] is None
+        for (p, h), one in zip(paths, unshared, strict=True):
+            again = client.get(p, headers={**(h or {}), "If-None-Match": one.headers["ETag"]})
+            assert again.status_code == 304 and again.get_data() == b""
+    finally:
+        app.config["NEWS_FEED_CACHE_SECONDS"] = 0
+        feed._pages.clear()
+        feed._articles.clear()
+
+
+def test_an_encoded_answer_only_extends_a_null_last_member():
+    from app.core.responses import encode
+
+    shared = encode({"a": 1, "me": None})
+    assert shared.with_last("me", {"x": True}) == b'{"a":1,"me":{"x":true}}'
+    with pytest.raises(ValueError):
+        encode({"me": None, "a": 1}).with_last("me", 1)
