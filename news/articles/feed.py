@@ -136,34 +136,39 @@ def _related(article: Any, viewer: Any | None, tags: list[Any]) -> list[dict[str
     return _items(list(db.connection().execute(stmt, params).mappings().all()))
 
 
-def _load_for_reader(article_id: int, viewer: Any | None) -> tuple[Any, dict[str, bool] | None]:
-    """The article's columns (attribute access) and the viewer's own state, in one statement; 404 when it does not
-    exist or is deleted."""
+def _load(article_id: int, viewer: Any | None, *, full: bool) -> tuple[Any, dict[str, bool] | None]:
+    """The article's head or all its columns (attribute access) and, for a viewer, their own state, in one
+    statement; 404 when it does not exist or is deleted."""
     if not db.is_read_request():
         db.session.flush()  # after a write in this request: the Core statement below must see it
     params = {"article_id": article_id, "user_id": viewer.id if viewer is not None else None}
-    stmt = queries.detail_statement(with_me=viewer is not None)
+    stmt = queries.detail_statement(with_me=viewer is not None, full=full)
     row = db.connection().execute(stmt, params).mappings().first()
     if row is None or row["deleted_at"] is not None:
         raise NotFound("Article not found.", code="article_not_found")
     me = {name: bool(row[f"me_{name}"]) for name in queries.ME_FIELDS} if viewer is not None else None
-    return SimpleNamespace(**{c.key: row[c.key] for c in queries.DETAIL_COLUMNS}), me
+    columns = queries.DETAIL_COLUMNS if full else queries.HEAD_COLUMNS
+    return SimpleNamespace(**{c.key: row[c.key] for c in columns}), me
 
 
 def detail(*, article_id: int, viewer: Any | None, count_view: bool = True) -> Any:
     """One article (published or archived for everyone; drafts and scheduled ones for staff in scope) with related
-    articles; counts the view (buffered, ``news.articles.views``)."""
-    article, me = _load_for_reader(article_id, viewer)
-    if not perm.can_read(viewer, article):
+    articles; counts the view (buffered, ``news.articles.views``). Its public part is shared by the readers of the
+    same areas for a few seconds (keyed by ``updated_at``), so a request reads only the article's head and the
+    caller's own state."""
+    head, me = _load(article_id, viewer, full=False)
+    if not perm.can_read(viewer, head):
         raise NotFound("Article not found.", code="article_not_found")
-    if not perm.is_public(article):
-        return _present(article, viewer, me=me, related=False)
+    if not perm.is_public(head):
+        return _present(_load(article_id, None, full=True)[0], viewer, me=me, related=False)
     if count_view:
-        views.record_view(article.id, viewer.id if viewer is not None else None)
+        views.record_view(head.id, viewer.id if viewer is not None else None)
     keys = tuple(queries.reader_keys(viewer, None)) if viewer is not None else None
-    shared = _cached(
-        _articles, (article.id, article.updated_at, keys), lambda: responses.encode(_present(article, viewer, me=None))
-    )
+
+    def build() -> responses.Encoded:
+        return responses.encode(_present(_load(article_id, None, full=True)[0], viewer, me=None))
+
+    shared = _cached(_articles, (head.id, head.updated_at, keys), build)
     return shared if me is None else shared.with_last("me", me)
 
 

@@ -237,17 +237,19 @@ def related_statement(*, n_keys: int, n_tags: int) -> Any:
     return _with_channel(merged).order_by(merged.c.published_at.desc(), merged.c.id.desc()).limit(bindparam("n"))
 
 
-#: What ``GET /news/{id}`` reads of an article (everything but the search vector).
+#: What ``GET /news/{id}`` reads of an article to decide who may read it and whether the shared answer is current;
+#: and all it shows (everything but the search vector), read only when that answer is built.
+HEAD_COLUMNS = (T.id, T.status, T.area_code, T.deleted_at, T.updated_at)
 DETAIL_COLUMNS = tuple(c for c in Article.__table__.c if c.key != "search_vector")
 #: The reader's own state, in ``detail_statement(with_me=True)``.
 ME_FIELDS = {"liked": ArticleLike, "bookmarked": ArticleBookmark, "read": ArticleRead}
 
 
 @functools.cache
-def detail_statement(*, with_me: bool) -> Any:
-    """One article by ``:article_id``, and (``with_me``) whether ``:user_id`` liked, bookmarked and read it: one
-    round trip for the detail (three primary-key probes in the same statement)."""
-    columns: list[Any] = list(DETAIL_COLUMNS)
+def detail_statement(*, with_me: bool, full: bool) -> Any:
+    """One article by ``:article_id`` (its head, or ``full``), and (``with_me``) whether ``:user_id`` liked,
+    bookmarked and read it: one round trip (three primary-key probes in the same statement)."""
+    columns: list[Any] = list(DETAIL_COLUMNS if full else HEAD_COLUMNS)
     if with_me:
         for name, model in ME_FIELDS.items():
             c = model.__table__.c
