@@ -24,6 +24,13 @@ _articles = setting_ttl_cache("NEWS_FEED_CACHE_SECONDS", maxsize=20_000)
 _lock = threading.Lock()
 
 
+def forget_shared() -> None:
+    """Empty this process's shared pages, articles and tags (tests that turn the caches on)."""
+    for cache, lock in ((_pages, _lock), (_articles, _lock), (queries._tags, queries._tags_lock)):
+        with lock:
+            cache.clear()
+
+
 def _cached(cache: Any, key: Hashable, build: Callable[[], Any]) -> Any:
     with _lock:
         hit = cache.get(key)
@@ -36,7 +43,7 @@ def _cached(cache: Any, key: Hashable, build: Callable[[], Any]) -> Any:
 
 
 def _items(rows: list[Any]) -> list[dict[str, Any]]:
-    tags = queries.tags_for([r["id"] for r in rows])
+    tags = queries.tags_of(rows)
     return [
         presenters.article_item(r, channels={r["channel_id"]: r["channel_name"]}, tags=tags.get(r["id"], []))
         for r in rows
