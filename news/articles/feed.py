@@ -106,7 +106,7 @@ def _feed(
         "n_keys": len(keys),
         "channel": channel is not None,
         "tag": tag is not None,
-        "terms": tuple(terms) if db.dialect == "postgresql" else tuple("?" * len(terms)),
+        "terms": queries.search.shape(terms),
         "dialect": db.dialect,
     }
     conn = db.connection()
