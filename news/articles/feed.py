@@ -7,26 +7,44 @@ from collections.abc import Callable, Hashable
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from app.core import responses, sync
 from app.core.cache import setting_ttl_cache
 from app.core.errors import NotFound
+from app.core.events import after_commit
 from app.extensions import db
 from news.articles import permissions as perm
 from news.articles import presenters, queries, views
+from news.articles.models import Article
 
 RELATED = 5
 #: Per-process caches of what every reader of the same areas sees (``NEWS_FEED_CACHE_SECONDS``, 5 s; 0 turns them
 #: off): feed pages, the public part of an article (without ``me``).
 _pages = setting_ttl_cache("NEWS_FEED_CACHE_SECONDS", maxsize=20_000)
 _articles = setting_ttl_cache("NEWS_FEED_CACHE_SECONDS", maxsize=20_000)
+#: The whole answer of ``GET /news/{id}`` for anonymous readers (what a shared HTTP cache may keep as long, by its
+#: ``public, max-age=5``), emptied by this process's article writes.
+_anonymous = setting_ttl_cache("NEWS_FEED_CACHE_SECONDS", maxsize=20_000)
 _lock = threading.Lock()
+
+
+@event.listens_for(Session, "after_flush")
+def _article_written(session: Session, _context: Any) -> None:
+    if any(isinstance(o, Article) for o in (*session.new, *session.dirty, *session.deleted)):
+        forget_anonymous()
+        after_commit(session, forget_anonymous)
+
+
+def forget_anonymous() -> None:
+    with _lock:
+        _anonymous.clear()
 
 
 def forget_shared() -> None:
     """Empty this process's shared pages, articles and tags (tests that turn the caches on)."""
-    for cache, lock in ((_pages, _lock), (_articles, _lock), (queries._tags, queries._tags_lock)):
+    for cache, lock in ((_pages, _lock), (_articles, _lock), (_anonymous, _lock), (queries._tags, queries._tags_lock)):
         with lock:
             cache.clear()
 
@@ -163,6 +181,13 @@ def detail(*, article_id: int, viewer: Any | None, count_view: bool = True) -> A
     articles; counts the view (buffered, ``news.articles.views``). Its public part is shared by the readers of the
     same areas for a few seconds (keyed by ``updated_at``), so a request reads only the article's head and the
     caller's own state."""
+    if viewer is None:
+        with _lock:
+            hit = _anonymous.get(article_id)
+        if hit is not None:  # public (only public answers are kept), at most a few seconds old
+            if count_view:
+                views.record_view(article_id, None)
+            return hit
     head, me = _load(article_id, viewer, full=False)
     if not perm.can_read(viewer, head):
         raise NotFound("Article not found.", code="article_not_found")
@@ -176,6 +201,9 @@ def detail(*, article_id: int, viewer: Any | None, count_view: bool = True) -> A
         return responses.encode(_present(_load(article_id, None, full=True)[0], viewer, me=None))
 
     shared = _cached(_articles, (head.id, head.updated_at, keys), build)
+    if viewer is None:
+        with _lock:
+            _anonymous[article_id] = shared
     return shared if me is None else shared.with_last("me", me)
 
 

@@ -249,3 +249,28 @@ def test_a_page_brings_its_tags_and_a_new_tag_shows_at_once_with_the_caches_on(a
     finally:
         app.config["NEWS_FEED_CACHE_SECONDS"] = 0
         feed.forget_shared()
+
+
+def test_an_anonymous_article_is_shared_whole_and_this_process_s_edits_and_deletions_show_at_once(app, client):
+    from news.articles import feed, views
+
+    author = staff("editor", BANDUNG)
+    a = article(author=author)
+    app.config["NEWS_FEED_CACHE_SECONDS"] = 5
+    try:
+        first = client.get(f"/api/v1/news/{a.id}")
+        again = client.get(f"/api/v1/news/{a.id}")
+        assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
+        assert sum(n for (aid, _day), n in views.get_buffer(app).take()[0].views.items() if aid == a.id) == 2
+        ed = login(author)
+        assert client.patch(f"/api/v1/news/{a.id}", json={"title": "Judul baru"}, headers=ed).status_code == 200
+        assert client.get(f"/api/v1/news/{a.id}").get_json()["title"] == "Judul baru"
+        assert client.delete(f"/api/v1/news/{a.id}", headers=ed).status_code == 204
+        assert client.get(f"/api/v1/news/{a.id}").status_code == 404
+        draft = article(author=author, status="draft")
+        assert client.get(f"/api/v1/news/{draft.id}").status_code == 404
+        assert client.get(f"/api/v1/news/{draft.id}", headers=ed).status_code == 200  # never kept for anyone
+        assert client.get(f"/api/v1/news/{draft.id}").status_code == 404
+    finally:
+        app.config["NEWS_FEED_CACHE_SECONDS"] = 0
+        feed.forget_shared()
