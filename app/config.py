@@ -104,6 +104,7 @@ class Config:
     SECRET_KEY: str = DEV_SECRET_KEY
     JWT_SECRET_KEY: str = DEV_JWT_SECRET_KEY
     DATABASE_URL: str = ""
+    DATABASE_READ_URL: str = ""
     DB_POOL_SIZE: int = 5
     DB_MAX_OVERFLOW: int = 10
     DB_ECHO: bool = False
@@ -138,6 +139,7 @@ class Config:
     PASSWORD_MEMORY_KIB: int = 65536
     PASSWORD_PARALLELISM: int = 4
     AREA_CACHE_SECONDS: int = 300
+    CATEGORY_CACHE_SECONDS: int = 60
     NEWS_FEED_CACHE_SECONDS: int = 5
     AUTH_SESSION_CACHE_SECONDS: int = 5
     LOG_LEVEL: str = "INFO"
@@ -179,6 +181,8 @@ class Config:
             elif raw is not None and (raw != "" or f.type == "str"):  # an empty text variable is kept as set
                 values[f.name] = _PARSERS[f.type](name, raw)
         values["DATABASE_URL"] = normalise_database_url(str(values["DATABASE_URL"]))
+        if values.get("DATABASE_READ_URL"):
+            values["DATABASE_READ_URL"] = normalise_database_url(str(values["DATABASE_READ_URL"]))
         return cls(**values)
 
     def validate(self) -> None:
@@ -253,6 +257,7 @@ class TestConfig(Config):
         cfg.RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI") or "memory://"
         cfg.RATELIMIT_KEY_PREFIX = "balai-test"
         cfg.AREA_CACHE_SECONDS = 0
+        cfg.CATEGORY_CACHE_SECONDS = 0
         cfg.NEWS_FEED_CACHE_SECONDS = 0
         cfg.AUTH_SESSION_CACHE_SECONDS = 0  # tests of the cache turn it on (tests/accounts/test_session_cache.py)
         # Jobs run in the caller's thread once the transaction commits; push goes to the log unless a test

@@ -3,8 +3,9 @@
 1. **Every answer is JSON.** Gunicorn answers requests it cannot parse (a request line over
    ``limit_request_line``: 414; headers over ``limit_request_fields`` / ``limit_request_field_size``: 431; a
    malformed request: 400) with an HTML page before the app sees them. ``handle_error`` writes the app's error body
-   ``{code, status, message, errors}`` instead. The limits stay in gunicorn (it refuses before buffering a huge
-   header), only the answer changes.
+   ``{code, status, message, errors}`` instead, in Indonesian (the default) or in the language of
+   ``Accept-Language`` when gunicorn got as far as reading the headers. The limits stay in gunicorn (it refuses
+   before buffering a huge header), only the answer changes.
 2. **A stalled client gives its thread back.** A gthread thread reads a request's headers and body with blocking
    ``recv`` and no timeout: a client that sends half a body and goes silent keeps the thread until it disconnects.
    Here every read waits at most ``GUNICORN_CLIENT_TIMEOUT`` seconds (default 15, like a proxy's
@@ -34,18 +35,19 @@ from gunicorn.workers.gthread import TConn, ThreadWorker
 from werkzeug.exceptions import RequestTimeout
 
 from app.core.errors import status_code_name
+from app.core.i18n import _, header_locale, translate_text
 
 CLIENT_TIMEOUT = float(os.environ.get("GUNICORN_CLIENT_TIMEOUT", "15"))
 SEND_TIMEOUT = 60.0
 
 #: gunicorn's parse errors → the status to answer (everything else a client sends wrong is a 400).
 _STATUS: tuple[tuple[type[BaseException], int, str], ...] = (
-    (http_errors.LimitRequestLine, 414, "The request line (address and query) is too long."),
-    (http_errors.LimitRequestHeaders, 431, "The request headers are too many or too large."),
-    (http_errors.UnsupportedTransferCoding, 501, "Unsupported transfer coding."),
-    (http_errors.ExpectationFailed, 417, "Unsupported expectation."),
-    (http_errors.ForbiddenProxyRequest, 403, "Request forbidden."),
-    (SSLError, 403, "TLS error."),
+    (http_errors.LimitRequestLine, 414, _("The request line (address and query) is too long.")),
+    (http_errors.LimitRequestHeaders, 431, _("The request headers are too many or too large.")),
+    (http_errors.UnsupportedTransferCoding, 501, _("Unsupported transfer coding.")),
+    (http_errors.ExpectationFailed, 417, _("Unsupported expectation.")),
+    (http_errors.ForbiddenProxyRequest, 403, _("Request forbidden.")),
+    (SSLError, 403, _("TLS error.")),
 )
 _CLIENT_ERRORS = tuple(
     getattr(http_errors, name)
@@ -73,15 +75,16 @@ def error_status(exc: BaseException) -> tuple[int, str]:
         if isinstance(exc, cls):
             return status, message
     if isinstance(exc, _CLIENT_ERRORS):
-        return 400, "The request is malformed."
-    return 500, "Internal server error."
+        return 400, _("The request is malformed.")
+    return 500, _("Internal server error.")
 
 
-def json_error_bytes(status: int, message: str) -> bytes:
-    """A complete HTTP/1.1 response carrying the app's error body (same shape as ``app.core.errors.error_body``)."""
+def json_error_bytes(status: int, message: str, *, accept_language: str | None = None) -> bytes:
+    """A complete HTTP/1.1 response carrying the app's error body (same shape as ``app.core.errors.error_body``),
+    in the language ``Accept-Language`` asks for when gunicorn got as far as the headers, else Indonesian."""
     phrase = HTTPStatus(status).phrase
-    # Before the app: no headers to choose a language from; these protocol errors stay English.
-    error = {"code": status, "status": phrase, "message": message, "errors": {}}
+    text = translate_text(message, header_locale(accept_language))
+    error = {"code": status, "status": phrase, "message": text, "errors": {}}
     error.update({"error": status_code_name(status), "error_codes": {}})
     body = json.dumps(error).encode()
     head = (
@@ -89,6 +92,14 @@ def json_error_bytes(status: int, message: str) -> bytes:
         f"Content-Length: {len(body)}\r\n\r\n"
     )
     return head.encode("latin-1") + body
+
+
+def _accept_language(req: Any) -> str | None:
+    """The ``Accept-Language`` of a request gunicorn parsed (its headers are ``(NAME, value)`` pairs), if any."""
+    for name, value in getattr(req, "headers", None) or ():
+        if name == "ACCEPT-LANGUAGE":
+            return str(value)
+    return None
 
 
 class _TimedConn(TConn):
@@ -110,7 +121,7 @@ class _TimedConn(TConn):
                 except TimeoutError:
                     self.timed_out = True
                     if self.reading_body:  # inside the app: the error handlers answer 408 in the JSON format
-                        raise RequestTimeout("The request body did not arrive in time.") from None
+                        raise RequestTimeout(_("The request body did not arrive in time.")) from None
                     raise http_errors.NoMoreData() from None  # headers never completed: close quietly
 
             unreader.chunk = chunk
@@ -185,6 +196,9 @@ class BalaiWorker(ThreadWorker):
         else:
             self.log.warning("Invalid request from ip=%s: %s (%s)", addr[0], exc, status)
         try:
-            util.write_nonblock(client, json_error_bytes(status, message))
+            util.write_nonblock(
+                client,
+                json_error_bytes(status, message, accept_language=_accept_language(req or getattr(exc, "req", None))),
+            )
         except Exception:
             self.log.debug("Failed to send error message.")

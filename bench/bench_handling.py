@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 
 from bench.bench_complaints import best_of, post_json
 from bench.handling_data import ADMIN_PHONE, HANDLER_PHONE, OFFICES, PASSWORD, generate_handling, is_complete
-from bench.harness import flask, gunicorn, migrate, record_ms, record_ratio
+from bench.harness import flask, gunicorn, migrate, record_ms, record_p99_at_half, record_ratio
 
 DATABASE_URL = os.environ.get(
     "BENCH_HANDLING_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/balai_bench6"
@@ -173,6 +173,8 @@ def measure_inbox(base: str, handler: dict[str, str], office_id: int) -> dict[st
     print(f"  target >= {INBOX_TARGET:.0%}: inbox with filters: {'met' if met else 'NOT met'}")
     record_ratio("office inbox, filtered", ratios[f"GET {filtered}"], INBOX_TARGET)
     record_ratio("office inbox, unfiltered", ratios[f"GET {inbox}"], INBOX_TARGET)
+    record_p99_at_half("office inbox, filtered", base + filtered, best[f"GET {filtered}"], headers=handler)
+    record_p99_at_half("office inbox, unfiltered", base + inbox, best[f"GET {inbox}"], headers=handler)
     return ratios
 
 

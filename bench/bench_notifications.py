@@ -28,7 +28,18 @@ from pathlib import Path
 import psycopg
 from sqlalchemy.engine import make_url
 
-from bench.harness import BIN, ROOT, compare, create_database, flask, gunicorn, migrate
+from bench.harness import (
+    BEST_RPS,
+    BIN,
+    ROOT,
+    compare,
+    create_database,
+    flask,
+    gunicorn,
+    migrate,
+    record_p99_at_half,
+    record_ratio,
+)
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 DB_NAME = "balai_bench_notif"
@@ -329,9 +340,15 @@ def bench_inbox(env: dict[str, str], dsn: str) -> None:
                 "GET /api/v1/me (reference: the token check alone)": ("/api/v1/me", auth),
             },
         )
+        for name, path in (
+            ("GET /api/v1/me/notifications (20 items)", "/api/v1/me/notifications"),
+            ("GET /api/v1/me/notifications?unread=true", "/api/v1/me/notifications?unread=true"),
+        ):
+            record_p99_at_half(name, base + path, BEST_RPS[name], headers=auth)
     for name, ratio in ratios.items():
         if "notifications" in name:
             print(f"  target >= 35 %: {name}: {'met' if ratio >= 0.35 else 'NOT met'}")
+            record_ratio(name, ratio, 0.35)
 
 
 def main(parts: list[str] | None = None) -> None:

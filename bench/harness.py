@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -107,17 +108,26 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], *, workers: int = 2, extra: list[str] | None = None) -> Iterator[str]:
-    """A gunicorn server (sync workers, whatever gunicorn.conf.py says) on a free port; yields its base URL."""
+def gunicorn(
+    env: dict[str, str],
+    *,
+    workers: int = 2,
+    worker_class: str = "sync",
+    threads: int = 1,
+    extra: list[str] | None = None,
+    pid: list[int] | None = None,
+) -> Iterator[str]:
+    """A gunicorn server on a free port (sync workers unless ``worker_class`` says otherwise, whatever
+    gunicorn.conf.py says); yields its base URL. ``pid``, when given, receives the master's process id."""
     port = free_port()
     cmd = [
         str(BIN / "gunicorn"),
         "-w",
         str(workers),
         "-k",
-        "sync",
+        worker_class,
         "--threads",
-        "1",
+        str(threads),
         "-b",
         f"127.0.0.1:{port}",
         "--log-level",
@@ -127,6 +137,8 @@ def gunicorn(env: dict[str, str], *, workers: int = 2, extra: list[str] | None =
         [*cmd, *(extra or []), "wsgi:app"], cwd=ROOT, env={**os.environ, **env}, start_new_session=True
     )
     base = f"http://127.0.0.1:{port}"
+    if pid is not None:
+        pid.append(proc.pid)
     try:
         for _ in range(200):
             try:
@@ -139,7 +151,11 @@ def gunicorn(env: dict[str, str], *, workers: int = 2, extra: list[str] | None =
         yield base
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a worker stuck in a request: stop it hard
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
 
 
 def require_wrk() -> str:
@@ -152,6 +168,7 @@ def require_wrk() -> str:
 _RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
 _LAT = re.compile(r"Latency\s+([\d.]+)(us|ms|s)")
 _NON2XX = re.compile(r"Non-2xx or 3xx responses: (\d+)")
+_P99 = re.compile(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
 
 
 def wrk(
@@ -162,7 +179,7 @@ def wrk(
     connections: int = 16,
     script: str | None = None,
 ) -> dict[str, float]:
-    """Requests per second and mean latency (ms) for one URL; fails if any answer was not 2xx/3xx."""
+    """Requests per second, mean and p99 latency (ms) for one URL; fails if any answer was not 2xx/3xx."""
     cmd = [require_wrk(), "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for k, v in (headers or {}).items():
         cmd += ["-H", f"{k}: {v}"]
@@ -172,12 +189,49 @@ def wrk(
     bad = _NON2XX.search(out)
     if bad:
         raise RuntimeError(f"{url}: {bad.group(1)} non-2xx answers\n{out}")
-    lat = _LAT.search(out)
+    lat, p99 = _LAT.search(out), _P99.search(out)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
     return {
         "rps": float(_RPS.search(out).group(1)),  # type: ignore[union-attr]
         "latency_ms": float(lat.group(1)) * scale[lat.group(2)] if lat else float("nan"),
+        "p99_ms": float(p99.group(1)) * scale[p99.group(2)] if p99 else float("nan"),
     }
+
+
+#: The best requests per second that ``compare`` measured, by target name (for a latency run at a fraction of it).
+BEST_RPS: dict[str, float] = {}
+
+_PACED = """
+local interval_ms = %(interval).3f
+function delay()
+  return interval_ms
+end
+"""
+
+
+def p99_at_rate(url: str, rate: float, *, headers: dict[str, str] | None = None, seconds: int = 10) -> dict[str, float]:
+    """p99 latency with the load held near ``rate`` requests per second: 8 connections, each waiting between its
+    requests (wrk's ``delay()``), so that latency is measured below saturation, not in a queue."""
+    connections = 8
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(_PACED % {"interval": connections * 1000.0 / rate})
+    try:
+        return wrk(url, headers=headers, seconds=seconds, connections=connections, script=script.name)
+    finally:
+        os.unlink(script.name)
+
+
+def record_p99_at_half(figure: str, url: str, max_rps: float, *, headers: dict[str, str] | None = None) -> float:
+    """Issue 15's latency figure: p99 at half of the measured maximum throughput, against < 50 ms."""
+    got = p99_at_rate(url, max_rps / 2, headers=headers)
+    print(f"  {figure}: p99 {got['p99_ms']:.1f} ms at {got['rps']:.0f} req/s (half of {max_rps:.0f})", flush=True)
+    record(
+        f"{figure}: p99 at half of max throughput",
+        target="< 50 ms",
+        measured=f"{got['p99_ms']:.1f} ms at {got['rps']:.0f} req/s",
+        met=got["p99_ms"] < 50,
+    )
+    return got["p99_ms"]
 
 
 def compare(base: str, targets: dict[str, tuple[str, dict[str, str] | None]], *, rounds: int = 3, seconds: int = 8):
@@ -190,6 +244,7 @@ def compare(base: str, targets: dict[str, tuple[str, dict[str, str] | None]], *,
         best["healthz"] = max(best["healthz"], wrk(base + "/healthz", seconds=seconds)["rps"])
         for name, (path, hdrs) in targets.items():
             best[name] = max(best.get(name, 0.0), wrk(base + path, headers=hdrs, seconds=seconds)["rps"])
+    BEST_RPS.update(best)
     print(f"  {'GET /healthz':<44} {best['healthz']:>9.0f} req/s   (baseline)")
     ratios = {}
     for name in targets:

@@ -17,6 +17,7 @@ BENCHMARKS = (
     "bench.bench_surveys",
     "bench.bench_announcements",
     "bench.bench_news",
+    "bench.bench_serving",
 )
 
 

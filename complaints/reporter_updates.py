@@ -46,7 +46,12 @@ def _body(tracking_number: str, title: str, extra: str | None = None) -> str:
     return f"{tracking_number} · {title}\n{extra}"[:_BODY_MAX]
 
 
-def _tell_reporter(*, reporter_id: int, complaint_id: int, title: str, body: str, data: dict[str, str]) -> None:
+def _tell_reporter(
+    *, reporter_id: int, complaint_id: int, title: str, body: str, data: dict[str, str], by_reporter: bool = False
+) -> None:
+    """``by_reporter``: the reporter is the caller of this request, so its ``Accept-Language`` (when it names one)
+    is their language and needs no look-up."""
+    asked = i18n.asked_locale() if by_reporter else None
     notify_users(
         user_ids=[reporter_id],
         kind=COMPLAINT_UPDATE,
@@ -54,6 +59,7 @@ def _tell_reporter(*, reporter_id: int, complaint_id: int, title: str, body: str
         body=body,
         link={"type": "complaint", "id": complaint_id},
         data=data,
+        known_locales={reporter_id: asked} if asked else None,
     )
 
 
@@ -65,6 +71,7 @@ def on_submitted(*, complaint_id: int, reporter_id: int, tracking_number: str, t
         title=i18n._("We have received your complaint"),
         body=_body(tracking_number, title, i18n._("Keep this number to follow your complaint.")),
         data={"status": "submitted"},
+        by_reporter=True,  # only the reporter files a complaint
     )
 
 

@@ -16,11 +16,11 @@ N = Notification.__table__
 
 
 def list_deliveries(*, admin: Any, push_status: str, cursor: str | None, limit: int) -> dict[str, Any]:
-    """Broadcasts aimed inside the admin's area and personal notifications of residents living there."""
+    """Broadcasts aimed inside the admin's area and personal notifications of residents living there: a page of
+    rows (``presenters.delivery_page`` shapes it)."""
     scope = admin.scope_area_code or "-"
     # Correlated (a primary-key probe per candidate row), not IN (all residents of a province).
     resident_inside = exists().where(User.id == N.c.user_id, within_area(User.home_area_code, scope))
     stmt = select(N).where(N.c.push_status == push_status, or_(within_area(N.c.area_key, scope), resident_inside))
     stmt = keyset(stmt, keys=[N.c.id], cursor=cursor, limit=limit, types=[int], descending=True)
-    rows = [{**r._asdict(), "audience": "area" if r.area_key else "personal"} for r in db.session.execute(stmt).all()]
-    return page(rows, limit=limit, key=lambda r: [r["id"]])
+    return page(db.session.execute(stmt).all(), limit=limit, key=lambda r: [r.id])

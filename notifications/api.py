@@ -141,12 +141,14 @@ def notify_users(
     body: str,
     link: Mapping[str, Any] | None = None,
     data: Mapping[str, str] | None = None,
+    known_locales: Mapping[int, str] | None = None,
 ) -> int:
     """Personal notifications: one inbox row per distinct recipient, pushed to each of their devices (unless they
     turned ``kind`` off). Returns how many rows were written.
 
     ``title`` and ``body`` given as ``app.core.i18n._(...)`` are stored in each recipient's language
-    (:func:`recipient_locales`); a plain ``str`` is stored as it is (text someone wrote)."""
+    (:func:`recipient_locales`); a plain ``str`` is stored as it is (text someone wrote). ``known_locales`` gives
+    the language of recipients already known (the caller of this very request), who are then not looked up."""
     if kind not in KINDS:
         raise _fail("kind", f"Must be one of {', '.join(KINDS)}.")
     texts = {loc: _check_text(render_text(title, loc), render_text(body, loc)) for loc in LOCALES}
@@ -156,7 +158,9 @@ def notify_users(
     if not recipients:
         return 0
     now = utcnow()
-    locales = recipient_locales(recipients)
+    known = dict(known_locales or {})
+    unknown = [u for u in recipients if u not in known]
+    locales = {**(recipient_locales(unknown) if unknown else {}), **known}
     common = {
         "kind": kind,
         "link_type": link_type,

@@ -26,6 +26,7 @@ from app.core.errors import NotFound
 from app.core.pagination import decode_cursor, encode_cursor
 from app.extensions import db
 from notifications.models import InboxState, Notification, NotificationReceipt
+from notifications.presenters import notification
 
 N = Notification.__table__
 R = NotificationReceipt.__table__
@@ -130,7 +131,7 @@ def list_inbox(
     params = _params(user, before)
     stmt = _page_statement(len(params) - 1 - (before is not None), before is not None, unread, limit + 1)
     rows = db.connection().execute(stmt, params).all()
-    items = [_item(r) for r in rows[:limit]]
+    items = [notification(r) for r in rows[:limit]]
     next_cursor = encode_cursor([items[-1]["id"]]) if len(rows) > limit and items else None
     return {"items": items, "next_cursor": next_cursor, "server_time": server_time, "deleted": []}
 
@@ -175,7 +176,7 @@ def list_changes(*, user: Any, since: dt.datetime, cursor: str | None, limit: in
     conn = db.connection()
     rows = conn.execute(_changes_statement(keys, "after_id" in params), params).all()
     result = sync.changes_page(rows, limit=limit, key=lambda r: (r.changed_at, r.id))
-    result["items"] = [_item(r[:10]) for r in result["items"]]
+    result["items"] = [notification(r[:10]) for r in result["items"]]
     result["server_time"] = server_time
     first = cursor is None
     result["deleted"] = sync.deleted_since(conn, kind=TOMBSTONE_KIND, owner_id=user.id, since=since) if first else []
@@ -183,28 +184,11 @@ def list_changes(*, user: Any, since: dt.datetime, cursor: str | None, limit: in
     return result
 
 
-def _item(row: Any) -> dict[str, Any]:
-    """The documented ``NotificationSchema`` shape of one page row (unpacked by position: the hot path)."""
-    nid, kind, title, body, link_type, link_id, data, area_key, created_at, read = row
-    return {
-        "id": nid,
-        "kind": kind,
-        "title": title,
-        "body": body,
-        "link": {"type": link_type, "id": link_id} if link_type else None,
-        "data": data or {},
-        "audience": "area" if area_key else "personal",
-        "area_key": area_key,
-        "created_at": created_at.isoformat(),
-        "read": bool(read),
-    }
-
-
-def unread_count(*, user: Any) -> dict[str, Any]:
-    """Unread notifications, counted up to ``UNREAD_CAP`` (each branch stops there)."""
+def unread_count(*, user: Any) -> int:
+    """Unread notifications, counted up to ``UNREAD_CAP + 1`` (each branch stops there; ``presenters.unread_count``
+    shows more than the cap as "99+")."""
     params = _params(user)
-    total = db.connection().execute(_count_statement(len(params) - 1), params).scalar_one()
-    return {"unread": min(total, UNREAD_CAP), "capped": total > UNREAD_CAP}
+    return db.connection().execute(_count_statement(len(params) - 1), params).scalar_one()
 
 
 def get_visible(*, user: Any, notification_id: int) -> Any:

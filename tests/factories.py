@@ -17,6 +17,16 @@ _phones = itertools.count(10_000_000)
 _password_hash: dict[str, str] = {}
 
 
+#: A resident's registration body, as the app sends it.
+REGISTER = {
+    "name": "Siti Rahmawati",
+    "phone": "0812-3456-7890",
+    "password": "rahasia-123",
+    "home_area_code": "32.73.01.1001",
+    "home_rw": 5,
+}
+
+
 def _hash(password: str) -> str:
     if password not in _password_hash:
         _password_hash[password] = hash_password(password)
@@ -60,3 +70,16 @@ def tokens_for(user: User) -> dict[str, Any]:
     tokens = sessions.start_session(user, user_agent="pytest")
     db.session.commit()
     return tokens
+
+
+def delete_committed_users(conn: Any, user_ids: list[int]) -> None:
+    """Clean up after a test that commits for real (threads, the read path): the access-log rows the users left as
+    actors or subjects, their sessions, then the users (delete their own objects first)."""
+    from sqlalchemy import delete, or_
+
+    from app.accounts.models import AuthSession
+    from app.accounts.privacy.models import AccessLog
+
+    conn.execute(delete(AccessLog).where(or_(AccessLog.actor_id.in_(user_ids), AccessLog.subject_id.in_(user_ids))))
+    conn.execute(delete(AuthSession).where(AuthSession.user_id.in_(user_ids)))
+    conn.execute(delete(User).where(User.id.in_(user_ids)))

@@ -6,6 +6,10 @@ called, as each kind of user, on a small world with data in every part (a compla
 office, messages, a rating, a redaction, a rule, a holiday, a notification), plus the main actions, and every 2xx
 JSON answer is validated against the documented response schema of its operation (OpenAPI 3.0 ``nullable``
 included). The schemathesis contract test covers random inputs; this one covers answers full of real data.
+
+Responses are built one way (docs/DEVELOPING.md, "A request"): a presenter and ``json_response``. So while these
+requests run, no marshmallow schema may dump anything; a view that hands an object to its ``@blp.response`` schema
+to dump fails here, named.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+import marshmallow
 import pytest
+from flask import has_request_context, request
 from openapi_schema_validator import OAS30Validator
 
 from app.extensions import db
@@ -43,6 +49,22 @@ def _operations() -> list[tuple[str, re.Pattern[str], dict[str, Any]]]:
 OPERATIONS = _operations()
 #: The document itself and the Swagger UI.
 UNDOCUMENTED = ("/api/v1/openapi.json", "/api/v1/docs")
+
+
+@pytest.fixture(autouse=True)
+def dumped(monkeypatch) -> list[str]:
+    """Every schema dump during a request (there must be none), as ``METHOD path: Schema``."""
+    seen: list[str] = []
+    original = marshmallow.Schema.dump
+
+    def dump(self: marshmallow.Schema, *args: Any, **kwargs: Any) -> Any:
+        if has_request_context():
+            seen.append(f"{request.method} {request.path}: {type(self).__name__}")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(marshmallow.Schema, "dump", dump)
+    yield seen
+    assert seen == [], "views that let a schema dump their answer instead of a presenter"
 
 
 def _schema_of(method: str, path: str, status: int) -> dict[str, Any] | None:

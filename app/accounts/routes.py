@@ -3,8 +3,9 @@ from __future__ import annotations
 from flask import request
 from flask.views import MethodView
 
-from app.accounts import service, sessions
+from app.accounts import presenters, service, sessions
 from app.accounts.phones import try_normalise
+from app.accounts.privacy import consent
 from app.accounts.roles import STAFF_ROLES, Role
 from app.accounts.schemas import (
     LoginSchema,
@@ -51,6 +52,11 @@ def _user_agent() -> str | None:
     return request.headers.get("User-Agent")
 
 
+def _tokens(issued: sessions.IssuedTokens, status: int = 200):
+    """The token answer: what was issued, with the account's consent to the current privacy notice."""
+    return json_response(presenters.tokens(issued, consent=consent.state(issued["user"].id)), status)
+
+
 @auth_blp.route("/register")
 class Register(MethodView):
     @per_ip("RATELIMIT_REGISTER_IP")
@@ -74,7 +80,7 @@ class Register(MethodView):
         number (or e-mail) that already has an account is a 409 telling the person to log in; such answers are
         limited per client IP (`RATELIMIT_REGISTER_CONFLICT_IP`), so probing which numbers are registered is slow.
         """
-        return service.register_resident(**data, user_agent=_user_agent())
+        return _tokens(service.register_resident(**data, user_agent=_user_agent()), 201)
 
 
 @auth_blp.route("/login")
@@ -96,9 +102,9 @@ class Login(MethodView):
         from elsewhere cannot lock the owner out; a looser ceiling per account (`RATELIMIT_LOGIN_ACCOUNT_TOTAL`)
         stops guessing spread over many addresses, and does not apply to an address the account signed in from.
         """
-        tokens = service.login(identifier=data["login"], password=data["password"], user_agent=_user_agent())
+        issued = service.login(identifier=data["login"], password=data["password"], user_agent=_user_agent())
         remember_client(_login_key())
-        return tokens
+        return _tokens(issued)
 
 
 @auth_blp.route("/refresh")
@@ -111,10 +117,11 @@ class Refresh(MethodView):
         The refresh token rotates: the one sent stops working. Sending an already-used one closes the session.
         """
         try:
-            return sessions.rotate(data["refresh_token"])
+            issued = sessions.rotate(data["refresh_token"])
         except sessions.RefreshReused:
             db.session.commit()  # the revocation must stick even though the answer is an error
             raise
+        return _tokens(issued)
 
 
 @auth_blp.route("/logout")
@@ -152,7 +159,7 @@ class Me(MethodView):
     @me_blp.response(200, MeSchema)
     def get(self):
         """Get my profile"""
-        return get_current_user()
+        return json_response(presenters.me(get_current_user()))
 
     @auth_required()
     @per_ip("RATELIMIT_PROFILE_IP")
@@ -167,7 +174,7 @@ class Me(MethodView):
         Only these fields can be changed here; role and scope are managed by admins. A request that sets
         `email` is limited hard, per account and per client IP: an address held by another account is a 409.
         """
-        return service.update_profile(user=load_current_user(), changes=changes)
+        return json_response(presenters.me(service.update_profile(user=load_current_user(), changes=changes)))
 
 
 @users_blp.route("")
@@ -177,13 +184,14 @@ class StaffList(MethodView):
     @users_blp.response(200, page_of(StaffSchema))
     def get(self, args):
         """List staff accounts I manage"""
-        return service.list_staff(
+        result = service.list_staff(
             actor=get_current_user(),
             role=args["role"],
             area_code=args["area_code"],
             cursor=args["cursor"],
             limit=args["limit"],
         )
+        return json_response(presenters.staff_page(result))
 
     @auth_required(*STAFF_ROLES)
     @users_blp.arguments(
@@ -202,7 +210,7 @@ class StaffList(MethodView):
 
         Only a role the caller may grant, inside the caller's own area.
         """
-        return service.create_staff(actor=get_current_user(), data=data)
+        return json_response(presenters.staff(service.create_staff(actor=get_current_user(), data=data)), 201)
 
 
 @users_blp.route("/<id:user_id>")
@@ -211,7 +219,7 @@ class StaffItem(MethodView):
     @users_blp.response(200, StaffSchema)
     def get(self, user_id):
         """Get a staff account I manage"""
-        return service.get_managed(actor=get_current_user(), user_id=user_id)
+        return json_response(presenters.staff(service.get_managed(actor=get_current_user(), user_id=user_id)))
 
     @auth_required(*STAFF_ROLES)
     @users_blp.arguments(StaffUpdateSchema, example={"is_active": False})
@@ -223,7 +231,7 @@ class StaffItem(MethodView):
         """
         actor = get_current_user()
         target = service.get_managed(actor=actor, user_id=user_id)
-        return service.update_staff(actor=actor, target=target, changes=changes)
+        return json_response(presenters.staff(service.update_staff(actor=actor, target=target, changes=changes)))
 
 
 @users_blp.route("/<id:user_id>/password")
@@ -252,4 +260,4 @@ class StaffSessionsRevoke(MethodView):
         `is_active: false`.
         """
         target = service.get_managed(actor=get_current_user(), user_id=user_id)
-        return json_response({"revoked": service.revoke_sessions(target=target)})
+        return json_response(presenters.sessions_revoked(service.revoke_sessions(target=target)))

@@ -73,7 +73,7 @@ def register_resident(
     email: str | None = None,
     user_agent: str | None = None,
     privacy_notice_version: str | None = None,
-) -> dict[str, Any]:
+) -> sessions.IssuedTokens:
     """Create a resident account and sign it in (recording the privacy notice accepted, when given)."""
     e164 = normalise_mobile(phone)
     email = _normalise_email(email)
@@ -104,7 +104,7 @@ def find_by_login(identifier: str) -> User | None:
     return db.session.scalars(select(User).where(User.phone == e164)).one_or_none()
 
 
-def login(*, identifier: str, password: str, user_agent: str | None = None) -> dict[str, Any]:
+def login(*, identifier: str, password: str, user_agent: str | None = None) -> sessions.IssuedTokens:
     """Sign in with phone or e-mail. One message for every failure, so it does not reveal which accounts exist."""
     user = find_by_login(identifier)
     if user is None:

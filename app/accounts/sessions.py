@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
+from typing import TypedDict
 
 from flask import current_app
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
@@ -17,7 +17,6 @@ from jwt.exceptions import PyJWTError
 from sqlalchemy import select, update
 
 from app.accounts.models import AuthSession, User
-from app.accounts.privacy import consent
 from app.core.db import utcnow
 from app.core.errors import Unauthorized
 from app.extensions import db
@@ -27,7 +26,17 @@ def _refresh_lifetime() -> dt.timedelta:
     return dt.timedelta(days=current_app.config["REFRESH_TOKEN_DAYS"])
 
 
-def issue_tokens(user: User, session: AuthSession) -> dict[str, Any]:
+class IssuedTokens(TypedDict):
+    """What a log-in, a registration or a refresh issued (``presenters.tokens`` makes the answer of it)."""
+
+    access_token: str
+    refresh_token: str
+    #: Access token lifetime in seconds.
+    expires_in: int
+    user: User
+
+
+def issue_tokens(user: User, session: AuthSession) -> IssuedTokens:
     """A new access token and a new refresh token for the session (the old refresh token stops working)."""
     session.refresh_jti = secrets.token_hex(16)
     session.last_used_at = user.last_active_at = utcnow()
@@ -43,14 +52,12 @@ def issue_tokens(user: User, session: AuthSession) -> dict[str, Any]:
     return {
         "access_token": access,
         "refresh_token": refresh,
-        "token_type": "Bearer",
         "expires_in": current_app.config["ACCESS_TOKEN_MINUTES"] * 60,
         "user": user,
-        "privacy": consent.state(user.id),
     }
 
 
-def start_session(user: User, *, user_agent: str | None) -> dict[str, Any]:
+def start_session(user: User, *, user_agent: str | None) -> IssuedTokens:
     now = utcnow()
     session = AuthSession(
         id=secrets.token_hex(16),
@@ -71,7 +78,7 @@ class RefreshReused(Unauthorized):
     """A rotated refresh token came back; the session has been revoked (the caller must commit that)."""
 
 
-def rotate(refresh_token: str) -> dict[str, Any]:
+def rotate(refresh_token: str) -> IssuedTokens:
     """Trade a refresh token for a new pair. Raises ``Unauthorized`` (or ``RefreshReused``)."""
     try:
         payload = decode_token(refresh_token)

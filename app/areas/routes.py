@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from app.areas import service
+from app.areas import presenters, service
 from app.areas.schemas import AreaDetailSchema, AreaSchema, AreaSearchArgs
 from app.core.blueprint import Blueprint
 from app.core.errors import NotFound
 from app.core.http import shared_cache
 from app.core.pagination import PageArgs, page_of
+from app.core.responses import json_response
 
 blp = Blueprint("areas", __name__, url_prefix="/api/v1/areas", description="Kemendagri administrative areas.")
 
@@ -19,7 +20,7 @@ class Provinces(MethodView):
     @shared_cache(max_age=3600)
     def get(self, args):
         """List the provinces"""
-        return service.list_children(parent_code=None, **args)
+        return json_response(presenters.area_page(service.list_children(parent_code=None, **args)))
 
 
 @blp.route("/search")
@@ -32,7 +33,7 @@ class AreaSearch(MethodView):
 
         Case-insensitive; exact names first, then names starting with the text, larger areas first.
         """
-        return service.search(**args)
+        return json_response(presenters.area_page(service.search(**args)))
 
 
 @blp.route("/<area_code:code>")
@@ -44,7 +45,7 @@ class AreaItem(MethodView):
         detail = service.get_detail(code=code)
         if detail is None:
             raise NotFound("Area not found.")
-        return detail
+        return json_response(presenters.area_detail(detail))
 
 
 @blp.route("/<area_code:code>/children")
@@ -54,4 +55,4 @@ class AreaChildren(MethodView):
     @shared_cache(max_age=3600)
     def get(self, args, code):
         """List the direct children of an area"""
-        return service.list_children(parent_code=code, **args)
+        return json_response(presenters.area_page(service.list_children(parent_code=code, **args)))

@@ -16,7 +16,8 @@ The trade-off, and what keeps it small:
   drops the affected entries when it is flushed and again when it commits (``app.accounts.principal_cache``), and a
   load that overlapped the change is not stored (``_generation``): this process's next read sees it;
 - another process (gunicorn worker, server) may still accept a revoked session's token for reads, or show the old
-  role, scope or home, for at most ``AUTH_SESSION_CACHE_SECONDS`` after the commit.
+  role, scope or home, for at most ``AUTH_SESSION_CACHE_SECONDS`` after the commit (plus the replica's delay when
+  reads go to ``DATABASE_READ_URL``, which then applies to this process too).
 """
 
 from __future__ import annotations

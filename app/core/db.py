@@ -286,7 +286,7 @@ class Database:
         self.factory.configure(bind=self.engine)
         if self.engine.dialect.name == "postgresql":
             self.read_engine = make_read_engine(
-                cfg["DATABASE_URL"],
+                cfg.get("DATABASE_READ_URL") or cfg["DATABASE_URL"],
                 pool_size=cfg["DB_POOL_SIZE"],
                 max_overflow=cfg["DB_MAX_OVERFLOW"],
                 echo=cfg["DB_ECHO"],

@@ -73,6 +73,14 @@ class ValidationFailed(AppError):
     status_code = 422
 
 
+class PayloadTooLarge(AppError):
+    status_code = 413
+
+
+class UnsupportedFileType(AppError):
+    status_code = 415
+
+
 class Unavailable(AppError):
     """A dependency (database, storage) cannot serve right now; the same request may succeed in a moment."""
 

@@ -20,6 +20,8 @@ from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 LOCALES: tuple[str, ...] = ("id", "en")
 DEFAULT_LOCALE = "id"
@@ -107,19 +109,40 @@ def normalize(tag: str | None) -> str | None:
     return primary if primary in LOCALES else None
 
 
+def _spoken(accept: LanguageAccept) -> str | None:
+    for value, quality in accept:
+        if quality > 0:
+            best = normalize(value)
+            if best:
+                return best
+    return None
+
+
+def best_locale(accept: LanguageAccept) -> str:
+    """The first language of a parsed ``Accept-Language`` that Balai speaks (``id`` when it names neither)."""
+    return _spoken(accept) or DEFAULT_LOCALE
+
+
+def asked_locale() -> str | None:
+    """The language this request's ``Accept-Language`` names, or None when it names none Balai speaks (or there
+    is no request): the caller's own language, known without a query."""
+    from flask import has_request_context, request
+
+    return _spoken(request.accept_languages) if has_request_context() else None
+
+
+def header_locale(value: str | None) -> str:
+    """The language an ``Accept-Language`` header value asks for (outside Flask: the serving layer)."""
+    return best_locale(parse_accept_header(value, LanguageAccept))
+
+
 def request_locale() -> str:
     """The caller's language from ``Accept-Language`` (``id`` when it names neither)."""
     from flask import has_request_context, request
 
     if not has_request_context():
         return DEFAULT_LOCALE
-    best = None
-    for value, quality in request.accept_languages:
-        if quality > 0:
-            best = normalize(value)
-            if best:
-                break
-    return best or DEFAULT_LOCALE
+    return best_locale(request.accept_languages)
 
 
 def gettext(msgid: str, locale: str) -> str:

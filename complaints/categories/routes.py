@@ -8,7 +8,8 @@ from app.core.blueprint import Blueprint
 from app.core.errors import Forbidden, NotFound
 from app.core.http import shared_cache
 from app.core.pagination import page_of
-from complaints.categories import service
+from app.core.responses import json_response
+from complaints.categories import presenters, service
 from complaints.categories.permissions import can_manage_categories
 from complaints.categories.schemas import (
     CategoryCreateSchema,
@@ -41,7 +42,7 @@ class Categories(MethodView):
             user = optional_user()
             if user is None or not can_manage_categories(user):
                 raise Forbidden("Only a province admin sees inactive categories.")
-        return service.list_categories(include_inactive=include_inactive, **args)
+        return json_response(service.list_categories(include_inactive=include_inactive, **args))
 
     @auth_required(Role.ADMIN.value)
     @manager_only
@@ -61,7 +62,7 @@ class Categories(MethodView):
 
         `sla_response_days` and `sla_resolution_days` are working days (default 3 and 14).
         """
-        return service.create(data=data)
+        return json_response(presenters.category(service.create(data=data)), 201)
 
 
 @blp.route("/<id:category_id>")
@@ -73,7 +74,7 @@ class CategoryItem(MethodView):
         category = service.get(category_id=category_id)
         if category is None or not category.is_active:
             raise NotFound("Category not found.")
-        return category
+        return json_response(presenters.category(category))
 
     @auth_required(Role.ADMIN.value)
     @manager_only
@@ -84,4 +85,5 @@ class CategoryItem(MethodView):
 
         Deactivated categories can no longer be chosen for new complaints; existing complaints keep them.
         """
-        return service.update(category=service.get_or_404(category_id), changes=changes)
+        category = service.update(category=service.get_or_404(category_id), changes=changes)
+        return json_response(presenters.category(category))

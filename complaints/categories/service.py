@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+import cachetools
 from sqlalchemy import bindparam, select
 
+from app.core.cache import setting_ttl_cache
 from app.core.db import flush_unique
 from app.core.errors import Conflict, NotFound, ValidationFailed
+from app.core.events import after_commit
 from app.core.i18n import _
 from app.core.pagination import keyset, page
 from app.extensions import db
+from complaints.categories import presenters
 from complaints.categories.models import DEFAULT_RESOLUTION_DAYS, DEFAULT_RESPONSE_DAYS, Category
 
 
 def list_categories(*, include_inactive: bool, cursor: str | None, limit: int) -> dict[str, Any]:
-    """Categories in display order (sort order, then id)."""
+    """A page of categories in display order (sort order, then id), as ``presenters.category`` shapes them."""
     stmt = select(Category)
     if not include_inactive:
         stmt = stmt.where(Category.is_active.is_(True))
     stmt = keyset(stmt, keys=[Category.sort_order, Category.id], cursor=cursor, limit=limit, types=[int, int])
-    return page(db.session.scalars(stmt).all(), limit=limit, key=lambda c: [c.sort_order, c.id])
+    result = page(db.session.scalars(stmt).all(), limit=limit, key=lambda c: [c.sort_order, c.id])
+    result["items"] = [presenters.category(c) for c in result["items"]]
+    return result
 
 
 def get(*, category_id: int) -> Category | None:
@@ -36,10 +43,22 @@ def require_active(*, category_id: int, field: str = "category_id") -> Category:
 _IS_ACTIVE = select(Category.__table__.c.is_active).where(Category.__table__.c.id == bindparam("category_id"))
 
 
+@cachetools.cached(setting_ttl_cache("CATEGORY_CACHE_SECONDS", maxsize=10_000), lock=threading.Lock())
+def _is_active(category_id: int) -> bool:
+    return bool(db.session.connection().execute(_IS_ACTIVE, {"category_id": category_id}).scalar())
+
+
+def _forget_active() -> None:
+    """A category changed: this process asks the database again at once (before and after the commit, so a
+    request in between cannot keep the old answer); other processes within ``CATEGORY_CACHE_SECONDS``."""
+    _is_active.cache_clear()
+    after_commit(db.session(), _is_active.cache_clear)
+
+
 def ensure_active(*, category_id: int, field: str = "category_id") -> None:
-    """``require_active`` without loading the object: one indexed lookup on the hot submission path."""
-    active = db.session.connection().execute(_IS_ACTIVE, {"category_id": category_id}).scalar()
-    if not active:
+    """``require_active`` without loading the object, from a per-process cache: no round trip on the hot
+    submission path (a category deactivated in another process is refused there within ``CATEGORY_CACHE_SECONDS``)."""
+    if not _is_active(category_id):
         raise ValidationFailed("Choose an active category.", errors={field: ["Unknown or inactive category."]})
 
 
@@ -75,6 +94,7 @@ def create(*, data: dict[str, Any]) -> Category:
     )
     category = Category(**data)
     _flush(category)
+    _forget_active()
     return category
 
 
@@ -88,6 +108,7 @@ def update(*, category: Category, changes: dict[str, Any]) -> Category:
     for key, value in changes.items():
         setattr(category, key, value)
     _flush()
+    _forget_active()
     return category
 
 

@@ -204,4 +204,4 @@ class ResolutionPhotos(MethodView):
         """
         data = files["file"].stream.read(MAX_BYTES + 1)
         photo = service.add_resolution_photo(complaint_id=complaint_id, actor=get_current_user(), data=data)
-        return photo_view(complaint_id, photo)
+        return json_response(photo_view(complaint_id, photo), 201)

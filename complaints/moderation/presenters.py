@@ -9,6 +9,7 @@ from typing import Any
 
 from complaints import permissions as perm
 from complaints.intake import presenters
+from complaints.offices.presenters import office_ref
 
 
 def queue_item(m: Any, *, viewer: Any, duplicates: list[dict[str, Any]]) -> dict[str, Any]:
@@ -44,7 +45,7 @@ def moderation_view(detail: dict[str, Any], c: Any, *, office: Any | None, origi
         {
             "awaiting_route": c.awaiting_route,
             "is_flagged": c.is_flagged,
-            "office": {"id": office.id, "code": office.code, "name": office.name} if office else None,
+            "office": office_ref(office) if office else None,
             "rejection_reason": c.rejection_reason,
             "duplicate_of": {
                 "id": original.id,

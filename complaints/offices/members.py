@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -16,34 +14,30 @@ from app.core.errors import Conflict, NotFound, ValidationFailed
 from app.core.i18n import _
 from app.core.pagination import keyset, page
 from app.extensions import db
+from complaints.offices import presenters
 from complaints.offices.models import Office, OfficeMember
 from complaints.offices.permissions import can_join, member_reach
 
 
-@dataclass(frozen=True, slots=True)
-class MemberView:
-    user_id: int
-    name: str
-    is_head: bool
-    #: False when the account no longer qualifies (deactivated, another role, moved out of the office's reach).
-    is_effective: bool
-    created_at: dt.datetime
-
-
-def _view(member: OfficeMember, user: User, office: Office) -> MemberView:
-    return MemberView(member.user_id, user.name, member.is_head, can_join(user, office), member.created_at)
-
-
 def list_members(*, office: Office, cursor: str | None, limit: int) -> dict[str, Any]:
-    """Every membership row of the office (effective or not), by user id."""
+    """A page of every membership of the office (effective or not), by user id, as ``presenters.member`` shapes
+    them (one query)."""
     stmt = (
         select(OfficeMember, User)
         .join(User, User.id == OfficeMember.user_id)
         .where(OfficeMember.office_id == office.id)
     )
     stmt = keyset(stmt, keys=[OfficeMember.user_id], cursor=cursor, limit=limit, types=[int])
-    rows = [_view(member, user, office) for member, user in db.session.execute(stmt)]
-    return page(rows, limit=limit, key=lambda m: [m.user_id])
+    result = page(db.session.execute(stmt).all(), limit=limit, key=lambda row: [row[0].user_id])
+    result["items"] = [presenters.member(member, user, office) for member, user in result["items"]]
+    return result
+
+
+def account_of(member: OfficeMember) -> User:
+    """The member's account (from the session when the change just loaded it)."""
+    user = db.session.get(User, member.user_id)
+    assert user is not None
+    return user
 
 
 def _candidate(*, actor: Any, office: Office, user_id: int) -> User:
@@ -64,14 +58,14 @@ def _candidate(*, actor: Any, office: Office, user_id: int) -> User:
     return user
 
 
-def add_member(*, actor: Any, office: Office, user_id: int, is_head: bool) -> MemberView:
+def add_member(*, actor: Any, office: Office, user_id: int, is_head: bool) -> OfficeMember:
     """Add an office handler to the office (409 if already a member)."""
-    user = _candidate(actor=actor, office=office, user_id=user_id)
+    _candidate(actor=actor, office=office, user_id=user_id)
     if db.session.get(OfficeMember, (office.id, user_id)) is not None:
         raise Conflict("This account is already a member of the office.", errors={"user_id": ["Already a member."]})
     member = OfficeMember(office_id=office.id, user_id=user_id, is_head=is_head, added_by_id=actor.id)
     flush_unique(db.session, member, conflict=lambda: Conflict("This account is already a member of the office."))
-    return _view(member, user, office)
+    return member
 
 
 def _existing(*, office: Office, user_id: int) -> OfficeMember:
@@ -81,14 +75,12 @@ def _existing(*, office: Office, user_id: int) -> OfficeMember:
     return member
 
 
-def update_member(*, office: Office, user_id: int, is_head: bool) -> MemberView:
+def update_member(*, office: Office, user_id: int, is_head: bool) -> OfficeMember:
     """Make a member a head of the office, or not."""
     member = _existing(office=office, user_id=user_id)
     member.is_head = is_head
     db.session.flush()
-    user = db.session.get(User, user_id)
-    assert user is not None
-    return _view(member, user, office)
+    return member
 
 
 def remove_member(*, office: Office, user_id: int) -> None:

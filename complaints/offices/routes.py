@@ -7,7 +7,8 @@ from app.core.auth import auth_required, get_current_user
 from app.core.blueprint import Blueprint
 from app.core.errors import Forbidden
 from app.core.pagination import PageArgs, page_of
-from complaints.offices import members, service
+from app.core.responses import json_response
+from complaints.offices import members, presenters, service
 from complaints.offices.permissions import can_view_members
 from complaints.offices.schemas import (
     MemberCreateSchema,
@@ -39,7 +40,7 @@ class Offices(MethodView):
 
         Admins see the offices inside their area; office handlers the offices they work for.
         """
-        return service.list_offices(actor=get_current_user(), **args)
+        return json_response(service.list_offices(actor=get_current_user(), **args))
 
     @auth_required(ADMIN)
     @blp.arguments(
@@ -57,7 +58,7 @@ class Offices(MethodView):
 
         Only inside the admin's own area. A sub-unit (`parent_id`) lies inside its parent office's area.
         """
-        return service.create_office(actor=get_current_user(), data=data)
+        return json_response(presenters.office(service.create_office(actor=get_current_user(), data=data)), 201)
 
 
 @blp.route("/<id:office_id>")
@@ -69,7 +70,7 @@ class OfficeItem(MethodView):
 
         For the admins who manage it and for its members.
         """
-        return service.get_visible(actor=get_current_user(), office_id=office_id)
+        return json_response(presenters.office(service.get_visible(actor=get_current_user(), office_id=office_id)))
 
     @auth_required(ADMIN)
     @blp.arguments(OfficeUpdateSchema, example={"name": "Dinas Bina Marga Kota Bandung", "is_active": True})
@@ -81,9 +82,10 @@ class OfficeItem(MethodView):
         and still contain every sub-unit.
         """
         actor = get_current_user()
-        return service.update_office(
+        office = service.update_office(
             actor=actor, office=service.get_managed(actor=actor, office_id=office_id), changes=changes
         )
+        return json_response(presenters.office(office))
 
 
 @blp.route("/<id:office_id>/members")
@@ -100,7 +102,7 @@ class OfficeMembers(MethodView):
         office = service.get_visible(actor=actor, office_id=office_id)
         if not can_view_members(actor, office, is_head=service.is_head(actor.id, office.id)):
             raise Forbidden("Only the office's heads and its admins see its members.")
-        return members.list_members(office=office, **args)
+        return json_response(members.list_members(office=office, **args))
 
     @auth_required(ADMIN)
     @blp.arguments(MemberCreateSchema, example={"user_id": 4, "is_head": True})
@@ -113,7 +115,8 @@ class OfficeMembers(MethodView):
         """
         actor = get_current_user()
         office = service.get_managed(actor=actor, office_id=office_id)
-        return members.add_member(actor=actor, office=office, **data)
+        member = members.add_member(actor=actor, office=office, **data)
+        return json_response(presenters.member(member, members.account_of(member), office), 201)
 
 
 @blp.route("/<id:office_id>/members/<id:user_id>")
@@ -124,7 +127,8 @@ class OfficeMemberItem(MethodView):
     def patch(self, data, office_id, user_id):
         """Make a member a head of the office, or not"""
         office = service.get_managed(actor=get_current_user(), office_id=office_id)
-        return members.update_member(office=office, user_id=user_id, **data)
+        member = members.update_member(office=office, user_id=user_id, **data)
+        return json_response(presenters.member(member, members.account_of(member), office))
 
     @auth_required(ADMIN)
     @blp.response(204)

@@ -22,6 +22,7 @@ from app.core.i18n import _
 from app.core.pagination import keyset, page
 from app.extensions import db
 from complaints.events import OFFICE_AREA_CHANGING
+from complaints.offices import presenters
 from complaints.offices.models import Office, OfficeMember
 from complaints.offices.permissions import (
     AccountRef,
@@ -159,7 +160,8 @@ def list_offices(
     cursor: str | None,
     limit: int,
 ) -> dict[str, Any]:
-    """Offices the actor manages (admins) or works for (office handlers), by id."""
+    """A page of the offices the actor manages (admins) or works for (office handlers), by id, as
+    ``presenters.office`` shapes them."""
     stmt = select(Office)
     if actor.role == Role.ADMIN:
         stmt = stmt.where(within_area(Office.area_code, actor.scope or "-"))
@@ -172,7 +174,9 @@ def list_offices(
     if is_active is not None:
         stmt = stmt.where(Office.is_active.is_(is_active))
     stmt = keyset(stmt, keys=[Office.id], cursor=cursor, limit=limit, types=[int])
-    return page(db.session.scalars(stmt).all(), limit=limit, key=lambda o: [o.id])
+    result = page(db.session.scalars(stmt).all(), limit=limit, key=lambda o: [o.id])
+    result["items"] = [presenters.office(o) for o in result["items"]]
+    return result
 
 
 def _check_area(actor: Any, area_code: str) -> None:

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import io
-
-from flask import Response, current_app, send_file
+from flask import Response
 from flask.views import MethodView
 
 from app.core.auth import auth_optional, auth_required, get_current_user, optional_user
@@ -10,7 +8,8 @@ from app.core.blueprint import Blueprint
 from app.core.errors import NotFound, accepts
 from app.core.images import MAX_BYTES
 from app.core.ratelimit import per_account
-from app.core.storage import get_storage
+from app.core.responses import json_response
+from app.core.stored_images import send_image
 from complaints.intake.presenters import photo_view
 from complaints.intake.schemas import PhotoSchema
 from complaints.photos import service
@@ -49,31 +48,21 @@ class Photos(MethodView):
         """
         data = files["file"].stream.read(MAX_BYTES + 1)
         photo = service.add_intake_photo(complaint_id=complaint_id, user=get_current_user(), data=data)
-        return photo_view(complaint_id, photo)
+        return json_response(photo_view(complaint_id, photo), 201)
 
 
 def _send(complaint_id: int, photo_id: int, *, thumbnail: bool) -> Response:
     found = service.photo_file(
         complaint_id=complaint_id, photo_id=photo_id, viewer=optional_user(), thumbnail=thumbnail
     )
-    try:
-        with get_storage().open(found.key) as fh:
-            data = fh.read()  # photos are small (≤ 1920 px JPEG); no file handle outlives the request
-    except FileNotFoundError:
-        current_app.logger.error("stored photo missing: %s", found.key)
-        raise NotFound("Photo not found.") from None
-    resp = send_file(
-        io.BytesIO(data),
-        mimetype="image/jpeg",
+    return send_image(
+        found.key,
+        name=f"{photo_id}{'-thumbnail' if thumbnail else ''}.jpg",
+        cache_control=PUBLIC_CACHE if found.public else PRIVATE_CACHE,
+        missing=NotFound("Photo not found."),
         etag=found.etag,
         last_modified=found.created_at,
-        conditional=True,
-        download_name=f"{photo_id}{'-thumbnail' if thumbnail else ''}.jpg",
     )
-    resp.headers["Cache-Control"] = PUBLIC_CACHE if found.public else PRIVATE_CACHE
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.headers["Content-Disposition"] = f'inline; filename="{photo_id}.jpg"'
-    return resp
 
 
 @blp.route("/<id:complaint_id>/photos/<id:photo_id>")

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import func, select, update
 
-from app.core.errors import AppError, Conflict, Forbidden, NotFound, ValidationFailed
-from app.core.events import after_rollback
+from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.i18n import _
-from app.core.images import PhotoRejected, process_photo
-from app.core.storage import get_storage
+from app.core.stored_images import etag_of, store_image
 from app.extensions import db
 from complaints import permissions as perm
 from complaints.handling.access import attach_viewer_offices
@@ -25,30 +20,6 @@ from complaints.photos.models import ComplaintPhoto
 from complaints.states import Status
 
 MAX_PHOTOS = 5
-JPEG = "image/jpeg"
-
-
-class PayloadTooLarge(AppError):
-    status_code = 413
-
-
-class UnsupportedImageType(AppError):
-    status_code = 415
-
-
-def _store(data: bytes, suffix: str, token: str) -> str:
-    key = f"photos/{token[:2]}/{token}{suffix}.jpg"
-    get_storage().put(key, data, content_type=JPEG)
-    return key
-
-
-def _forget(keys: list[str]) -> None:
-    storage = get_storage()
-    for key in keys:
-        try:
-            storage.delete(key)
-        except OSError:  # best effort: an orphan file is harmless, a failed rollback is not
-            current_app.logger.warning("could not delete stored photo %s", key)
 
 
 def add_photo(
@@ -68,26 +39,17 @@ def add_photo(
         raise Conflict(
             _("A complaint can have at most {count} photos.", count=max_count), errors={"file": ["Too many photos."]}
         )
-    try:
-        processed = process_photo(data)
-    except PhotoRejected as exc:
-        error = {413: PayloadTooLarge, 415: UnsupportedImageType}.get(exc.status, ValidationFailed)
-        raise error(exc.message, errors={"file": [exc.message]}) from None
-    token = secrets.token_urlsafe(24)
+    stored = store_image(data, folder="photos")
     session = db.session()
-    keys: list[str] = []
-    after_rollback(session, lambda: _forget(keys))
-    keys.append(_store(processed.full, "", token))
-    keys.append(_store(processed.thumbnail, "_t", token))
     photo = ComplaintPhoto(
         complaint_id=complaint.id,
         kind=kind,
         position=last + 1,
-        storage_key=keys[0],
-        thumbnail_key=keys[1],
-        width=processed.width,
-        height=processed.height,
-        size_bytes=len(processed.full),
+        storage_key=stored.key,
+        thumbnail_key=stored.thumbnail_key,
+        width=stored.width,
+        height=stored.height,
+        size_bytes=stored.size_bytes,
         uploaded_by_id=uploader_id,
     )
     session.add(photo)
@@ -151,7 +113,7 @@ def photo_file(*, complaint_id: int, photo_id: int, viewer: Any | None, thumbnai
     key = row.thumbnail_key if thumbnail else row.storage_key
     return PhotoFile(
         key=key,
-        etag=hashlib.sha256(key.encode()).hexdigest()[:32],
+        etag=etag_of(key),
         public=perm.is_publicly_visible(row),
         created_at=row.created_at,
     )

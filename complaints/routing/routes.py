@@ -8,8 +8,9 @@ from app.core.auth import auth_required, get_current_user
 from app.core.blueprint import Blueprint
 from app.core.errors import Forbidden, ValidationFailed
 from app.core.pagination import page_of
+from app.core.responses import json_response
 from complaints.categories import service as categories
-from complaints.routing import rules, service
+from complaints.routing import presenters, rules, service
 from complaints.routing.permissions import can_explain_routing
 from complaints.routing.schemas import (
     ExplanationSchema,
@@ -37,7 +38,7 @@ class Rules(MethodView):
     @blp.response(200, page_of(RuleSchema))
     def get(self, args):
         """List routing rules in my area"""
-        return rules.list_rules(actor=get_current_user(), **args)
+        return json_response(rules.list_rules(actor=get_current_user(), **args))
 
     @auth_required(ADMIN)
     @blp.arguments(RuleCreateSchema, example={"category_id": 2, "area_code": "32.73", "office_id": 3})
@@ -49,7 +50,7 @@ class Rules(MethodView):
         area's default. The area must lie inside your area and inside the office's; the office must be one you
         manage. One rule per category and area.
         """
-        return rules.create_rule(actor=get_current_user(), data=data)
+        return json_response(presenters.rule(rules.create_rule(actor=get_current_user(), data=data)), 201)
 
 
 @blp.route("/rules/<id:rule_id>")
@@ -58,7 +59,7 @@ class RuleItem(MethodView):
     @blp.response(200, RuleSchema)
     def get(self, rule_id):
         """Get a routing rule"""
-        return rules.get_visible(actor=get_current_user(), rule_id=rule_id)
+        return json_response(presenters.rule(rules.get_visible(actor=get_current_user(), rule_id=rule_id)))
 
     @auth_required(ADMIN)
     @blp.arguments(RuleUpdateSchema, example={"office_id": 4})
@@ -66,7 +67,8 @@ class RuleItem(MethodView):
     def patch(self, data, rule_id):
         """Point a routing rule at another office"""
         actor = get_current_user()
-        return rules.update_rule(actor=actor, rule=rules.get_visible(actor=actor, rule_id=rule_id), **data)
+        rule = rules.update_rule(actor=actor, rule=rules.get_visible(actor=actor, rule_id=rule_id), **data)
+        return json_response(presenters.rule(rule))
 
     @auth_required(ADMIN)
     @blp.response(204)
@@ -94,4 +96,4 @@ class Resolve(MethodView):
         areas.require_area(code=area_code, field="area")
         if not can_explain_routing(get_current_user(), area_code):
             raise Forbidden("You can only look at routing inside your own area.")
-        return service.explain(category_id=category_id, area_code=area_code)
+        return json_response(presenters.explanation(service.explain(category_id=category_id, area_code=area_code)))

@@ -17,6 +17,7 @@ from app.extensions import db
 from complaints.categories.models import Category
 from complaints.offices.models import Office
 from complaints.offices.permissions import can_manage_area, can_manage_office
+from complaints.routing import presenters
 from complaints.routing.models import RoutingRule
 from complaints.routing.permissions import can_manage_rule, can_view_rule, office_covers
 
@@ -31,7 +32,8 @@ def list_rules(
     cursor: str | None,
     limit: int,
 ) -> dict[str, Any]:
-    """Rules for areas inside the actor's scope, by id, with their office (one query)."""
+    """A page of the rules for areas inside the actor's scope, by id, with their office (one query), as
+    ``presenters.rule`` shapes them."""
     stmt = select(RoutingRule).options(joinedload(RoutingRule.office))
     stmt = stmt.where(within_area(RoutingRule.area_code, actor.scope or "-"))
     if category_id is not None:
@@ -43,7 +45,9 @@ def list_rules(
     if office_id is not None:
         stmt = stmt.where(RoutingRule.office_id == office_id)
     stmt = keyset(stmt, keys=[RoutingRule.id], cursor=cursor, limit=limit, types=[int])
-    return page(db.session.scalars(stmt).all(), limit=limit, key=lambda r: [r.id])
+    result = page(db.session.scalars(stmt).all(), limit=limit, key=lambda r: [r.id])
+    result["items"] = [presenters.rule(r) for r in result["items"]]
+    return result
 
 
 def get_visible(*, actor: Any, rule_id: int) -> RoutingRule:

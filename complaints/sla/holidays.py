@@ -16,6 +16,7 @@ from app.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.core.pagination import decode_cursor, page
 from app.extensions import db
 from complaints.offices.permissions import can_manage_area
+from complaints.sla import presenters
 from complaints.sla.calendar import WEEKEND, official_year
 from complaints.sla.models import Holiday
 
@@ -31,7 +32,7 @@ def _applying_to(scope: str) -> ColumnElement[bool]:
 def list_holidays(
     *, actor: Any, year: int | None, area_code: str | None, cursor: str | None, limit: int
 ) -> dict[str, Any]:
-    """Admin-added days that affect the actor's area, by date."""
+    """A page of the admin-added days that affect the actor's area, by date, as ``presenters.holiday`` shapes them."""
     stmt = select(Holiday).where(_applying_to(actor.scope or "-"))
     if year is not None:
         stmt = stmt.where(Holiday.date >= dt.date(year, 1, 1), Holiday.date <= dt.date(year, 12, 31))
@@ -45,7 +46,9 @@ def list_holidays(
             raise ValidationFailed("Invalid cursor.", errors={"cursor": ["Invalid cursor."]}) from None
         stmt = stmt.where(tuple_(Holiday.date, Holiday.id) > tuple_(after_date, after[1]))
     rows = db.session.scalars(stmt.order_by(Holiday.date, Holiday.id).limit(limit + 1)).all()
-    return page(rows, limit=limit, key=lambda h: [h.date.isoformat(), h.id])
+    result = page(rows, limit=limit, key=lambda h: [h.date.isoformat(), h.id])
+    result["items"] = [presenters.holiday(h) for h in result["items"]]
+    return result
 
 
 def add_holiday(*, actor: Any, data: dict[str, Any]) -> Holiday:

@@ -10,7 +10,8 @@ from app.core.blueprint import Blueprint
 from app.core.db import utcnow
 from app.core.errors import Forbidden
 from app.core.pagination import page_of
-from complaints.sla import holidays
+from app.core.responses import json_response
+from complaints.sla import holidays, presenters
 from complaints.sla.schemas import (
     CalendarQuerySchema,
     CalendarSchema,
@@ -49,7 +50,8 @@ class Calendar(MethodView):
         if user.scope is None or not area_contains(user.scope, area_code):
             raise Forbidden("You can only look at the calendar of your own area.")
         today = utcnow().astimezone(WIB).date()
-        return holidays.calendar(area_code=area_code, year=args["year"] or today.year, today=today)
+        view = holidays.calendar(area_code=area_code, year=args["year"] or today.year, today=today)
+        return json_response(presenters.calendar(view))
 
 
 @blp.route("/holidays")
@@ -62,7 +64,7 @@ class Holidays(MethodView):
 
         Days set for areas inside yours and for the areas containing yours (e.g. the province's), by date.
         """
-        return holidays.list_holidays(actor=get_current_user(), **args)
+        return json_response(holidays.list_holidays(actor=get_current_user(), **args))
 
     @auth_required(ADMIN)
     @blp.arguments(
@@ -75,7 +77,7 @@ class Holidays(MethodView):
         A regional holiday, or a national one from a new decree before lokal-id has it (set it for your province).
         Deadlines computed afterwards skip it for complaints inside the area; stored deadlines do not move.
         """
-        return holidays.add_holiday(actor=get_current_user(), data=data)
+        return json_response(presenters.holiday(holidays.add_holiday(actor=get_current_user(), data=data)), 201)
 
 
 @blp.route("/holidays/<id:holiday_id>")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,7 +22,7 @@ from sqlalchemy import and_, bindparam, func, select, text, type_coerce, union_a
 from app.areas.codes import LEVEL_KABKOTA, level_of
 from app.core.db import UTCDateTime
 from app.extensions import db
-from complaints.states import STATUSES
+from complaints.stats import presenters
 from complaints.stats.direct import (
     SUMS,
     C,
@@ -127,21 +126,9 @@ def _tuned(conn: Any) -> Iterator[None]:
         conn.exec_driver_sql("; ".join(f"RESET {k}" for k in _SETTINGS))
 
 
-def _rate(met: int, total: int) -> float | None:
-    return round(met / total, 4) if total else None
-
-
-def _hours(value: Any) -> float | None:
-    return None if value is None else round(float(value) / 3600.0, 2)
-
-
-def _by_count(items: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
-    return sorted(items, key=lambda i: (-i["count"], i[key]))
-
-
 def complaint_stats(*, scope: Scope, filters: Filters, now: dt.datetime, direct: bool = False) -> dict[str, Any]:
-    """The statistics of the complaints in ``scope`` matching ``filters`` (see ``schemas.ComplaintStatsSchema``):
-    from the summary tables for a province, a kab/kota or everywhere, directly below that or when ``direct``."""
+    """The statistics of the complaints in ``scope`` matching ``filters``, as ``presenters.complaint_stats`` shapes
+    them: from the summary tables for a province, a kab/kota or everywhere, directly below that or when ``direct``."""
     if scope.offices == ():
         scope = Scope(area=scope.area, rw=scope.rw, offices=(-1,))  # no office: nothing matches (0 is "none")
     shape = {
@@ -169,37 +156,4 @@ def complaint_stats(*, scope: Scope, filters: Filters, now: dt.datetime, direct:
         horizon = next((r["horizon"] for r in rows if r["kind"] == "total"), None)
         if horizon is not None and now < horizon:  # a moment the rollup has passed: only the direct way knows it
             rows = conn.execute(direct_statement(scope, db.dialect, **shape), params).mappings().all()
-    kinds: dict[str, list[Any]] = defaultdict(list)
-    for r in rows:  # a few dozen folded rows: one per status, category and office, and the totals
-        kinds[r["kind"]].append(r)
-    totals = {s: int(kinds["total"][0][s] or 0) if kinds["total"] else 0 for s in SUMS}
-    medians_row = kinds["total"][0] if kinds["total"] else {"response_median": None, "resolution_median": None}
-    by_status = {r["key"]: int(r["n"]) for r in kinds["status"]}
-    rating_count = totals["rating_count"]
-    return {
-        "total": totals["n"],
-        "by_status": [{"status": s, "count": by_status.get(s, 0)} for s in STATUSES],
-        "by_category": _by_count(
-            [{"category_id": int(r["key"]), "name": r["name"], "count": int(r["n"])} for r in kinds["category"]],
-            "category_id",
-        ),
-        "by_office": _by_count(
-            [{"office_id": int(r["key"]), "name": r["name"], "count": int(r["n"])} for r in kinds["office"]],
-            "office_id",
-        ),
-        "first_response": {"median_hours": _hours(medians_row["response_median"]), "count": totals["response_count"]},
-        "resolution": {"median_hours": _hours(medians_row["resolution_median"]), "count": totals["resolution_count"]},
-        "sla": {
-            "response_met": totals["response_met"],
-            "response_total": totals["response_total"],
-            "response_rate": _rate(totals["response_met"], totals["response_total"]),
-            "resolution_met": totals["resolution_met"],
-            "resolution_total": totals["resolution_total"],
-            "resolution_rate": _rate(totals["resolution_met"], totals["resolution_total"]),
-            "overdue_open": totals["overdue_open"],
-        },
-        "rating": {
-            "average": round(totals["rating_sum"] / rating_count, 2) if rating_count else None,
-            "count": rating_count,
-        },
-    }
+    return presenters.complaint_stats(rows)

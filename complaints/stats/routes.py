@@ -12,6 +12,7 @@ from app.core.auth import auth_required, get_current_user
 from app.core.blueprint import Blueprint
 from app.core.db import utcnow
 from app.core.errors import Forbidden, ValidationFailed
+from app.core.responses import json_response
 from app.extensions import db
 from complaints import permissions as perm
 from complaints.categories.models import Category
@@ -96,4 +97,4 @@ class ComplaintStats(MethodView):
             office_id=args["office_id"],
             categories=_category_tree(args["category"]) if args["category"] is not None else None,
         )
-        return queries.complaint_stats(scope=scope, filters=filters, now=utcnow())
+        return json_response(queries.complaint_stats(scope=scope, filters=filters, now=utcnow()))

@@ -1,49 +1,26 @@
 """Images of an announcement (at most five): the photo pipeline, storage, and where to read the bytes.
 
-Files are written before the row; a rolled-back request deletes them again (``after_rollback``), and a removed
-image's files go once the removal is committed. The feed never reads this table: the announcement row keeps the
+Stored through ``app.core.stored_images`` (a rolled-back request leaves no file; a removed image's files go once
+the removal is committed). The feed never reads this table: the announcement row keeps the
 count and the first image (``image_count``, ``cover_image_id``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import func, select, update
 
-from app.core.errors import AppError, Conflict, NotFound, ValidationFailed
-from app.core.events import after_commit, after_rollback
+from app.core.errors import Conflict, NotFound
 from app.core.i18n import _
-from app.core.images import PhotoRejected, process_photo
-from app.core.storage import get_storage
+from app.core.stored_images import etag_of, forget_after_commit, store_image
 from app.extensions import db
 from news.announcements import permissions as perm
 from news.announcements.models import Announcement, AnnouncementImage
 from news.announcements.service import load_for_write
 
 MAX_IMAGES = 5
-JPEG = "image/jpeg"
-
-
-class PayloadTooLarge(AppError):
-    status_code = 413
-
-
-class UnsupportedImageType(AppError):
-    status_code = 415
-
-
-def _forget(keys: list[str]) -> None:
-    storage = get_storage()
-    for key in keys:
-        try:
-            storage.delete(key)
-        except OSError:  # best effort: an orphan file is harmless
-            current_app.logger.warning("could not delete stored image %s", key)
 
 
 def _refresh_cover(announcement_id: int) -> None:
@@ -69,28 +46,16 @@ def add_image(*, principal: Any, announcement_id: int, data: bytes) -> Announcem
     if count >= MAX_IMAGES:
         message = _("An announcement can have at most {count} images.", count=MAX_IMAGES)
         raise Conflict(message, errors={"file": [message]}, code="too_many_images")
-    try:
-        processed = process_photo(data)
-    except PhotoRejected as exc:
-        error = {413: PayloadTooLarge, 415: UnsupportedImageType}.get(exc.status, ValidationFailed)
-        raise error(exc.message, errors={"file": [exc.message]}) from None
-    token = secrets.token_urlsafe(24)
+    stored = store_image(data, folder="announcements")
     session = db.session()
-    keys: list[str] = []
-    after_rollback(session, lambda: _forget(keys))
-    storage = get_storage()
-    for suffix, blob in (("", processed.full), ("_t", processed.thumbnail)):
-        key = f"announcements/{token[:2]}/{token}{suffix}.jpg"
-        storage.put(key, blob, content_type=JPEG)
-        keys.append(key)
     image = AnnouncementImage(
         announcement_id=row.id,
         position=last + 1,
-        storage_key=keys[0],
-        thumbnail_key=keys[1],
-        width=processed.width,
-        height=processed.height,
-        size_bytes=len(processed.full),
+        storage_key=stored.key,
+        thumbnail_key=stored.thumbnail_key,
+        width=stored.width,
+        height=stored.height,
+        size_bytes=stored.size_bytes,
         uploaded_by_id=principal.id,
     )
     session.add(image)
@@ -104,11 +69,10 @@ def remove_image(*, principal: Any, announcement_id: int, image_id: int) -> None
     image = db.session.get(AnnouncementImage, image_id)
     if image is None or image.announcement_id != row.id:
         raise NotFound("Image not found.", code="image_not_found")
-    keys = [image.storage_key, image.thumbnail_key]
+    forget_after_commit(image.storage_key, image.thumbnail_key)
     db.session.delete(image)
     db.session.flush()
     _refresh_cover(row.id)
-    after_commit(db.session(), lambda: _forget(keys))
 
 
 @dataclass(frozen=True)
@@ -143,4 +107,4 @@ def image_file(*, announcement_id: int, image_id: int, viewer: Any, thumbnail: b
     if row is None or not perm.can_read(viewer, row):
         raise NotFound("Image not found.", code="image_not_found")
     key = row.thumbnail_key if thumbnail else row.storage_key
-    return ImageFile(key=key, etag=hashlib.sha256(key.encode()).hexdigest()[:32], created_at=row.created_at)
+    return ImageFile(key=key, etag=etag_of(key), created_at=row.created_at)

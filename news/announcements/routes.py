@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import io
-
-from flask import Response, current_app, send_file
+from flask import Response
 from flask.views import MethodView
 
 from app.core.auth import auth_required, get_current_user, permission_required
@@ -11,7 +9,7 @@ from app.core.errors import NotFound, accepts
 from app.core.i18n import _, request_locale
 from app.core.images import MAX_BYTES
 from app.core.responses import json_response
-from app.core.storage import get_storage
+from app.core.stored_images import send_image
 from app.core.sync import sync_page_of
 from news.announcements import images, presenters, queries, service
 from news.announcements import permissions as perm
@@ -186,24 +184,14 @@ def _send(announcement_id: int, image_id: int, *, thumbnail: bool) -> Response:
     found = images.image_file(
         announcement_id=announcement_id, image_id=image_id, viewer=get_current_user(), thumbnail=thumbnail
     )
-    try:
-        with get_storage().open(found.key) as fh:
-            data = fh.read()
-    except FileNotFoundError:
-        current_app.logger.error("stored image missing: %s", found.key)
-        raise NotFound("Image not found.", code="image_not_found") from None
-    resp = send_file(
-        io.BytesIO(data),
-        mimetype="image/jpeg",
+    return send_image(
+        found.key,
+        name=f"{image_id}{'-thumbnail' if thumbnail else ''}.jpg",
+        cache_control=PRIVATE_CACHE,
+        missing=NotFound("Image not found.", code="image_not_found"),
         etag=found.etag,
         last_modified=found.created_at,
-        conditional=True,
-        download_name=f"{image_id}.jpg",
     )
-    resp.headers["Cache-Control"] = PRIVATE_CACHE
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.headers["Content-Disposition"] = f'inline; filename="{image_id}.jpg"'
-    return resp
 
 
 @blp.route("/<id:announcement_id>/images/<id:image_id>")

@@ -11,15 +11,7 @@ from sqlalchemy import select
 
 from app.accounts.models import AuthSession, User
 from app.extensions import db
-from tests.factories import PASSWORD, login, resident, staff, tokens_for
-
-REGISTER = {
-    "name": "Siti Rahmawati",
-    "phone": "0812-3456-7890",
-    "password": "rahasia-123",
-    "home_area_code": "32.73.01.1001",
-    "home_rw": 5,
-}
+from tests.factories import PASSWORD, REGISTER, login, resident, staff, tokens_for
 
 
 def register(client, **overrides):

@@ -102,3 +102,25 @@ def test_parent_cycle_is_rejected(client):
     resp = client.patch("/api/v1/categories/1", json={"parent_id": child.get_json()["id"]}, headers=admin)
     assert resp.status_code == 422
     assert client.patch("/api/v1/categories/1", json={"parent_id": 1}, headers=admin).status_code == 422
+
+
+def test_with_the_category_cache_on_a_deactivation_here_counts_at_once(app, client):
+    """Production caches "is this category active" per process; this process's own change empties it."""
+    from complaints.categories import service
+    from tests.complaints.helpers import body
+
+    app.config["CATEGORY_CACHE_SECONDS"] = 60
+    service._is_active.cache_clear()
+    try:
+        admin, reporter = login(staff("admin", "32")), login(resident())
+        assert client.post("/api/v1/complaints", json=body(category_id=2), headers=reporter).status_code == 201
+        assert len(service._is_active.cache) == 1  # answered from the database, then kept
+        off = client.patch("/api/v1/categories/2", json={"is_active": False}, headers=admin)
+        assert off.status_code == 200
+        refused = client.post("/api/v1/complaints", json=body(category_id=2), headers=reporter)
+        assert refused.status_code == 422 and refused.get_json()["errors"]["category_id"]
+        assert client.patch("/api/v1/categories/2", json={"is_active": True}, headers=admin).status_code == 200
+        assert client.post("/api/v1/complaints", json=body(category_id=2), headers=reporter).status_code == 201
+    finally:
+        app.config["CATEGORY_CACHE_SECONDS"] = 0
+        service._is_active.cache_clear()

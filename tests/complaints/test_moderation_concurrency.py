@@ -13,13 +13,13 @@ import pytest
 from sqlalchemy import delete, select
 
 from app.accounts import sessions
-from app.accounts.models import AuthSession, User
+from app.accounts.models import User
 from app.core.db import make_engine
 from app.extensions import db
 from complaints.intake import service
 from complaints.intake.models import Complaint, HistoryEntry
 from tests.complaints.helpers import body
-from tests.factories import PASSWORD, _hash
+from tests.factories import PASSWORD, _hash, delete_committed_users
 
 
 def test_two_moderators_at_once_one_wins(app, config, _transaction):
@@ -89,7 +89,6 @@ def test_two_moderators_at_once_one_wins(app, config, _transaction):
         if user_ids:
             with engine.begin() as conn:
                 conn.execute(delete(Complaint).where(Complaint.reporter_id == user_ids[0]))
-                conn.execute(delete(AuthSession).where(AuthSession.user_id.in_(user_ids)))
-                conn.execute(delete(User).where(User.id.in_(user_ids)))
+                delete_committed_users(conn, user_ids)
         db.factory.configure(bind=_transaction, join_transaction_mode="create_savepoint")
         engine.dispose()

@@ -17,7 +17,7 @@ def inbox(user_id: int) -> list[Notification]:
 
 def test_submission_is_acknowledged_in_the_inbox(client):
     reporter = resident()
-    resp = client.post("/api/v1/complaints", json=body(), headers=login(reporter))
+    resp = client.post("/api/v1/complaints", json=body(), headers={**login(reporter), "Accept-Language": "id-ID"})
     assert resp.status_code == 201
     [note] = inbox(reporter.id)
     assert note.title == "Aduan Anda sudah kami terima"
@@ -25,6 +25,19 @@ def test_submission_is_acknowledged_in_the_inbox(client):
     assert (note.link_type, note.link_id) == ("complaint", resp.get_json()["id"])
     items = client.get("/api/v1/me/notifications", headers=login(reporter)).get_json()["items"]
     assert items[0]["link"] == {"type": "complaint", "id": resp.get_json()["id"]}
+
+
+def test_the_receipt_speaks_the_language_the_reporter_is_using_else_their_devices(client):
+    """The reporter files the complaint, so the request's Accept-Language is their language (no look-up); when it
+    names no language Balai speaks, the last device's locale decides, as for every other notification."""
+    english, device_says = resident(), resident()
+    assert client.post("/api/v1/complaints", json=body(), headers=login(english)).status_code == 201  # "en"
+    assert [n.title for n in inbox(english.id)] == ["We have received your complaint"]
+    auth = login(device_says)
+    device = {"token": "tok-" + "x" * 40, "platform": "android", "locale": "en-US"}
+    assert client.post("/api/v1/devices", json=device, headers=auth).status_code in (200, 201)
+    assert client.post("/api/v1/complaints", json=body(), headers={**auth, "Accept-Language": "fr"}).status_code == 201
+    assert [n.title for n in inbox(device_says.id)] == ["We have received your complaint"]
 
 
 def test_status_change_by_staff_notifies_the_reporter_with_the_note():

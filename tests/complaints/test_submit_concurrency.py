@@ -11,12 +11,12 @@ import threading
 from sqlalchemy import delete, select
 
 from app.accounts import sessions
-from app.accounts.models import AuthSession, User
+from app.accounts.models import User
 from app.core.db import make_engine
 from app.extensions import db
 from complaints.intake.models import Complaint
 from tests.complaints.helpers import body
-from tests.factories import PASSWORD, _hash
+from tests.factories import PASSWORD, _hash, delete_committed_users
 
 
 def test_concurrent_retries_with_one_key_create_one_complaint(app, config, _transaction):
@@ -70,7 +70,6 @@ def test_concurrent_retries_with_one_key_create_one_complaint(app, config, _tran
         if user_id is not None:
             with engine.begin() as conn:
                 conn.execute(delete(Complaint).where(Complaint.reporter_id == user_id))
-                conn.execute(delete(AuthSession).where(AuthSession.user_id == user_id))
-                conn.execute(delete(User).where(User.id == user_id))
+                delete_committed_users(conn, [user_id])
         db.factory.configure(bind=_transaction, join_transaction_mode="create_savepoint")
         engine.dispose()

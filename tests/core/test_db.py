@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from app.core.db import Database
 from app.core.events import after_commit, emit, on
@@ -75,6 +77,29 @@ def test_read_requests_use_an_autocommit_connection_on_postgresql(config):
             session = database.session()
             assert session.bind is database.engine
             assert session.connection().connection.dbapi_connection.autocommit is False
+            database.session.remove()
+    finally:
+        database.dispose()
+
+
+def test_read_requests_go_to_the_read_url_when_one_is_set(config):
+    """DATABASE_READ_URL (a replica in production; here another database of the same server) serves the GETs."""
+    url = make_url(config.DATABASE_URL)
+    if url.get_backend_name() != "postgresql":
+        pytest.skip("a read replica is a PostgreSQL setting")
+    replica = url.set(database="postgres").render_as_string(hide_password=False)
+    app = Flask("dbtest")
+    app.config.update(
+        DATABASE_URL=config.DATABASE_URL, DATABASE_READ_URL=replica, DB_POOL_SIZE=1, DB_MAX_OVERFLOW=0, DB_ECHO=False
+    )
+    database = Database()
+    database.init_app(app)
+    try:
+        with app.test_request_context("/", method="GET"):
+            assert database.connection().execute(text("SELECT current_database()")).scalar() == "postgres"
+            database.session.remove()
+        with app.test_request_context("/", method="POST"):
+            assert database.connection().execute(text("SELECT current_database()")).scalar() == url.database
             database.session.remove()
     finally:
         database.dispose()

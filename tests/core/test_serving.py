@@ -208,6 +208,17 @@ def test_requests_gunicorn_refuses_are_answered_in_the_json_error_format(port, r
     _assert_json_error(*_exchange(port, request_bytes), code)
 
 
+def test_gunicorns_refusals_speak_indonesian_by_default_and_english_when_asked(port):
+    line_too_long = b"GET /api/v1/areas?q=" + b"a" * 9000 + b" HTTP/1.1\r\nHost: balai\r\n\r\n"
+    _, _, body = _exchange(port, line_too_long)
+    assert json.loads(body)["message"] == "Baris permintaan (alamat dan kueri) terlalu panjang."
+    bad_header = b"GET /api/v1/areas HTTP/1.1\r\nHost: balai\r\nAccept-Language: en-US\r\nContent-Length: x\r\n\r\n"
+    status, _, body = _exchange(port, bad_header)
+    assert b"400" in status and json.loads(body)["message"] == "The request is malformed."
+    _, _, body = _exchange(port, bad_header.replace(b"en-US", b"id"))
+    assert json.loads(body)["message"] == "Format permintaan tidak valid."
+
+
 def _cursor_limit() -> int:
     (length,) = [v for v in PageArgs().fields["cursor"].validators if hasattr(v, "max")]
     return length.max

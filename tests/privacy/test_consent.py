@@ -7,16 +7,9 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.accounts.privacy.models import PrivacyConsent
 from app.extensions import db
-from tests.factories import PASSWORD, login, resident, staff
+from tests.factories import PASSWORD, REGISTER, login, resident, staff
 from tests.privacy.conftest import publish
 
-REGISTER = {
-    "name": "Siti Rahmawati",
-    "phone": "0812-3456-7890",
-    "password": "rahasia-123",
-    "home_area_code": "32.73.01.1001",
-    "home_rw": 5,
-}
 NOTICE = {
     "version": "2026-02",
     "title_id": "Pemberitahuan Privasi",

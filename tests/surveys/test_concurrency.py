@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from app.accounts import sessions
-from app.accounts.models import AuthSession, User
+from app.accounts.models import User
 from app.core.db import make_engine, utcnow
 from app.extensions import db
 from surveys import builder
 from surveys.models import Answer, Option, Participation, Question, Response, Survey
 from surveys.schemas import SurveyCreateSchema
-from tests.factories import PASSWORD, _hash
+from tests.factories import PASSWORD, _hash, delete_committed_users
 from tests.surveys.helpers import DESA, RW, poll_body
 
 
@@ -81,8 +81,7 @@ def test_two_concurrent_submits_one_response(app, config, _transaction):
         if user_ids:
             with engine.begin() as conn:
                 conn.execute(delete(Survey).where(Survey.created_by_id == user_ids[0]))
-                conn.execute(delete(AuthSession).where(AuthSession.user_id.in_(user_ids)))
-                conn.execute(delete(User).where(User.id.in_(user_ids)))
+                delete_committed_users(conn, user_ids)
         db.factory.configure(bind=_transaction, join_transaction_mode="create_savepoint")
         engine.dispose()
 

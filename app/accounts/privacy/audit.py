@@ -19,6 +19,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import Connection, Engine, insert, select
 
+from app.accounts.privacy import registry
 from app.accounts.privacy.models import ACCESS_KINDS, AccessLog
 from app.accounts.roles import Role
 from app.areas.codes import within_area
@@ -167,9 +168,12 @@ def list_for_area(
 
 
 def list_for_subject(*, user_id: int, cursor: str | None, limit: int) -> dict[str, Any]:
-    """Who saw the resident's identity: newest first (the presenter shows roles and offices, never staff)."""
+    """Who saw the resident's identity: newest first (the presenter shows roles and offices, never staff), with
+    ``office_names`` of the offices in the page (the features' office namers)."""
     A = AccessLog
     stmt = select(A).where(A.subject_id == user_id)
     stmt = keyset(stmt, keys=[A.id], cursor=cursor, limit=limit, types=[int], descending=True)
     rows = list(db.session.scalars(stmt))
-    return page(rows, limit=limit, key=lambda r: [r.id])
+    result = page(rows, limit=limit, key=lambda r: [r.id])
+    result["office_names"] = registry.office_names(sorted({r.office_id for r in rows if r.office_id is not None}))
+    return result

@@ -1,4 +1,5 @@
-"""The answers of the personal-data endpoints, in exactly their documented shapes."""
+"""The answers of the personal-data endpoints, in exactly their documented shapes. Pure functions over what
+``consent``, ``export`` and ``audit`` loaded."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from app.accounts.privacy import registry
 from app.accounts.privacy.models import EXPORT_READY, AccessLog, DataExport, PrivacyNotice
 
 
@@ -45,9 +45,10 @@ def _object(r: AccessLog) -> dict[str, Any]:
 
 
 def my_access_page(result: dict[str, Any]) -> dict[str, Any]:
-    """A resident's view of the log: roles and offices, never which staff member (no actor id or name)."""
+    """A resident's view of the log (``audit.list_for_subject``, with the page's ``office_names``): roles and
+    offices, never which staff member (no actor id or name)."""
     rows: Sequence[AccessLog] = result["items"]
-    names = registry.office_names(sorted({r.office_id for r in rows if r.office_id is not None}))
+    names: dict[int, str] = result["office_names"]
     return {
         "items": [
             {
