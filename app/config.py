@@ -141,6 +141,7 @@ class Config:
     AREA_CACHE_SECONDS: int = 300
     CATEGORY_CACHE_SECONDS: int = 60
     NEWS_FEED_CACHE_SECONDS: int = 5
+    AUTH_SESSION_CACHE_SECONDS: int = 5
     LOG_LEVEL: str = "INFO"
     REDIS_URL: str = ""
     JOBS_IMMEDIATE: bool = False
@@ -194,6 +195,8 @@ class Config:
             raise ConfigError("PUSH_MAX_ATTEMPTS and PUSH_RETRY_BASE_SECONDS must be >= 1, PUSH_LEASE_SECONDS >= 10")
         if self.PRIVACY_RETENTION_BATCH < 1 or self.PRIVACY_EXPORT_HOURS < 1:
             raise ConfigError("PRIVACY_RETENTION_BATCH and PRIVACY_EXPORT_HOURS must be >= 1")
+        if not 0 <= self.AUTH_SESSION_CACHE_SECONDS <= 60:
+            raise ConfigError("AUTH_SESSION_CACHE_SECONDS must be between 0 and 60 (a revoked session reads that long)")
         if self.STORAGE_BACKEND not in {"local"}:
             raise ConfigError(f"STORAGE_BACKEND must be local, got {self.STORAGE_BACKEND!r}")
         if self.ENV == "production":
@@ -256,6 +259,7 @@ class TestConfig(Config):
         cfg.AREA_CACHE_SECONDS = 0
         cfg.CATEGORY_CACHE_SECONDS = 0
         cfg.NEWS_FEED_CACHE_SECONDS = 0
+        cfg.AUTH_SESSION_CACHE_SECONDS = 0  # tests of the cache turn it on (tests/accounts/test_session_cache.py)
         # Jobs run in the caller's thread once the transaction commits; push goes to the log unless a test
         # points a sender at its fake FCM server.
         cfg.JOBS_IMMEDIATE = True

@@ -6,6 +6,7 @@ from typing import Any
 
 
 def register(app: Any, api: Any) -> None:
+    from app.accounts import principal_cache  # noqa: F401  (keeps the token check's cache in step with writes)
     from app.accounts.cli import users_cli
     from app.accounts.privacy import audit, demo, export, own_data, retention  # noqa: F401  (jobs, demo seeder)
     from app.accounts.privacy.cli import privacy_cli

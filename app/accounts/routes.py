@@ -155,7 +155,7 @@ class PasswordChange(MethodView):
 
 @me_blp.route("")
 class Me(MethodView):
-    @auth_required()
+    @auth_required(fresh=True)  # the stored profile, never a cached snapshot (app.core.auth)
     @me_blp.response(200, MeSchema)
     def get(self):
         """Get my profile"""

@@ -125,6 +125,20 @@ def _hash(body: bytes) -> str:
     return hashlib.sha1(body, usedforsecurity=False).hexdigest()[:20]
 
 
+def body_digest(body: bytes, ignored: bytes | None = None) -> str:
+    """The digest an answer's ETag is made of: the body's hash, ``ignored`` (``ignore_in_etag``) left out."""
+    return _hash(body.replace(ignored, b"") if ignored else body)
+
+
+_DIGEST = "balai_body_digest"
+
+
+def known_digest(response: Response, body: bytes, digest: str) -> None:
+    """The ETag digest of ``body``, computed once for an answer sent many times (``responses.Encoded``); used only
+    while the response still holds exactly that body."""
+    setattr(response, _DIGEST, (body, digest))
+
+
 def _conditional(response: Response) -> Response:
     """ETag, 304, Cache-Control and Vary for the API's answers (runs before compression)."""
     if not request.path.startswith(API_PREFIX):
@@ -141,8 +155,11 @@ def _conditional(response: Response) -> Response:
     if not safe and tag is None:
         return response
     body = response.get_data()
-    ignored = getattr(g, _IGNORED, None)
-    digest = _hash(body.replace(ignored, b"") if ignored else body)
+    known = getattr(response, _DIGEST, None)
+    if known is not None and (known[0] is body or known[0] == body):
+        digest = known[1]
+    else:
+        digest = body_digest(body, getattr(g, _IGNORED, None))
     etag = f"{tag}.{digest}" if tag else digest
     response.set_etag(etag, weak=True)
     if safe and "HTTP_IF_NONE_MATCH" in request.environ and request.if_none_match.contains_weak(etag):

@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, text, tuple_, union_all
+from sqlalchemy import and_, bindparam, event, func, or_, select, text, tuple_, union_all
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from app.accounts.models import User
 from app.accounts.roles import Role
 from app.areas.codes import within_area
-from app.core import sync
+from app.core import responses, sync
+from app.core.cache import setting_ttl_cache
 from app.core.db import UTCDateTime, utcnow
 from app.core.errors import Forbidden, NotFound, ValidationFailed
+from app.core.events import after_commit
 from app.core.i18n import request_locale
 from app.core.pagination import decode_cursor, encode_cursor
 from app.extensions import db
@@ -137,8 +141,52 @@ def _reader(viewer: Any) -> tuple[list[str], str | None]:
     return keys, scope
 
 
-def feed(*, viewer: Any, cursor: str | None, limit: int, updated_since: dt.datetime | None) -> dict[str, Any]:
-    """The caller's announcements, pinned first then newest (or, with ``updated_since``, the changes)."""
+#: Feed pages (without ``updated_since``) of the readers with the same keys, scope and language, encoded once, for
+#: ``NEWS_FEED_CACHE_SECONDS`` (5 s; 0 turns it off). Any announcement written by this process empties it (at the
+#: flush and at the commit); other processes' writes, and announcements that expire or come due meanwhile, show
+#: within those seconds.
+_pages = setting_ttl_cache("NEWS_FEED_CACHE_SECONDS", maxsize=20_000)
+_pages_lock = threading.Lock()
+
+
+def forget_pages() -> None:
+    with _pages_lock:
+        _pages.clear()
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context: Any) -> None:
+    if any(isinstance(o, Announcement) for o in (*session.new, *session.dirty, *session.deleted)):
+        forget_pages()
+        after_commit(session, forget_pages)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk_change(state: ORMExecuteState) -> None:
+    if (state.is_update or state.is_delete) and any(m.class_ is Announcement for m in state.all_mappers):
+        forget_pages()
+        after_commit(state.session, forget_pages)
+
+
+def feed(*, viewer: Any, cursor: str | None, limit: int, updated_since: dt.datetime | None) -> Any:
+    """The caller's announcements, pinned first then newest (or, with ``updated_since``, the changes); pages
+    without ``updated_since`` are shared by the readers of the same keys for a few seconds (``_pages``)."""
+    if updated_since is not None:
+        return _feed(viewer=viewer, cursor=cursor, limit=limit, updated_since=updated_since)
+    keys, scope = _reader(viewer)
+    key = (tuple(keys), scope, cursor, limit, request_locale())
+    with _pages_lock:
+        hit = _pages.get(key)
+    if hit is not None:
+        return hit
+    page = _feed(viewer=viewer, cursor=cursor, limit=limit, updated_since=None)
+    encoded = responses.encode(page, ignore=page["server_time"])
+    with _pages_lock:
+        _pages[key] = encoded
+    return encoded
+
+
+def _feed(*, viewer: Any, cursor: str | None, limit: int, updated_since: dt.datetime | None) -> dict[str, Any]:
     server_time = sync.server_time()
     now = utcnow()
     keys, scope = _reader(viewer)

@@ -4,25 +4,49 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import exists, literal, select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
-from app.core import http, sync
+from app.core import responses, sync
 from app.core.cache import setting_ttl_cache
 from app.core.errors import NotFound
+from app.core.events import after_commit
 from app.extensions import db
 from news.articles import permissions as perm
 from news.articles import presenters, queries, views
-from news.articles.models import ArticleBookmark, ArticleLike, ArticleRead
-from news.articles.service import load
+from news.articles.models import Article
 
 RELATED = 5
 #: Per-process caches of what every reader of the same areas sees (``NEWS_FEED_CACHE_SECONDS``, 5 s; 0 turns them
 #: off): feed pages, the public part of an article (without ``me``).
 _pages = setting_ttl_cache("NEWS_FEED_CACHE_SECONDS", maxsize=20_000)
 _articles = setting_ttl_cache("NEWS_FEED_CACHE_SECONDS", maxsize=20_000)
+#: The whole answer of ``GET /news/{id}`` for anonymous readers (what a shared HTTP cache may keep as long, by its
+#: ``public, max-age=5``), emptied by this process's article writes.
+_anonymous = setting_ttl_cache("NEWS_FEED_CACHE_SECONDS", maxsize=20_000)
 _lock = threading.Lock()
+
+
+@event.listens_for(Session, "after_flush")
+def _article_written(session: Session, _context: Any) -> None:
+    if any(isinstance(o, Article) for o in (*session.new, *session.dirty, *session.deleted)):
+        forget_anonymous()
+        after_commit(session, forget_anonymous)
+
+
+def forget_anonymous() -> None:
+    with _lock:
+        _anonymous.clear()
+
+
+def forget_shared() -> None:
+    """Empty this process's shared pages, articles and tags (tests that turn the caches on)."""
+    for cache, lock in ((_pages, _lock), (_articles, _lock), (_anonymous, _lock), (queries._tags, queries._tags_lock)):
+        with lock:
+            cache.clear()
 
 
 def _cached(cache: Any, key: Hashable, build: Callable[[], Any]) -> Any:
@@ -37,7 +61,7 @@ def _cached(cache: Any, key: Hashable, build: Callable[[], Any]) -> Any:
 
 
 def _items(rows: list[Any]) -> list[dict[str, Any]]:
-    tags = queries.tags_for([r["id"] for r in rows])
+    tags = queries.tags_of(rows)
     return [
         presenters.article_item(r, channels={r["channel_id"]: r["channel_name"]}, tags=tags.get(r["id"], []))
         for r in rows
@@ -55,17 +79,21 @@ def feed(
     cursor: str | None,
     limit: int,
     updated_since: Any = None,
-) -> dict[str, Any]:
-    """The feed page for the caller; pages without ``updated_since`` are shared by every reader of the same areas
-    for a few seconds (the answer's ``server_time`` is then that much older, which is always safe)."""
+) -> Any:
+    """The feed page for the caller (a dict, or an encoded ``responses.Encoded`` page); pages without
+    ``updated_since`` are shared by every reader of the same areas for a few seconds (the answer's ``server_time``
+    is then that much older, which is always safe)."""
     args = {"area": area, "channel": channel, "tag": tag, "q": q, "featured": featured, "cursor": cursor}
     if updated_since is not None:
         return _feed(viewer=viewer, limit=limit, updated_since=updated_since, **args)
     keys = tuple(queries.reader_keys(viewer, area))
     key = (keys, channel, tag, q, featured, cursor, limit)
-    result = _cached(_pages, key, lambda: _feed(viewer=viewer, limit=limit, **args))
-    http.ignore_in_etag(result["server_time"])
-    return result
+
+    def build() -> responses.Encoded:
+        page = _feed(viewer=viewer, limit=limit, **args)
+        return responses.encode(page, ignore=page["server_time"])  # encoded and hashed once per shared page
+
+    return _cached(_pages, key, build)
 
 
 def _feed(
@@ -96,7 +124,7 @@ def _feed(
         "n_keys": len(keys),
         "channel": channel is not None,
         "tag": tag is not None,
-        "terms": tuple(terms) if db.dialect == "postgresql" else tuple("?" * len(terms)),
+        "terms": queries.search.shape(terms),
         "dialect": db.dialect,
     }
     conn = db.connection()
@@ -133,33 +161,50 @@ def _related(article: Any, viewer: Any | None, tags: list[Any]) -> list[dict[str
     return _items(list(db.connection().execute(stmt, params).mappings().all()))
 
 
-def my_state(user_id: int, article_id: int) -> dict[str, bool]:
-    """Liked, bookmarked, read (as far as the view flush has written it): one query."""
-
-    def has(model: Any) -> Any:
-        return exists().where(model.user_id == user_id, model.article_id == article_id)
-
-    row = db.connection().execute(select(has(ArticleLike), has(ArticleBookmark), has(ArticleRead), literal(1))).one()
-    return {"liked": bool(row[0]), "bookmarked": bool(row[1]), "read": bool(row[2])}
-
-
-def detail(*, article_id: int, viewer: Any | None, count_view: bool = True) -> dict[str, Any]:
-    """One article (published or archived for everyone; drafts and scheduled ones for staff in scope) with related
-    articles; counts the view (buffered, ``news.articles.views``)."""
-    try:
-        article = load(article_id)
-    except NotFound:
-        raise NotFound("Article not found.", code="article_not_found") from None
-    if not perm.can_read(viewer, article):
+def _load(article_id: int, viewer: Any | None, *, full: bool) -> tuple[Any, dict[str, bool] | None]:
+    """The article's head or all its columns (attribute access) and, for a viewer, their own state, in one
+    statement; 404 when it does not exist or is deleted."""
+    if not db.is_read_request():
+        db.session.flush()  # after a write in this request: the Core statement below must see it
+    params = {"article_id": article_id, "user_id": viewer.id if viewer is not None else None}
+    stmt = queries.detail_statement(with_me=viewer is not None, full=full)
+    row = db.connection().execute(stmt, params).mappings().first()
+    if row is None or row["deleted_at"] is not None:
         raise NotFound("Article not found.", code="article_not_found")
-    me = my_state(viewer.id, article.id) if viewer is not None else None
-    if not perm.is_public(article):
-        return _present(article, viewer, me=me, related=False)
+    me = {name: bool(row[f"me_{name}"]) for name in queries.ME_FIELDS} if viewer is not None else None
+    columns = queries.DETAIL_COLUMNS if full else queries.HEAD_COLUMNS
+    return SimpleNamespace(**{c.key: row[c.key] for c in columns}), me
+
+
+def detail(*, article_id: int, viewer: Any | None, count_view: bool = True) -> Any:
+    """One article (published or archived for everyone; drafts and scheduled ones for staff in scope) with related
+    articles; counts the view (buffered, ``news.articles.views``). Its public part is shared by the readers of the
+    same areas for a few seconds (keyed by ``updated_at``), so a request reads only the article's head and the
+    caller's own state."""
+    if viewer is None:
+        with _lock:
+            hit = _anonymous.get(article_id)
+        if hit is not None:  # public (only public answers are kept), at most a few seconds old
+            if count_view:
+                views.record_view(article_id, None)
+            return hit
+    head, me = _load(article_id, viewer, full=False)
+    if not perm.can_read(viewer, head):
+        raise NotFound("Article not found.", code="article_not_found")
+    if not perm.is_public(head):
+        return _present(_load(article_id, None, full=True)[0], viewer, me=me, related=False)
     if count_view:
-        views.record_view(article.id, viewer.id if viewer is not None else None)
+        views.record_view(head.id, viewer.id if viewer is not None else None)
     keys = tuple(queries.reader_keys(viewer, None)) if viewer is not None else None
-    shared = _cached(_articles, (article.id, article.updated_at, keys), lambda: _present(article, viewer, me=None))
-    return {**shared, "me": me}
+
+    def build() -> responses.Encoded:
+        return responses.encode(_present(_load(article_id, None, full=True)[0], viewer, me=None))
+
+    shared = _cached(_articles, (head.id, head.updated_at, keys), build)
+    if viewer is None:
+        with _lock:
+            _anonymous[article_id] = shared
+    return shared if me is None else shared.with_last("me", me)
 
 
 def _present(article: Any, viewer: Any | None, *, me: dict[str, bool] | None, related: bool = True) -> dict[str, Any]:

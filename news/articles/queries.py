@@ -12,21 +12,32 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, case, exists, literal_column, or_, select, tuple_
+from sqlalchemy import String, bindparam, case, cast, exists, func, literal_column, or_, select, tuple_
 
 from app.areas import service as areas
 from app.areas.codes import ancestors_of
+from app.core.cache import setting_ttl_cache
 from app.core.db import UTCDateTime
 from app.core.errors import ValidationFailed
 from app.core.i18n import _
 from app.core.pagination import decode_cursor, encode_cursor
 from app.extensions import db
 from news.articles import search
-from news.articles.models import PUBLISHED, Article, ArticleTag, Channel, Tag
+from news.articles.models import (
+    PUBLISHED,
+    Article,
+    ArticleBookmark,
+    ArticleLike,
+    ArticleRead,
+    ArticleTag,
+    Channel,
+    Tag,
+)
 
 T = Article.__table__.c
 AT = ArticleTag.__table__.c
@@ -97,9 +108,19 @@ def _filters(*, channel: bool, tag: bool, terms: tuple[str, ...], dialect: str) 
     return conds
 
 
+def _tag_ids(article_id: Any) -> Any:
+    """The article's tag ids as one text (``"1,4"``, or NULL): a correlated subquery, so that a page brings its
+    tags along instead of a second round trip (``tags_of``)."""
+    ids = cast(AT.tag_id, String)
+    comma = literal_column("','")
+    agg = func.string_agg(ids, comma) if db.dialect == "postgresql" else func.group_concat(ids, comma)
+    return select(agg).where(AT.article_id == article_id).scalar_subquery()
+
+
 def _with_channel(sub: Any) -> Any:
     c = Channel.__table__.c
-    return select(sub, c.name.label("channel_name")).join(Channel.__table__, c.id == sub.c.channel_id)
+    columns = (sub, c.name.label("channel_name"), _tag_ids(sub.c.id).label("tag_ids"))
+    return select(*columns).join(Channel.__table__, c.id == sub.c.channel_id)
 
 
 @functools.lru_cache(maxsize=512)
@@ -228,6 +249,27 @@ def related_statement(*, n_keys: int, n_tags: int) -> Any:
     return _with_channel(merged).order_by(merged.c.published_at.desc(), merged.c.id.desc()).limit(bindparam("n"))
 
 
+#: What ``GET /news/{id}`` reads of an article to decide who may read it and whether the shared answer is current;
+#: and all it shows (everything but the search vector), read only when that answer is built.
+HEAD_COLUMNS = (T.id, T.status, T.area_code, T.deleted_at, T.updated_at)
+DETAIL_COLUMNS = tuple(c for c in Article.__table__.c if c.key != "search_vector")
+#: The reader's own state, in ``detail_statement(with_me=True)``.
+ME_FIELDS = {"liked": ArticleLike, "bookmarked": ArticleBookmark, "read": ArticleRead}
+
+
+@functools.cache
+def detail_statement(*, with_me: bool, full: bool) -> Any:
+    """One article by ``:article_id`` (its head, or ``full``), and (``with_me``) whether ``:user_id`` liked,
+    bookmarked and read it: one round trip (three primary-key probes in the same statement)."""
+    columns: list[Any] = list(DETAIL_COLUMNS if full else HEAD_COLUMNS)
+    if with_me:
+        for name, model in ME_FIELDS.items():
+            c = model.__table__.c
+            probe = exists().where(c.user_id == bindparam("user_id"), c.article_id == T.id)
+            columns.append(probe.label(f"me_{name}"))
+    return select(*columns).where(T.id == bindparam("article_id"))
+
+
 def feed_cursor(cursor: str | None, *, featured: bool) -> dict[str, Any]:
     """The parameters of a page after ``cursor`` (422 for a cursor that is not one of this feed's)."""
     types = [int, int, str, int] if featured else [str, int]
@@ -272,6 +314,31 @@ def tags_for(article_ids: Sequence[int]) -> dict[int, list[Any]]:
     for r in rows:
         out[r.article_id].append(r)
     return out
+
+
+#: Every tag by id, for ``NEWS_FEED_CACHE_SECONDS`` (a renamed tag shows in a page within those seconds, as the
+#: pages themselves do); read again at once when a page names a tag it does not hold.
+_tags = setting_ttl_cache("NEWS_FEED_CACHE_SECONDS", maxsize=1)
+_tags_lock = threading.Lock()
+
+
+def _all_tags(needed: set[int]) -> dict[int, Any]:
+    with _tags_lock:
+        known = _tags.get("all")
+    if known is None or not needed <= known.keys():
+        known = {r.id: r for r in db.connection().execute(select(Tag.id, Tag.slug, Tag.name))}
+        with _tags_lock:
+            _tags["all"] = known
+    return known
+
+
+def tags_of(rows: Sequence[Any]) -> dict[int, list[Any]]:
+    """The tags of a page's rows (their ``tag_ids`` column, ``_with_channel``), by article, in slug order."""
+    ids = {r["id"]: [int(t) for t in r["tag_ids"].split(",")] for r in rows if r["tag_ids"]}
+    if not ids:
+        return {}
+    known = _all_tags({t for tag_ids in ids.values() for t in tag_ids})
+    return {a: sorted((known[t] for t in tag_ids if t in known), key=lambda t: t.slug) for a, tag_ids in ids.items()}
 
 
 def search_shape(q: str | None) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, literal_column
+from sqlalchemy import ColumnElement, String, and_, bindparam, func, literal_column
 
 _WORD = re.compile(r"[^\W_]+")
 #: At most this many words of a query count (the rest are ignored).
@@ -42,18 +42,25 @@ def query_words(q: str) -> list[str]:
 
 
 def condition(column: Any, dialect: str, terms: tuple[str, ...]) -> ColumnElement[bool]:
-    """SQL matching every query word. On PostgreSQL the words are written into the SQL text (they are letters and
-    digits only), so that the planner sees how common they are and picks the GIN index for rare words and a walk
-    down the newest articles for common ones; elsewhere bound parameters ``q_0`` …"""
+    """SQL matching every query word (``terms``: one placeholder per word, the statement's shape). On PostgreSQL the
+    words are one parameter rendered into the SQL text at execution (``literal_execute``: they are letters and
+    digits only, ``params``), so that the planner sees how common they are and picks the GIN index for rare words
+    and a walk down the newest articles for common ones, while the statement is built and compiled once per shape;
+    elsewhere bound parameters ``q_0`` …"""
     if dialect == "postgresql":
-        text = " ".join(terms)
-        if not all(_WORD.fullmatch(w) for w in terms):  # nothing that could end the literal gets in
-            raise ValueError("search terms must be words (query_words)")
-        return column.op("@@")(func.plainto_tsquery(literal_column("'simple'"), literal_column(f"'{text}'")))
+        words = bindparam("q_words", type_=String(), literal_execute=True)
+        return column.op("@@")(func.plainto_tsquery(literal_column("'simple'"), words))
     return and_(*(column.like(bindparam(f"q_{i}")) for i in range(len(terms))))
+
+
+def shape(terms: list[str]) -> tuple[str, ...]:
+    """What a statement depends on: how many words (the words themselves are parameters)."""
+    return tuple("?" * len(terms))
 
 
 def params(dialect: str, terms: list[str]) -> dict[str, Any]:
     if dialect == "postgresql":
-        return {}
+        if not all(_WORD.fullmatch(w) for w in terms):  # nothing that could end the literal gets in
+            raise ValueError("search terms must be words (query_words)")
+        return {"q_words": " ".join(terms)}
     return {f"q_{i}": f"% {w} %" for i, w in enumerate(terms)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import update
 
 from app.accounts.roles import Role
@@ -161,3 +162,58 @@ def test_a_forged_cursor_is_a_422(client):
     for values in ([True, "9999-12-31T23:59:59-23:59", 1], [True, "2026-01-01T00:00:00", 1], [1, "x", 1], ["a"]):
         resp = client.get(URL, query_string={"cursor": encode_cursor(values)}, headers=h)
         assert resp.status_code == 422, values
+
+
+@pytest.fixture
+def shared_pages(app):
+    """Feed pages shared for 5 s, as in production (``NEWS_FEED_CACHE_SECONDS``)."""
+    from news.announcements import queries
+
+    queries.forget_pages()
+    app.config["NEWS_FEED_CACHE_SECONDS"] = 5
+    yield
+    app.config["NEWS_FEED_CACHE_SECONDS"] = 0
+    queries.forget_pages()
+
+
+def test_readers_of_the_same_keys_share_a_page_and_this_process_s_writes_show_at_once(client, shared_pages):
+    official = lurah()
+    desa_wide = posted(client, official, rw=None)["id"]
+    own_rw = posted(client, official, rw=5)["id"]
+    posted(client, rw_head(6), rw=6)
+    neighbour, me, other_rw = (resident(home_area_code=DESA, home_rw=rw) for rw in (5, 5, 6))
+    first = client.get(URL, headers=login(neighbour))
+    assert [i["id"] for i in first.get_json()["items"]] == [own_rw, desa_wide]
+    # the same page for a reader of the same RW: same body, same ETag, 304 with it, never another RW's page
+    mine = client.get(URL, headers=login(me))
+    assert mine.get_data() == first.get_data() and mine.headers["ETag"] == first.headers["ETag"]
+    assert client.get(URL, headers={**login(me), "If-None-Match": mine.headers["ETag"]}).status_code == 304
+    assert own_rw not in feed_ids(client, other_rw)
+    # a post, an edit and a deletion by this process show in the next page at once
+    new = posted(client, official, rw=None)["id"]
+    assert feed_ids(client, me) == [new, own_rw, desa_wide]
+    assert client.patch(f"{URL}/{new}", json={"title": "Diubah"}, headers=login(official)).status_code == 200
+    assert client.get(URL, headers=login(me)).get_json()["items"][0]["title"] == "Diubah"
+    assert client.delete(f"{URL}/{own_rw}", headers=login(official)).status_code == 204
+    assert feed_ids(client, me) == [new, desa_wide]
+
+
+def test_a_shared_page_is_the_page_an_unshared_one_would_be(client, app):
+    from news.announcements import queries
+
+    official = lurah()
+    for rw in (None, 5, None):
+        posted(client, official, rw=rw)
+    h = login(resident(home_area_code=DESA, home_rw=5))
+    unshared = client.get(URL, headers=h)
+    app.config["NEWS_FEED_CACHE_SECONDS"] = 5
+    try:
+        shared = [client.get(URL, headers=h) for _ in range(2)]
+    finally:
+        app.config["NEWS_FEED_CACHE_SECONDS"] = 0
+        queries.forget_pages()
+    for one in shared:
+        assert one.headers["ETag"] == unshared.headers["ETag"]
+        assert {**one.get_json(), "server_time": None} == {**unshared.get_json(), "server_time": None}
+    staff_page = client.get(URL, headers=login(official)).get_json()["items"]
+    assert len(staff_page) == 3
