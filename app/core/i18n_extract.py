@@ -2,7 +2,8 @@
 
 Besides ``_("...")`` it takes, without a mark at the call site, the first argument of the error constructors
 (``NotFound("...")``, ``Conflict``, ``ValidationFailed``, marshmallow's ``ValidationError``, …), the texts inside
-an ``errors={field: ["..."]}`` argument and ``error="..."`` / ``message="..."`` keyword arguments. An f-string in
+an ``errors={field: ["..."]}`` argument, ``error="..."`` / ``message="..."`` keyword arguments, and the values of a
+field's ``default_error_messages``. An f-string in
 one of those places cannot be translated; it is reported as ``<f-string>`` so that the catalog test names it.
 """
 
@@ -66,8 +67,17 @@ def _texts(node: ast.AST, *, keys: bool = False) -> Iterator[tuple[int, str]]:
         yield from _texts(node.orelse)
 
 
+#: Assignments whose dict values are messages: a marshmallow field's or validator's own error texts.
+MESSAGE_ASSIGNMENTS = frozenset({"default_error_messages"})
+
+
 def messages_in(source: str) -> Iterator[tuple[int, str]]:
     for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id in MESSAGE_ASSIGNMENTS for t in targets):
+                yield from _texts(node.value)
+            continue
         if not isinstance(node, ast.Call):
             continue
         name = _name(node.func)

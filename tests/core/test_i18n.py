@@ -15,7 +15,7 @@ from app.core.i18n_extract import FSTRING, extract_all
 from app.extensions import db
 from notifications.api import notify_users
 from notifications.models import COMPLAINT_UPDATE, Device, Notification
-from tests.factories import login, resident
+from tests.factories import login, resident, staff
 from tests.notifications.conftest import make_devices
 
 MISSING = "/api/v1/complaints/999999"
@@ -119,6 +119,15 @@ def test_field_errors_are_translated_and_carry_one_code_each(client):
     assert "karakter" in got["errors"]["name"][0]
     english = client.post(REGISTER, json=body).get_json()
     assert english["errors"]["x"] == ["Unknown field."] and english["error_codes"] == got["error_codes"]
+
+
+def test_the_messages_of_balais_own_fields_are_translated_too(client):
+    """``PlainText``'s own texts (``default_error_messages``) are in the catalog: found by walking the class."""
+    official = {**login(staff("village_official", "32.73.01.1001")), "Accept-Language": "id"}
+    got = client.post("/api/v1/announcements", json={"title": ""}, headers=official).get_json()
+    assert got["errors"]["title"] == ["Tidak boleh kosong."]
+    got = client.post("/api/v1/announcements", json={"title": "Kerja\u0007bakti"}, headers=official).get_json()
+    assert got["errors"]["title"] == ["Berisi karakter yang bukan teks."]
 
 
 def test_a_missing_required_field_is_coded_required(client):
