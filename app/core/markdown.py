@@ -8,6 +8,7 @@ links with a ``javascript:`` URL, event attributes and inline styles never survi
 
 from __future__ import annotations
 
+import html
 import re
 
 from markdown_it import MarkdownIt
@@ -17,9 +18,10 @@ from app.core.html import sanitize_html
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
     ["table", "strikethrough"]
 )
+#: Tags that separate words (blocks, line breaks); every other tag (emphasis, links, code) sits inside a sentence.
+_BLOCK_TAGS = re.compile(r"</?(?:p|h[1-6]|li|ul|ol|blockquote|pre|table|thead|tbody|tr|td|th|hr|br)\b[^>]*>")
 _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
-_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'"}
 
 
 def render_markdown(source: str) -> str:
@@ -31,10 +33,10 @@ def render_markdown(source: str) -> str:
 
 def plain_text(source: str) -> str:
     """The words of a Markdown text without any markup, whitespace collapsed."""
-    text = _TAGS.sub(" ", _md.render(source)) if source.strip() else ""
-    for entity, char in _ENTITIES.items():
-        text = text.replace(entity, char)
-    return _SPACES.sub(" ", text).strip()
+    if not source.strip():
+        return ""
+    text = _TAGS.sub("", _BLOCK_TAGS.sub(" ", _md.render(source)))
+    return _SPACES.sub(" ", html.unescape(text)).strip()
 
 
 def plain_excerpt(source: str, limit: int = 200) -> str:

@@ -28,3 +28,10 @@ def test_plain_text_and_excerpt():
     out = plain_excerpt(long, 50)
     assert len(out) <= 50 and out.endswith("…") and "  " not in out
     assert plain_excerpt("pendek", 50) == "pendek"
+
+
+def test_plain_text_keeps_punctuation_next_to_emphasis_and_unescapes_once():
+    assert plain_text("Warga RW 05 diundang **kerja bakti**.") == "Warga RW 05 diundang kerja bakti."
+    assert plain_text("Baca [di sini](https://bandung.go.id), _segera_!") == "Baca di sini, segera!"
+    assert plain_text("# Judul\nIsi") == "Judul Isi"
+    assert plain_text("Tulis `&lt;b&gt;` saja") == "Tulis &lt;b&gt; saja"  # what the writer typed, once unescaped
