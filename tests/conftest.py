@@ -21,6 +21,7 @@ from app import create_app
 from app.areas.loader import load_areas
 from app.config import ROOT, TestConfig
 from app.core.db import make_engine
+from app.core.storage import LocalStorage
 from app.extensions import db, limiter
 
 
@@ -134,3 +135,17 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.write_line(
             f"{role}: {len(f.operations)} operations, {f.cases} cases, {f.server_errors} 5xx, failed checks: {failed}"
         )
+
+
+@pytest.fixture
+def storage(app: Flask, tmp_path: Path) -> Iterator[LocalStorage]:
+    """Uploads (photos, images, export archives) go to a fresh directory for the test; the app's storage comes back
+    afterwards. Packages that store files in most tests use it autouse (their ``conftest.py``)."""
+    previous = app.extensions.get("balai_storage")
+    store = LocalStorage(tmp_path / "uploads")
+    app.extensions["balai_storage"] = store
+    yield store
+    if previous is None:
+        app.extensions.pop("balai_storage", None)
+    else:
+        app.extensions["balai_storage"] = previous

@@ -39,16 +39,9 @@ def events() -> Iterator[list[tuple[str, dict[str, Any]]]]:
 
 
 @pytest.fixture(autouse=True)
-def storage(app, tmp_path) -> Iterator[LocalStorage]:
-    """Photos go to a fresh directory per test."""
-    previous = app.extensions.get("balai_storage")
-    store = LocalStorage(tmp_path / "uploads")
-    app.extensions["balai_storage"] = store
-    yield store
-    if previous is None:
-        app.extensions.pop("balai_storage", None)
-    else:
-        app.extensions["balai_storage"] = previous
+def _fresh_storage(storage: LocalStorage) -> LocalStorage:
+    """Photos go to a fresh directory per test (the suite's ``storage`` fixture)."""
+    return storage
 
 
 class StatementCounter:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from app.accounts.privacy import consent
@@ -12,16 +10,9 @@ from app.extensions import db
 
 
 @pytest.fixture(autouse=True)
-def storage(app, tmp_path) -> Iterator[LocalStorage]:
-    """Photos and export archives go to a fresh directory per test."""
-    previous = app.extensions.get("balai_storage")
-    store = LocalStorage(tmp_path / "uploads")
-    app.extensions["balai_storage"] = store
-    yield store
-    if previous is None:
-        app.extensions.pop("balai_storage", None)
-    else:
-        app.extensions["balai_storage"] = previous
+def _fresh_storage(storage: LocalStorage) -> LocalStorage:
+    """Photos and export archives go to a fresh directory per test (the suite's ``storage`` fixture)."""
+    return storage
 
 
 def publish(version: str = "2026-01") -> None:

@@ -7,31 +7,17 @@ import csv
 import datetime as dt
 import io
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.accounts.privacy import retention
 from app.accounts.privacy.models import DataExport
 from app.core.db import utcnow
-from app.core.storage import LocalStorage
 from app.extensions import db
 from notifications.models import Notification
 from surveys import export_jobs, exports
 from tests.factories import login, resident, staff
 from tests.surveys.known_data import known_survey
-
-
-@pytest.fixture
-def storage(app, tmp_path):
-    previous = app.extensions.get("balai_storage")
-    store = LocalStorage(tmp_path / "uploads")
-    app.extensions["balai_storage"] = store
-    yield store
-    if previous is None:
-        app.extensions.pop("balai_storage", None)
-    else:
-        app.extensions["balai_storage"] = previous
 
 
 def _start(client, s, user, fmt="csv"):

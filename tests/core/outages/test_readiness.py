@@ -11,7 +11,6 @@ import pytest
 
 from app.core.db import make_engine
 from app.core.jobs import configure_queue, huey
-from app.core.storage import LocalStorage
 from app.extensions import db
 from app.health import CHECK_TIMEOUT_SECONDS
 from tests.core.outages.faults import closed_port
@@ -30,14 +29,6 @@ def database_down() -> Iterator[None]:
     yield
     db.engine.dispose()
     db.engine = engine
-
-
-@pytest.fixture
-def storage(app, tmp_path) -> Iterator[LocalStorage]:
-    previous = app.extensions.get("balai_storage")
-    app.extensions["balai_storage"] = store = LocalStorage(tmp_path / "uploads")
-    yield store
-    app.extensions["balai_storage"] = previous
 
 
 @pytest.fixture

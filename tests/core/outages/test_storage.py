@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import func, select
 
 from app.core.errors import InsufficientStorage, Unavailable
-from app.core.storage import LocalStorage
 from app.extensions import db
 from complaints.intake.models import Complaint
 from complaints.photos.models import ComplaintPhoto
@@ -23,17 +22,6 @@ from tests.core.test_app import assert_error
 from tests.factories import login, resident
 
 NOBODY = 65534
-
-
-@pytest.fixture
-def storage(app, tmp_path) -> Iterator[LocalStorage]:
-    previous = app.extensions.get("balai_storage")
-    store = LocalStorage(tmp_path / "uploads")
-    app.extensions["balai_storage"] = store
-    yield store
-    app.extensions["balai_storage"] = previous
-    if previous is None:
-        app.extensions.pop("balai_storage", None)
 
 
 @contextmanager
