@@ -14,6 +14,10 @@ from typing import Any
 
 import cachetools
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from app.core.events import after_commit
 
 
 def setting_ttl_cache(
@@ -29,3 +33,24 @@ def setting_ttl_cache(
         return now + current_app.config[setting]
 
     return cachetools.TLRUCache(maxsize=maxsize, ttu=time_to_use, timer=timer)
+
+
+def forget_when_written(model: type, forget: Callable[[], None]) -> None:
+    """Call ``forget`` (empty a per-process cache) whenever a session of this process writes ``model`` rows: at the
+    flush of an added, changed or deleted object or at a bulk ``UPDATE``/``DELETE`` of the model, and again once
+    the transaction commits, so a read that overlapped the write cannot put the old answer back. Other processes'
+    writes show when their entries expire."""
+
+    def now_and_after_commit(session: Session) -> None:
+        forget()
+        after_commit(session, forget)
+
+    @event.listens_for(Session, "after_flush")
+    def _flushed(session: Session, _context: Any) -> None:
+        if any(isinstance(o, model) for o in (*session.new, *session.dirty, *session.deleted)):
+            now_and_after_commit(session)
+
+    @event.listens_for(Session, "do_orm_execute")
+    def _bulk(state: ORMExecuteState) -> None:
+        if (state.is_update or state.is_delete) and any(m.class_ is model for m in state.all_mappers):
+            now_and_after_commit(state.session)

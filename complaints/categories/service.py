@@ -8,10 +8,9 @@ from typing import Any
 import cachetools
 from sqlalchemy import bindparam, select
 
-from app.core.cache import setting_ttl_cache
+from app.core.cache import forget_when_written, setting_ttl_cache
 from app.core.db import flush_unique
 from app.core.errors import Conflict, NotFound, ValidationFailed
-from app.core.events import after_commit
 from app.core.i18n import _
 from app.core.pagination import keyset, page
 from app.extensions import db
@@ -48,11 +47,9 @@ def _is_active(category_id: int) -> bool:
     return bool(db.session.connection().execute(_IS_ACTIVE, {"category_id": category_id}).scalar())
 
 
-def _forget_active() -> None:
-    """A category changed: this process asks the database again at once (before and after the commit, so a
-    request in between cannot keep the old answer); other processes within ``CATEGORY_CACHE_SECONDS``."""
-    _is_active.cache_clear()
-    after_commit(db.session(), _is_active.cache_clear)
+# A category changed in this process: ask the database again at once; other processes within
+# ``CATEGORY_CACHE_SECONDS``.
+forget_when_written(Category, _is_active.cache_clear)
 
 
 def ensure_active(*, category_id: int, field: str = "category_id") -> None:
@@ -94,7 +91,6 @@ def create(*, data: dict[str, Any]) -> Category:
     )
     category = Category(**data)
     _flush(category)
-    _forget_active()
     return category
 
 
@@ -108,7 +104,6 @@ def update(*, category: Category, changes: dict[str, Any]) -> Category:
     for key, value in changes.items():
         setattr(category, key, value)
     _flush()
-    _forget_active()
     return category
 
 

@@ -15,17 +15,15 @@ import functools
 import threading
 from typing import Any
 
-from sqlalchemy import and_, bindparam, event, func, or_, select, text, tuple_, union_all
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy import and_, bindparam, func, or_, select, text, tuple_, union_all
 
 from app.accounts.models import User
 from app.accounts.roles import Role
 from app.areas.codes import within_area
 from app.core import responses, sync
-from app.core.cache import setting_ttl_cache
+from app.core.cache import forget_when_written, setting_ttl_cache
 from app.core.db import UTCDateTime, utcnow
 from app.core.errors import Forbidden, NotFound, ValidationFailed
-from app.core.events import after_commit
 from app.core.i18n import request_locale
 from app.core.pagination import decode_cursor, encode_cursor
 from app.extensions import db
@@ -154,18 +152,7 @@ def forget_pages() -> None:
         _pages.clear()
 
 
-@event.listens_for(Session, "after_flush")
-def _after_flush(session: Session, _context: Any) -> None:
-    if any(isinstance(o, Announcement) for o in (*session.new, *session.dirty, *session.deleted)):
-        forget_pages()
-        after_commit(session, forget_pages)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _bulk_change(state: ORMExecuteState) -> None:
-    if (state.is_update or state.is_delete) and any(m.class_ is Announcement for m in state.all_mappers):
-        forget_pages()
-        after_commit(state.session, forget_pages)
+forget_when_written(Announcement, forget_pages)
 
 
 def feed(*, viewer: Any, cursor: str | None, limit: int, updated_since: dt.datetime | None) -> Any:

@@ -7,13 +7,11 @@ from collections.abc import Callable, Hashable
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from app.core import responses, sync
-from app.core.cache import setting_ttl_cache
+from app.core.cache import forget_when_written, setting_ttl_cache
 from app.core.errors import NotFound
-from app.core.events import after_commit
 from app.extensions import db
 from news.articles import permissions as perm
 from news.articles import presenters, queries, views
@@ -30,16 +28,12 @@ _anonymous = setting_ttl_cache("NEWS_FEED_CACHE_SECONDS", maxsize=20_000)
 _lock = threading.Lock()
 
 
-@event.listens_for(Session, "after_flush")
-def _article_written(session: Session, _context: Any) -> None:
-    if any(isinstance(o, Article) for o in (*session.new, *session.dirty, *session.deleted)):
-        forget_anonymous()
-        after_commit(session, forget_anonymous)
-
-
 def forget_anonymous() -> None:
     with _lock:
         _anonymous.clear()
+
+
+forget_when_written(Article, forget_anonymous)
 
 
 def forget_shared() -> None:
