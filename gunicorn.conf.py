@@ -10,6 +10,12 @@ Why these (measured on a 2-core machine, see README "Running in production"):
 - ``threads``: a thread waiting on a slow client costs no CPU; 8 per worker tolerate 7 stalled clients per worker
   before a proxy is needed. Each thread may hold a read connection (the read pool) and a write one (the write
   pool), so each pool gets ``DB_POOL_SIZE`` = threads unless set.
+- ``reuse_port``: each worker listens on its own ``SO_REUSEPORT`` socket and the kernel spreads new connections
+  over them. On one shared socket the workers race to accept, and keep-alive connections (nginx upstream
+  keep-alive, phones, wrk) stick to whoever won: wrk's 16 often all landed on one worker, which then served alone
+  (``/healthz`` 2k instead of 6.5k req/s; this was the run-to-run variance of gthread in the README). A second
+  gunicorn started on the same port by the same user would share it silently instead of failing: use systemd
+  or a container per server.
 - ``on_starting`` exports the worker count as ``WEB_CONCURRENCY`` (``-w`` on the command line wins over this file),
   so the app's production check of per-process rate-limit storage (``app.config``) sees how many processes serve.
 - ``limit_request_line`` 8190 (gunicorn's maximum): a cursor of the documented maximum (500 characters), even one
@@ -22,6 +28,7 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))  # one per core
 worker_class = "app.serving.BalaiWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+reuse_port = True  # one listening socket per worker, balanced by the kernel (see above)
 os.environ.setdefault("DB_POOL_SIZE", str(threads))
 
 timeout = 30  # a worker whose main loop stops answering the arbiter is restarted
