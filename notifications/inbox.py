@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, exists, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.areas.codes import ancestors_of, area_contains
+from app.areas.codes import ancestors_of, area_contains, keys_params
 from app.core import sync
 from app.core.db import utcnow
 from app.core.errors import NotFound
@@ -58,7 +58,7 @@ def _watermark() -> Any:
 
 def _branches(*, keys: int, paged: bool, unread: bool, fetch: int) -> list[Any]:
     """One newest-first, ``fetch``-limited id query per audience: the user (``:uid``), then ``:k0``… keys."""
-    audiences = [N.c.user_id == bindparam("uid")] + [N.c.area_key == bindparam(f"k{i}") for i in range(keys)]
+    audiences = [N.c.user_id == bindparam("uid")] + [N.c.area_key == bindparam(f"k_{i}") for i in range(keys)]
     marker = R.c.hidden_at.is_not(None)
     if unread:
         marker = or_(marker, R.c.read_at.is_not(None))
@@ -111,9 +111,7 @@ def _count_statement(keys: int) -> Any:
 
 
 def _params(user: Any, before: int | None = None) -> dict[str, Any]:
-    params: dict[str, Any] = {"uid": user.id}
-    for i, key in enumerate(ancestors_of(user.home) if user.home else []):
-        params[f"k{i}"] = key
+    params: dict[str, Any] = {"uid": user.id, **keys_params(ancestors_of(user.home) if user.home else [])}
     if before is not None:
         params["before"] = before
     return params
@@ -146,7 +144,7 @@ def _changes_statement(keys: int, after: bool) -> Any:
     since = bindparam("since", type_=N.c.created_at.type)
     branches = [select(N.c.id, N.c.created_at.label("changed_at")).where(N.c.user_id == bindparam("uid"))]
     branches += [
-        select(N.c.id, N.c.created_at.label("changed_at")).where(N.c.area_key == bindparam(f"k{i}"))
+        select(N.c.id, N.c.created_at.label("changed_at")).where(N.c.area_key == bindparam(f"k_{i}"))
         for i in range(keys)
     ]
     branches = [b.where(N.c.created_at >= since) for b in branches]
@@ -157,7 +155,7 @@ def _changes_statement(keys: int, after: bool) -> Any:
     )
     raw = union_all(*branches).subquery()
     changed = select(raw.c.id, func.max(raw.c.changed_at).label("changed_at")).group_by(raw.c.id).subquery()
-    audience = [N.c.user_id == bindparam("uid")] + [N.c.area_key == bindparam(f"k{i}") for i in range(keys)]
+    audience = [N.c.user_id == bindparam("uid")] + [N.c.area_key == bindparam(f"k_{i}") for i in range(keys)]
     stmt = (
         select(*_item_columns(), changed.c.changed_at)
         .join(changed, changed.c.id == N.c.id)

@@ -2,10 +2,10 @@
 staff list of those in scope, and one survey.
 
 The resident list is one Core statement per shape (built once, bound parameters): the targets that contain a home
-are exactly its ancestors' keys (province, kab/kota, kecamatan, desa, RW), so it is an ``IN`` over
-``ix_surveys_area_key_status`` (or ``…_updated_at_id`` with ``updated_since``), and ``answered`` is an ``EXISTS`` on
-the participation primary key. A page's polls carry their one question (two more statements, only when a poll is
-on the page).
+are exactly its ancestors' keys (province, kab/kota, kecamatan, desa, RW), so it is an ``IN`` of one parameter per
+key (``one_of_keys``) over ``ix_surveys_area_key_status`` (or ``…_updated_at_id`` with ``updated_since``), and
+``answered`` is an ``EXISTS`` on the participation primary key. A page's polls carry their one question (two more
+statements, only when a poll is on the page).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy import bindparam, exists, literal, select
 
-from app.areas.codes import ancestors_of, within_area
+from app.areas.codes import ancestors_of, keys_params, one_of_keys, within_area
 from app.core import sync
-from app.core.db import UTCDateTime, utcnow
+from app.core.db import UTCDateTime, one_of, utcnow
 from app.core.pagination import decode_cursor, keyset, page
 from app.extensions import db
 from surveys import permissions as perm
@@ -46,11 +46,9 @@ _COLUMNS = (
 
 
 @functools.cache
-def _resident_statement(*, open_only: bool, delta: bool, after: bool) -> Any:
+def _resident_statement(*, n_keys: int, open_only: bool, delta: bool, after: bool) -> Any:
     answered = exists().where(P.survey_id == S.id, P.user_id == bindparam("user_id")).label("answered")
-    stmt = select(*_COLUMNS, answered).where(
-        S.area_key.in_(bindparam("keys", expanding=True)), S.status.in_(st.RESIDENT_VISIBLE)
-    )
+    stmt = select(*_COLUMNS, answered).where(one_of_keys(S.area_key, n_keys), one_of(S.status, st.RESIDENT_VISIBLE))
     if open_only:
         now = bindparam("now", type_=UTCDateTime())
         stmt = stmt.where(S.status == st.PUBLISHED, S.opens_at <= now, S.closes_at > now)
@@ -78,10 +76,10 @@ def resident_list(
     server_time = sync.server_time()
     now = utcnow()
     keys = ancestors_of(user.home) if user.home else []
-    params: dict[str, Any] = {"keys": keys, "user_id": user.id, "now": now}
+    params: dict[str, Any] = {**keys_params(keys), "user_id": user.id, "now": now}
     if updated_since is not None:
         params.update(sync.changes_params(since=updated_since, cursor=cursor, limit=limit))
-        stmt = _resident_statement(open_only=open_only, delta=True, after="after_t" in params)
+        stmt = _resident_statement(n_keys=len(keys), open_only=open_only, delta=True, after="after_t" in params)
         rows = db.connection().execute(stmt, params).all() if keys else []
         out = sync.changes_page(rows, limit=limit, key=lambda r: (r.updated_at, r.id))
         deleted = (
@@ -94,7 +92,7 @@ def resident_list(
         params["limit_plus_one"] = limit + 1
         if after is not None:
             params["after_id"] = after[0]
-        stmt = _resident_statement(open_only=open_only, delta=False, after=after is not None)
+        stmt = _resident_statement(n_keys=len(keys), open_only=open_only, delta=False, after=after is not None)
         rows = db.connection().execute(stmt, params).all() if keys else []
         out = page(rows, limit=limit, key=lambda r: [r.id])
         deleted = []

@@ -9,8 +9,9 @@ Kemendagri codes are hierarchical and dotted: ``32`` (Jawa Barat) > ``32.73`` (K
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, bindparam, or_
 from sqlalchemy.sql.elements import ColumnElement as _CE
 
 CODE_RE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4}(\.\d{3})?)?)?)?$")
@@ -57,3 +58,15 @@ def within_area(column: ColumnElement[str] | _CE, outer: str) -> ColumnElement[b
     ``'/'`` is the character after ``'.'``, so ``[outer + '.', outer + '/')`` is exactly "starts with outer + '.'".
     """
     return or_(column == outer, and_(column >= outer + ".", column < outer + "/"))
+
+
+def one_of_keys(column: ColumnElement[str] | _CE, n_keys: int) -> ColumnElement[bool]:
+    """SQL for ``column IN (:k_0, ..., :k_<n-1>)``, to build once per ``n_keys`` (an area's ancestors: at most 5)
+    and run with ``keys_params``. One plain parameter per key: unlike an expanding ``IN``, SQLAlchemy does not
+    re-render the statement on every execution and the driver keeps it prepared."""
+    return column.in_([bindparam(f"k_{i}") for i in range(n_keys)])
+
+
+def keys_params(keys: Sequence[str]) -> dict[str, str]:
+    """The parameters of ``one_of_keys`` (or of other statements built on ``:k_<i>``)."""
+    return {f"k_{i}": k for i, k in enumerate(keys)}

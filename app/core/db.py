@@ -22,6 +22,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    bindparam,
     create_engine,
     event,
 )
@@ -66,6 +67,13 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def one_of(column: Any, values: Any) -> Any:
+    """``column IN (constants)`` for statements built once and run often. SQLAlchemy turns ``column.in_(list)`` into
+    one expanding parameter that it renders again on every execution (a cost on hot lists); one plain parameter
+    per value is rendered once with the statement."""
+    return column.in_([bindparam(None, value, type_=column.type) for value in values])
 
 
 #: Primary keys that outgrow 2^31 (notification read markers, deliveries); SQLite needs INTEGER for rowid aliasing.

@@ -22,7 +22,7 @@ from sqlalchemy.orm import aliased
 from app.areas import service as areas
 from app.areas.codes import LEVEL_KABKOTA, level_of, within_area
 from app.core import http, sync
-from app.core.db import utcnow
+from app.core.db import one_of, utcnow
 from app.core.errors import NotFound, ValidationFailed
 from app.core.i18n import _
 from app.core.pagination import decode_cursor, page
@@ -334,7 +334,7 @@ def _similar_statement(
         *_near_conditions(n_ranges),
         T.category_id == bindparam("category_id"),
         T.created_at >= bindparam("since", type_=Complaint.created_at.type),
-        T.status.in_(_OPEN),
+        one_of(T.status, _OPEN),
         visible,
     )
     if exclude:

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, and_, false, func, literal_column, or_, se
 from app.accounts.models import User
 from app.areas import service as areas
 from app.areas.codes import area_contains, within_area
+from app.core.db import one_of
 from app.core.errors import Forbidden
 from app.core.i18n import _
 from app.core.pagination import decode_cursor, keyset, page
@@ -164,7 +165,7 @@ def likely_duplicates(complaint_ids: Sequence[int], *, viewer: Any) -> dict[int,
         D.c.longitude.between(P.c.longitude - _DLON, P.c.longitude + _DLON),
         D.c.category_id == P.c.category_id,
         D.c.id != P.c.id,
-        D.c.status.in_(_OPEN),
+        one_of(D.c.status, _OPEN),
         D.c.created_at <= P.c.created_at,
         D.c.created_at >= _days_before(P.c.created_at, SIMILAR_DAYS),
     )

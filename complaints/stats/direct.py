@@ -38,7 +38,7 @@ from sqlalchemy import (
 )
 
 from app.areas.codes import LEVEL_KABKOTA, level_of, within_area
-from app.core.db import UTCDateTime
+from app.core.db import UTCDateTime, one_of
 from app.extensions import db
 from complaints.categories.models import Category
 from complaints.intake.models import Complaint
@@ -148,7 +148,7 @@ def aggregates(dialect: str) -> dict[str, Any]:
         "response_total": func.count().filter(C.response_due_at.is_not(None), decided),
         "resolution_met": func.count().filter(C.resolved_at <= C.resolution_due_at),
         "resolution_total": func.count().filter(C.resolution_due_at.is_not(None), resolution_decided),
-        "overdue_open": func.count().filter(C.office_id.is_not(None), C.status.in_(_HANDLING), next_due < _NOW),
+        "overdue_open": func.count().filter(C.office_id.is_not(None), one_of(C.status, _HANDLING), next_due < _NOW),
         "rating_count": func.count(C.rating),
         "rating_sum": func.sum(C.rating),
         "response_count": func.count().filter(C.verified_at.is_not(None), C.first_response_at.is_not(None)),

@@ -19,7 +19,7 @@ from sqlalchemy import and_, bindparam, func, or_, select, text, tuple_, union_a
 
 from app.accounts.models import User
 from app.accounts.roles import Role
-from app.areas.codes import within_area
+from app.areas.codes import keys_params, one_of_keys, within_area
 from app.core import responses, sync
 from app.core.cache import forget_when_written, setting_ttl_cache
 from app.core.db import UTCDateTime, utcnow
@@ -70,7 +70,7 @@ def _scope_sql(scope: str) -> Any:
 
 def _visible(n_keys: int, scope: str | None) -> Any:
     """Announcements a reader sees: published ones aimed at one of their keys, and (staff) all inside the scope."""
-    keys = T.target_key.in_([bindparam(f"k{i}") for i in range(n_keys)]) if n_keys else None
+    keys = one_of_keys(T.target_key, n_keys) if n_keys else None
     aimed = and_(keys, T.published_at.is_not(None)) if keys is not None else None
     parts = [p for p in (aimed, _scope_sql(scope) if scope else None) if p is not None]
     return or_(*parts) if len(parts) > 1 else parts[0]
@@ -107,7 +107,7 @@ def _feed_statement(*, n_keys: int, scope: str | None, after: bool, changes: boo
         return sync.changed_since(stmt, updated=T.updated_at, key=T.id, after=after)
     parts = [
         _ordered(
-            select(*LIST_COLUMNS).where(T.target_key == bindparam(f"k{i}"), T.published_at.is_not(None), *_live()),
+            select(*LIST_COLUMNS).where(T.target_key == bindparam(f"k_{i}"), T.published_at.is_not(None), *_live()),
             _FEED_KEYS,
             after=after,
         )
@@ -181,7 +181,7 @@ def _feed(*, viewer: Any, cursor: str | None, limit: int, updated_since: dt.date
     deleted: list[int] = []
     if not keys and not scope:
         return {"items": [], "next_cursor": None, "server_time": server_time, "deleted": []}
-    params: dict[str, Any] = {f"k{i}": k for i, k in enumerate(keys)}
+    params: dict[str, Any] = keys_params(keys)
     params["now"] = now
     shape = {"n_keys": len(keys), "scope": scope}
     conn = db.connection()
@@ -203,7 +203,7 @@ def _feed(*, viewer: Any, cursor: str | None, limit: int, updated_since: dt.date
         rows = conn.execute(stmt, params).mappings().all()
         result = sync.changes_page(rows, limit=limit, key=lambda r: (r["updated_at"], r["id"]))
         if cursor is None:
-            gone = {f"k{i}": k for i, k in enumerate(keys)} | {"now": now, "since": updated_since}
+            gone = keys_params(keys) | {"now": now, "since": updated_since}
             deleted = list(conn.execute(_gone_statement(**shape), gone).scalars())
     result["items"] = [presenters.item(r, locale=locale, now=now) for r in result["items"]]
     result["server_time"] = server_time

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.areas.codes import keys_params
 from app.core import responses, sync
 from app.core.cache import forget_when_written, setting_ttl_cache
 from app.core.errors import NotFound
@@ -105,7 +106,7 @@ def _feed(
     server_time = sync.server_time()
     keys = queries.reader_keys(viewer, area)
     terms = queries.search_shape(q)
-    params: dict[str, Any] = {**queries.keys_params(keys), "limit_plus_one": limit + 1, "channel": channel}
+    params: dict[str, Any] = {**keys_params(keys), "limit_plus_one": limit + 1, "channel": channel}
     params.update(queries.search.params(db.dialect, terms) if terms else {})
     empty = {"items": [], "next_cursor": None, "server_time": server_time, "deleted": []}
     if q is not None and not terms:
@@ -145,7 +146,7 @@ def _related(article: Any, viewer: Any | None, tags: list[Any]) -> list[dict[str
     keys = queries.reader_keys(viewer, None) if viewer is not None else queries.ancestors_of(article.area_code)
     tag_ids = [t.id for t in tags]
     params = {
-        **queries.keys_params(keys),
+        **keys_params(keys),
         **{f"t_{i}": t for i, t in enumerate(tag_ids)},
         "channel": article.channel_id,
         "article_id": article.id,

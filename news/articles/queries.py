@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import String, bindparam, case, cast, exists, func, literal_column, or_, select, tuple_
 
 from app.areas import service as areas
-from app.areas.codes import ancestors_of
+from app.areas.codes import ancestors_of, one_of_keys
 from app.core.cache import setting_ttl_cache
 from app.core.db import UTCDateTime
 from app.core.errors import ValidationFailed
@@ -93,10 +93,6 @@ def reader_keys(viewer: Any | None, area: str | None) -> list[str]:
     return list(_provinces())
 
 
-def keys_params(keys: Sequence[str]) -> dict[str, str]:
-    return {f"k_{i}": k for i, k in enumerate(keys)}
-
-
 def _filters(*, channel: bool, tag: bool, terms: tuple[str, ...], dialect: str) -> list[Any]:
     conds: list[Any] = []
     if channel:
@@ -154,7 +150,7 @@ def search_statement(
     """Word search, newest first: one statement over the reader's areas. PostgreSQL reads the GIN index for rare
     words and walks ``ix_news_articles_published_at_id`` backwards for common ones (a per-area union would make it
     intersect each area's whole range with the word's matches)."""
-    conds = [T.area_code.in_([bindparam(f"k_{i}") for i in range(n_keys)]), *visible()]
+    conds = [one_of_keys(T.area_code, n_keys), *visible()]
     conds += _filters(channel=channel, tag=tag, terms=terms, dialect=dialect)
     if after:
         conds.append(tuple_(T.published_at, T.id) < tuple_(bindparam("after_t", type_=_STAMP), bindparam("after_id")))
@@ -180,7 +176,7 @@ def featured_statement(
 ) -> Any:
     """Featured articles first (by their order), then the rest newest first: one statement, four keys."""
     rank, order = _featured_keys()
-    conds = [T.area_code.in_([bindparam(f"k_{i}") for i in range(n_keys)]), *visible()]
+    conds = [one_of_keys(T.area_code, n_keys), *visible()]
     conds += _filters(channel=channel, tag=tag, terms=terms, dialect=dialect)
     if after:
         bound = (bindparam("after_f"), bindparam("after_o"), bindparam("after_t", type_=_STAMP), bindparam("after_id"))
@@ -202,7 +198,7 @@ def changes_statement(
     *, n_keys: int, channel: bool, tag: bool, terms: tuple[str, ...], after: bool, dialect: str
 ) -> Any:
     """Delta sync: visible articles of the reader's areas changed since ``:since``, oldest change first."""
-    conds = [T.area_code.in_([bindparam(f"k_{i}") for i in range(n_keys)]), *visible()]
+    conds = [one_of_keys(T.area_code, n_keys), *visible()]
     conds += _filters(channel=channel, tag=tag, terms=terms, dialect=dialect)
     conds.append(T.updated_at >= bindparam("since", type_=_STAMP))
     if after:
@@ -218,7 +214,7 @@ def gone_statement(*, n_keys: int) -> Any:
     return (
         select(T.id)
         .where(
-            T.area_code.in_([bindparam(f"k_{i}") for i in range(n_keys)]),
+            one_of_keys(T.area_code, n_keys),
             T.published_at.is_not(None),
             T.updated_at >= bindparam("since", type_=_STAMP),
             or_(T.deleted_at.is_not(None), T.status != _PUBLISHED),

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, select, tuple_, update
 
 from app.core import sync
-from app.core.db import UTCDateTime, utcnow
+from app.core.db import UTCDateTime, one_of, utcnow
 from app.core.errors import NotFound
 from app.core.pagination import encode_cursor
 from app.extensions import db
@@ -67,7 +67,7 @@ _STAMP = UTCDateTime()
 
 
 def _bookmarks_statement(*, after: bool, changes: bool) -> Any:
-    public = [T.deleted_at.is_(None), T.status.in_([PUBLISHED, ARCHIVED])]
+    public = [T.deleted_at.is_(None), one_of(T.status, [PUBLISHED, ARCHIVED])]
     stmt = (
         select(*queries.ITEM_COLUMNS, B.created_at.label("bookmarked_at"), Channel.name.label("channel_name"))
         .join(Article.__table__, T.id == B.article_id)
