@@ -6,12 +6,15 @@ from typing import Any
 
 
 def register(app: Any, api: Any) -> None:
-    from app.accounts import principal_cache  # noqa: F401  (keeps the token check's cache in step with writes)
+    from app.accounts import principal_cache
     from app.accounts.cli import users_cli
     from app.accounts.privacy import audit, demo, export, own_data, retention  # noqa: F401  (jobs, demo seeder)
     from app.accounts.privacy.cli import privacy_cli
     from app.accounts.privacy.routes import my_privacy_blp, privacy_blp
     from app.accounts.routes import auth_blp, me_blp, users_blp
+    from app.core import auth
+
+    auth.register_principal_loader(principal_cache.load_principal)  # the token check's caller (and its cache)
 
     for blp in (auth_blp, me_blp, users_blp, my_privacy_blp, privacy_blp):
         api.register_blueprint(blp)

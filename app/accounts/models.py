@@ -5,10 +5,10 @@ import datetime as dt
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, SmallInteger, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.accounts.principal import AreaScoped
 from app.accounts.roles import ROLES, Role
 from app.areas.models import Area
 from app.core.db import Base, BigIntPK, code_string, utcnow
-from app.core.principal import AreaScoped
 
 
 class User(AreaScoped, Base):

@@ -5,6 +5,7 @@ from flask.views import MethodView
 
 from app.accounts import presenters, service, sessions
 from app.accounts.phones import try_normalise
+from app.accounts.principal_cache import load_current_user
 from app.accounts.privacy import consent
 from app.accounts.roles import STAFF_ROLES, Role
 from app.accounts.schemas import (
@@ -22,7 +23,7 @@ from app.accounts.schemas import (
     StaffUpdateSchema,
     TokenSchema,
 )
-from app.core.auth import auth_required, get_claims, get_current_user, load_current_user
+from app.core.auth import auth_required, get_claims, get_current_user
 from app.core.blueprint import Blueprint
 from app.core.pagination import page_of
 from app.core.ratelimit import client_ip, is_known_client, json_field, per_account, per_ip, remember_client
@@ -155,7 +156,7 @@ class PasswordChange(MethodView):
 
 @me_blp.route("")
 class Me(MethodView):
-    @auth_required(fresh=True)  # the stored profile, never a cached snapshot (app.core.auth)
+    @auth_required(fresh=True)  # the stored profile, never a cached snapshot (app.accounts.principal_cache)
     @me_blp.response(200, MeSchema)
     def get(self):
         """Get my profile"""

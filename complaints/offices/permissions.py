@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from app.accounts.principal import AreaScoped
 from app.accounts.roles import Role
 from app.areas.codes import LEVEL_KABKOTA, ancestors_of, area_contains, level_of
-from app.core.principal import AreaScoped
 
 
 class Actor(Protocol):

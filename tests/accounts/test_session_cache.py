@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, update
 
+from app.accounts import principal_cache
 from app.accounts.models import AuthSession, User
 from app.config import ConfigError, TestConfig
-from app.core import auth
 from app.core.cache import setting_ttl_cache
 from app.core.db import utcnow
 from app.extensions import db
@@ -34,7 +34,9 @@ def clock(app, monkeypatch) -> Clock:
     """The cache on (5 s) with a clock the test moves."""
     clock = Clock()
     monkeypatch.setitem(app.config, "AUTH_SESSION_CACHE_SECONDS", WINDOW)
-    monkeypatch.setattr(auth, "_principals", setting_ttl_cache("AUTH_SESSION_CACHE_SECONDS", maxsize=100, timer=clock))
+    monkeypatch.setattr(
+        principal_cache, "_principals", setting_ttl_cache("AUTH_SESSION_CACHE_SECONDS", maxsize=100, timer=clock)
+    )
     return clock
 
 
@@ -187,7 +189,7 @@ def test_a_check_that_overlaps_a_change_is_not_kept(client, clock, checks):
 
     def change_meanwhile(_conn, _cursor, statement, *_args) -> None:
         if "JOIN auth_sessions" in statement:
-            auth.forget_principals(user_ids=[0])  # any change: a concurrent write's flush or commit
+            principal_cache.forget_principals(user_ids=[0])  # any change: a concurrent write's flush or commit
 
     event.listen(db.engine, "after_cursor_execute", change_meanwhile)
     try:

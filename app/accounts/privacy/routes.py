@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
+from app.accounts.principal_cache import load_current_user
 from app.accounts.privacy import audit, consent, deletion, export, presenters
 from app.accounts.privacy.permissions import can_publish_notice, can_read_access_log
 from app.accounts.privacy.schemas import (
@@ -18,7 +19,7 @@ from app.accounts.privacy.schemas import (
 )
 from app.accounts.roles import Role
 from app.accounts.schemas import ConsentStateSchema
-from app.core.auth import auth_required, get_current_user, load_current_user, permission_required
+from app.core.auth import auth_required, get_current_user, permission_required
 from app.core.blueprint import Blueprint
 from app.core.errors import NotFound
 from app.core.http import shared_cache

@@ -1,4 +1,5 @@
-"""The signed-in user of a request, as a read-only snapshot loaded with the token check."""
+"""The signed-in user of a request, as a read-only snapshot loaded with the token check (``app.core.auth`` asks
+``app.accounts.principal_cache.load_principal``, which builds it)."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ class AreaScoped:
 class Principal(AreaScoped):
     """What permission checks and read endpoints need about the caller; no ORM identity, no lazy loads.
 
-    Field order is the column order of the per-request query in ``app.core.auth``.
+    Field order is the column order of the per-request query in ``app.accounts.principal_cache``.
     """
 
     id: int
