@@ -33,6 +33,7 @@ MODELS: dict[str, dict] = {
     "sync -w 2": {"worker_class": "sync", "threads": 1},
     "gthread -w 2 x 4 threads": {"worker_class": "gthread", "threads": 4},
     "BalaiWorker -w 2 x 8 threads (default)": {"worker_class": "app.serving.BalaiWorker", "threads": 8},
+    "BalaiWorker -w 2 x 2 threads": {"worker_class": "app.serving.BalaiWorker", "threads": 2},
     "gevent -w 2 x 100 connections": {"worker_class": "gevent", "threads": 1, "extra": ["--worker-connections", "100"]},
 }
 _TICKS = os.sysconf("SC_CLK_TCK")
