@@ -141,6 +141,7 @@ class Config:
     AREA_CACHE_SECONDS: int = 300
     CATEGORY_CACHE_SECONDS: int = 60
     NEWS_FEED_CACHE_SECONDS: int = 5
+    COMPLAINT_FEED_CACHE_SECONDS: int = 5
     AUTH_SESSION_CACHE_SECONDS: int = 5
     LOG_LEVEL: str = "INFO"
     REDIS_URL: str = ""
@@ -259,6 +260,7 @@ class TestConfig(Config):
         cfg.AREA_CACHE_SECONDS = 0
         cfg.CATEGORY_CACHE_SECONDS = 0
         cfg.NEWS_FEED_CACHE_SECONDS = 0
+        cfg.COMPLAINT_FEED_CACHE_SECONDS = 0
         cfg.AUTH_SESSION_CACHE_SECONDS = 0  # tests of the cache turn it on (tests/accounts/test_session_cache.py)
         # Jobs run in the caller's thread once the transaction commits; push goes to the log unless a test
         # points a sender at its fake FCM server.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -21,7 +22,8 @@ from sqlalchemy.orm import aliased
 
 from app.areas import service as areas
 from app.areas.codes import LEVEL_KABKOTA, level_of, within_area
-from app.core import http, sync
+from app.core import http, responses, sync
+from app.core.cache import forget_when_written, setting_ttl_cache
 from app.core.db import one_of, utcnow
 from app.core.errors import NotFound, ValidationFailed
 from app.core.i18n import _
@@ -217,6 +219,21 @@ def _page(stmt: Any, params: dict[str, Any], order: str, limit: int) -> dict[str
     return page(rows, limit=limit, key=lambda r: [r[n] for n in names])
 
 
+#: Pages of the public feed without ``near=`` (the same for every caller, and a shared HTTP cache may keep them as
+#: long: ``public, max-age=5``), encoded once and kept per process for ``COMPLAINT_FEED_CACHE_SECONDS``; this
+#: process's complaint writes empty it at once. ``near=`` pages are not kept: two phones rarely send one position.
+_public_pages = setting_ttl_cache("COMPLAINT_FEED_CACHE_SECONDS", maxsize=10_000)
+_public_lock = threading.Lock()
+
+
+def forget_public_pages() -> None:
+    with _public_lock:
+        _public_pages.clear()
+
+
+forget_when_written(Complaint, forget_public_pages)
+
+
 def feed(
     *,
     area: str | None,
@@ -227,8 +244,34 @@ def feed(
     sort: str,
     cursor: str | None,
     limit: int,
+) -> Any:
+    """The public feed (a dict, or a page shared for a few seconds as ``responses.Encoded``): public complaints
+    verified or later, filtered, newest / most supported / nearest first."""
+    args = {"area": area, "category": category, "status": status, "radius": radius, "sort": sort, "cursor": cursor}
+    if near is not None:
+        return _feed(near=near, limit=limit, **args)
+    key = (area, category, status, sort, cursor, limit)
+    with _public_lock:
+        hit = _public_pages.get(key)
+    if hit is not None:
+        return hit
+    shared = responses.encode(_feed(near=None, limit=limit, **args))
+    with _public_lock:
+        _public_pages[key] = shared
+    return shared
+
+
+def _feed(
+    *,
+    area: str | None,
+    category: int | None,
+    status: str | None,
+    near: tuple[float, float] | None,
+    radius: int,
+    sort: str,
+    cursor: str | None,
+    limit: int,
 ) -> dict[str, Any]:
-    """The public feed: public complaints verified or later, filtered, newest / most supported / nearest first."""
     params = _cursor_params(sort, cursor, limit)
     if area is not None and areas.get_detail(code=area) is None:
         raise ValidationFailed("Unknown area code.", errors={"area": [_("Unknown area code {code}.", code=area)]})

@@ -266,3 +266,40 @@ def test_my_complaints_filter_and_validation(client):
     assert ids(client.get("/api/v1/me/complaints?status=submitted", headers=headers)) == [submitted.id]
     for query in ("status=unknown", "limit=0", "cursor=%%%"):
         assert client.get(f"/api/v1/me/complaints?{query}", headers=headers).status_code == 422
+
+
+def test_a_feed_page_is_shared_for_a_few_seconds_and_this_process_s_writes_show_at_once(app, client, count_queries):
+    from sqlalchemy import update
+
+    from complaints.intake import queries
+    from complaints.intake.models import Complaint
+
+    first = make_complaint(status="verified", desa_code="32.73.01.1001")
+    path = f"{URL}?area=32.73&status=verified"
+    headers = login(resident())  # (a commit: also runs the forget that the write above left for it)
+    unshared = client.get(path)
+    app.config["COMPLAINT_FEED_CACHE_SECONDS"] = 5
+    try:
+        shared = client.get(path)
+        with count_queries() as q:
+            again = client.get(path, headers=headers)  # a token changes nothing in a public page
+        assert q.count == 0, q.statements
+        assert again.get_data() == shared.get_data() == unshared.get_data()
+        assert again.headers["ETag"] == unshared.headers["ETag"]
+        assert client.get(path, headers={"If-None-Match": unshared.headers["ETag"]}).status_code == 304
+        # Another process's write (a statement this process's session does not see) shows when the page expires.
+        db.session.connection().execute(
+            update(Complaint.__table__).where(Complaint.id == first.id).values(support_count=7)
+        )
+        assert client.get(path).get_json()["items"][0]["support_count"] == 0
+        second = make_complaint(status="verified", desa_code="32.73.01.1002")  # this process: at once
+        assert ids(client.get(path)) == [second.id, first.id]
+        assert client.get(path).get_json()["items"][1]["support_count"] == 7
+        near = f"{URL}?near=-6.8706,107.5905&radius=5000"
+        client.get(near)
+        with count_queries() as q:
+            client.get(near)
+        assert q.count >= 1  # near= pages are never kept
+    finally:
+        app.config["COMPLAINT_FEED_CACHE_SECONDS"] = 0
+        queries.forget_public_pages()
