@@ -25,8 +25,6 @@ def register(app: Any, api: Any) -> None:
     from complaints.geo import register_sqlite_math
     from complaints.handling.cli import complaints_cli
     from complaints.handling.routes import blp as handling_blp
-    from complaints.intake.routes import blp as intake_blp
-    from complaints.intake.routes import me_blp
     from complaints.moderation.routes import blp as moderation_blp
     from complaints.moderation.routes import queue_blp as moderation_queue_blp
     from complaints.offices.routes import blp as offices_blp
@@ -35,6 +33,8 @@ def register(app: Any, api: Any) -> None:
     from complaints.sla.routes import blp as sla_blp
     from complaints.stats.routes import blp as stats_blp
     from complaints.supports.routes import blp as supports_blp
+    from complaints.views.routes import blp as views_blp
+    from complaints.views.routes import me_blp
 
     privacy.register()  # export, erasure and retention of complaints' personal data (app.accounts.privacy)
     links.register("complaint", links.row_exists("complaints", flag="is_listed"))  # public ones may be linked to
@@ -44,7 +44,7 @@ def register(app: Any, api: Any) -> None:
     api.register_blueprint(offices_blp)
     api.register_blueprint(routing_blp)
     api.register_blueprint(sla_blp)
-    api.register_blueprint(intake_blp)
+    api.register_blueprint(views_blp)
     api.register_blueprint(photos_blp)
     api.register_blueprint(supports_blp)
     api.register_blueprint(conversation_blp)

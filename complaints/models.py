@@ -2,10 +2,9 @@
 
 from complaints.categories.models import Category
 from complaints.conversation.models import Message
-from complaints.feedback.models import Rating
-from complaints.handling.models import HandlingStage
+from complaints.follow_up import Rating
 from complaints.history import HistoryEntry
-from complaints.intake.models import Complaint
+from complaints.intake.models import Complaint, HandlingStage
 from complaints.moderation.models import Redaction
 from complaints.offices.models import Office, OfficeMember
 from complaints.photos.models import ComplaintPhoto

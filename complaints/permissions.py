@@ -3,7 +3,7 @@
 ``user`` is a ``Principal`` (or ``User``) or None for an anonymous caller; ``complaint`` is anything with the
 complaint's columns (an ORM object or a row). Staff "in scope" are the roles that look after complaints in an area
 whose scope contains the complaint's desa (and RW, for an RW official), and the office handlers of an office with an
-active stage on the complaint: the loader (``complaints.handling.access.attach_viewer_offices``) stores those offices
+active stage on the complaint: the loader (``complaints.intake.access.attach_viewer_offices``) stores those offices
 on the complaint as ``viewer_offices``. Asking about an active office handler and a complaint that was not loaded
 that way is a programming error (``ViewerOfficesNotLoaded``), never a silent "handled by nobody".
 """
@@ -56,7 +56,7 @@ def handling_offices(user: Any | None, complaint: Any) -> frozenset[int]:
         return complaint.viewer_offices
     except AttributeError:
         raise ViewerOfficesNotLoaded(
-            "Load the complaint with complaints.handling.access.attach_viewer_offices before asking about an office "
+            "Load the complaint with complaints.intake.access.attach_viewer_offices before asking about an office "
             "handler's rights."
         ) from None
 
@@ -156,7 +156,7 @@ def can_post_message(user: Any | None, complaint: Any, *, visibility: str) -> bo
 
 
 def can_reopen(user: Any | None, complaint: Any) -> bool:
-    """Only the reporter says "belum beres" (``complaints.feedback.rules`` decides whether it is still possible)."""
+    """Only the reporter says "belum beres" (``complaints.follow_up`` decides whether it is still possible)."""
     return is_reporter(user, complaint)
 
 

@@ -23,7 +23,7 @@ from app.accounts.privacy import registry
 from app.core.storage import get_storage
 from app.extensions import db
 from complaints.conversation.models import Message
-from complaints.feedback.models import Rating
+from complaints.follow_up import Rating
 from complaints.history import HistoryEntry
 from complaints.intake.models import ADDRESS_MAX, TITLE_MAX, Complaint
 from complaints.intake.pii import find_pii, mask

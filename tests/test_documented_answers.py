@@ -25,7 +25,7 @@ from flask import has_request_context, request
 from openapi_schema_validator import OAS30Validator
 
 from app.extensions import db
-from complaints.feedback.models import Rating
+from complaints.follow_up import Rating
 from complaints.moderation import service as moderation
 from notifications.api import COMPLAINT_UPDATE, notify_users
 from tests.complaints.handling_helpers import co, handled, handler

@@ -13,7 +13,7 @@ from app.core.pagination import decode_cursor, encode_cursor
 from app.extensions import db
 from complaints import permissions as perm
 from complaints.feedback import presenters
-from complaints.feedback.models import Rating
+from complaints.follow_up import Rating
 from complaints.intake import queries
 from complaints.intake.models import HistoryEntry
 from complaints.offices.models import Office

@@ -14,8 +14,8 @@ from complaints.feedback.schemas import (
     ReopenSchema,
     TimelineEntrySchema,
 )
-from complaints.intake import detail as intake_detail
 from complaints.intake.schemas import ComplaintSchema
+from complaints.views import detail as views_detail
 
 blp = Blueprint(
     "complaint_feedback",
@@ -57,7 +57,7 @@ class Reopen(MethodView):
         """
         user = get_current_user()
         service.reopen(complaint_id=complaint_id, user=user, note=data["note"])
-        return json_response(intake_detail.detail_view(complaint_id=complaint_id, viewer=user))
+        return json_response(views_detail.detail_view(complaint_id=complaint_id, viewer=user))
 
 
 @blp.route("/<id:complaint_id>/rating")

@@ -23,10 +23,9 @@ from app.core.db import flush_unique, utcnow
 from app.core.errors import Conflict, Forbidden
 from app.core.i18n import _
 from app.extensions import db
+from complaints import follow_up, states
 from complaints import permissions as perm
-from complaints import states
-from complaints.feedback import rules
-from complaints.feedback.models import Rating
+from complaints.follow_up import Rating
 from complaints.handling.stages import lead_stage
 from complaints.intake import queries
 from complaints.intake.models import Complaint
@@ -55,8 +54,8 @@ def _office_recipients(office_id: int | None) -> list[int]:
 
 
 _REFUSALS = {
-    rules.ALREADY_REOPENED: _("This complaint was already reopened once; it cannot be reopened again."),
-    rules.WINDOW_PASSED: _("A complaint can be reopened only within 7 days of closing; that time has passed."),
+    follow_up.ALREADY_REOPENED: _("This complaint was already reopened once; it cannot be reopened again."),
+    follow_up.WINDOW_PASSED: _("A complaint can be reopened only within 7 days of closing; that time has passed."),
 }
 
 
@@ -67,8 +66,8 @@ def reopen(*, complaint_id: int, user: Any, note: str, now: dt.datetime | None =
     c = queries.get_visible(complaint_id=complaint_id, viewer=user, for_update=True)
     if not perm.can_reopen(user, c):
         raise Forbidden("Only the reporter can reopen a complaint.")
-    refusal = rules.reopen_refusal(c, now=now)
-    if refusal == rules.NOT_CLOSED:
+    refusal = follow_up.reopen_refusal(c, now=now)
+    if refusal == follow_up.NOT_CLOSED:
         states.check(c, Status.IN_PROGRESS)  # the state machine's 409, naming the allowed moves
         message = _("Only a closed complaint can be reopened; this one is {status}.", status=c.status)
         raise Conflict(message, errors={"status": [message]})
@@ -116,7 +115,7 @@ def rate(*, complaint_id: int, user: Any, score: int, comment: str | None) -> tu
         raise Forbidden("Only the reporter can rate a complaint.")
     if _rating_of(c.id) is not None:  # the friendly answer; the primary key settles a race (flush_unique)
         raise _already_rated()
-    if not rules.may_be_rated(c, rated=False):
+    if not follow_up.may_be_rated(c, rated=False):
         raise Conflict(
             _("Only a closed complaint can be rated; this one is {status}.", status=c.status),
             errors={"status": ["Rate it once it is closed."]},

@@ -23,8 +23,7 @@ from app.accounts.roles import Role
 from app.areas.codes import ancestors_of, area_contains, scope_key
 from app.core.i18n import _
 from app.extensions import db
-from complaints.handling.models import HandlingStage
-from complaints.intake.models import Complaint
+from complaints.intake.models import Complaint, HandlingStage
 from complaints.offices.models import Office, OfficeMember
 from complaints.offices.permissions import AccountRef, AreaRef, can_join
 from notifications.api import COMPLAINT_UPDATE, notify_users

@@ -31,8 +31,7 @@ from app.core.pagination import decode_cursor, encode_cursor
 from app.extensions import db
 from complaints.categories.models import Category
 from complaints.handling import presenters
-from complaints.handling.models import HandlingStage
-from complaints.intake.models import Complaint
+from complaints.intake.models import Complaint, HandlingStage
 from complaints.intake.presenters import EXCERPT_CHARS
 from complaints.offices.models import Office, OfficeMember
 from complaints.offices.permissions import can_join, can_manage_office
@@ -120,7 +119,7 @@ def _my_offices_statement() -> Any:
 def my_offices(*, user: Any) -> list[dict[str, Any]]:
     """The offices ``user`` effectively works for, with whether they head it (office handlers only; [] otherwise).
 
-    The SQL twin of ``complaints.handling.access.my_offices`` plus ``is_head``, in one statement."""
+    The SQL twin of ``complaints.offices.members.my_offices`` plus ``is_head``, in one statement."""
     if user.role != Role.OFFICE_HANDLER or not user.is_active:
         return []
     rows = db.connection().execute(_my_offices_statement(), {"user_id": user.id}).mappings().all()

@@ -9,7 +9,7 @@ import marshmallow as ma
 
 from app.core.fields import MAX_ID, IdField, PlainText, StrictBoolean
 from app.core.pagination import PageArgs
-from complaints.handling.models import STAGE_ROLES
+from complaints.intake.models import STAGE_ROLES
 from complaints.intake.schemas import ComplaintHeadSchema
 from complaints.offices.schemas import OfficeRefSchema, OfficeSchema
 from complaints.states import STATUSES

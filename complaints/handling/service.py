@@ -23,9 +23,8 @@ from complaints import permissions as perm
 from complaints import states
 from complaints.handling import stages
 from complaints.handling.escalation import escalate_overdue
-from complaints.handling.models import HandlingStage
 from complaints.intake import queries
-from complaints.intake.models import Complaint
+from complaints.intake.models import Complaint, HandlingStage
 from complaints.offices import service as offices
 from complaints.offices.models import Office
 from complaints.photos.models import ComplaintPhoto

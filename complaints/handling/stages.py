@@ -19,7 +19,7 @@ from app.core.db import utcnow
 from app.core.errors import ValidationFailed
 from app.core.i18n import _
 from app.extensions import db
-from complaints.handling.models import HandlingStage
+from complaints.intake.models import HandlingStage
 from complaints.offices.models import Office
 from complaints.routing.permissions import office_covers
 from complaints.sla.service import sla_deadlines

@@ -13,12 +13,10 @@ import datetime as dt
 import functools
 import threading
 from collections import defaultdict
-from collections.abc import Sequence
 from typing import Any
 
 from flask import has_request_context, request
 from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, text, tuple_
-from sqlalchemy.orm import aliased
 
 from app.areas import service as areas
 from app.areas.codes import LEVEL_KABKOTA, level_of, within_area
@@ -32,14 +30,10 @@ from app.extensions import db
 from complaints import geo
 from complaints import permissions as perm
 from complaints.categories.models import Category
-from complaints.feedback.models import Rating
-from complaints.handling.access import attach_viewer_offices
-from complaints.handling.models import HandlingStage
 from complaints.intake import presenters
+from complaints.intake.access import attach_viewer_offices
 from complaints.intake.models import SIMILAR_DAYS, SIMILAR_RADIUS_M, Complaint
 from complaints.intake.presenters import EXCERPT_CHARS
-from complaints.offices.models import Office
-from complaints.photos.models import ComplaintPhoto
 from complaints.states import OPEN_STATUSES
 
 T = Complaint.__table__.c
@@ -100,22 +94,6 @@ _ORDERS = {
     "supported": (("support_count", "id"), (int, int), True),
     "nearest": (("distance_m", "id"), (float, int), False),
 }
-
-
-def photos_for(complaint_ids: Sequence[int], *, kinds: Sequence[str] = ("intake",)) -> dict[int, list[Any]]:
-    """Photos of several complaints (intake ones unless ``kinds`` says more), by kind, in upload order (one query)."""
-    if not complaint_ids:
-        return {}
-    P = ComplaintPhoto
-    rows = db.session.execute(
-        select(P.id, P.complaint_id, P.kind, P.width, P.height)
-        .where(P.complaint_id.in_(complaint_ids), P.kind.in_(kinds))
-        .order_by(P.complaint_id, P.kind, P.position)
-    )
-    out: dict[int, list[Any]] = defaultdict(list)
-    for r in rows:
-        out[r.complaint_id].append(r)
-    return out
 
 
 def _distance() -> ColumnElement[float]:
@@ -444,42 +422,3 @@ def etag_core(complaint: Any) -> str:
 def _is_target(complaint_id: int) -> bool:
     """Whether ``complaint_id`` is the complaint named in the request's path (not, say, a duplicate's original)."""
     return has_request_context() and (request.view_args or {}).get("complaint_id") == complaint_id
-
-
-_Original = aliased(Complaint, name="original")
-
-
-def detail_extras(complaint_id: int) -> presenters.DetailExtras:
-    """What the detail shows beyond the complaint's own row, in one query: the lead office's name, the complaint
-    this one duplicates, the rating's score, and the lead stage's next deadline (for ``overdue``)."""
-    A = HandlingStage
-    lead = and_(A.complaint_id == Complaint.id, A.is_active.is_(True), A.role == "lead")
-    row = db.session.execute(
-        select(
-            Office.id.label("office_id"),
-            Office.name.label("office_name"),
-            _Original.id.label("original_id"),
-            _Original.tracking_number.label("original_tracking_number"),
-            Rating.score,
-            A.due_at,
-        )
-        .select_from(Complaint)
-        .outerjoin(Office, Office.id == Complaint.office_id)
-        .outerjoin(_Original, _Original.id == Complaint.duplicate_of_id)
-        .outerjoin(Rating, Rating.complaint_id == Complaint.id)
-        .outerjoin(A, lead)
-        .where(Complaint.id == complaint_id)
-        .limit(1)
-    ).first()
-    if row is None:
-        return presenters.DetailExtras()
-    return presenters.DetailExtras(
-        office={"id": row.office_id, "name": row.office_name} if row.office_id is not None else None,
-        duplicate_of=(
-            {"id": row.original_id, "tracking_number": row.original_tracking_number}
-            if row.original_id is not None
-            else None
-        ),
-        rating=row.score,
-        due_at=row.due_at,
-    )

@@ -38,7 +38,7 @@ def likely_duplicate(r: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def moderation_view(detail: dict[str, Any], c: Any, *, office: Any | None, original: Any | None) -> dict[str, Any]:
-    """``ModerationViewSchema``: the complaint's detail (``intake.presenters.detail`` for the moderator) with the
+    """``ModerationViewSchema``: the complaint's detail (``views.presenters.detail`` for the moderator) with the
     lead office's code, the original's title and status, and the moderation outcome."""
     out = dict(detail)
     out.update(

@@ -26,7 +26,6 @@ from app.core.pagination import decode_cursor, keyset, page
 from app.extensions import db
 from complaints import audit, geo
 from complaints import permissions as perm
-from complaints.intake import detail as intake_detail
 from complaints.intake import presenters as intake_presenters
 from complaints.intake import queries as intake_queries
 from complaints.intake.models import SIMILAR_DAYS, SIMILAR_RADIUS_M, Complaint
@@ -34,6 +33,7 @@ from complaints.moderation import presenters
 from complaints.moderation.models import Redaction
 from complaints.offices.models import Office
 from complaints.states import OPEN_STATUSES
+from complaints.views import detail as views_detail
 
 T = Complaint.__table__.c
 U = User.__table__.c
@@ -204,7 +204,7 @@ def likely_duplicates(complaint_ids: Sequence[int], *, viewer: Any) -> dict[int,
 
 def view(*, complaint_id: int, viewer: Any) -> dict[str, Any]:
     """The complaint as its moderator sees it: the detail view plus routing, deadlines and moderation outcome."""
-    detail = intake_detail.detail_view(complaint_id=complaint_id, viewer=viewer)
+    detail = views_detail.detail_view(complaint_id=complaint_id, viewer=viewer)
     c = db.session.get(Complaint, complaint_id)  # loaded by detail_view: no query
     office = db.session.get(Office, c.office_id) if c.office_id is not None else None
     original = db.session.get(Complaint, c.duplicate_of_id) if c.duplicate_of_id is not None else None

@@ -8,7 +8,6 @@ from app.core.blueprint import Blueprint
 from app.core.http import if_match
 from app.core.pagination import PageArgs, page_of
 from app.core.responses import json_response
-from complaints.intake import detail as intake_detail
 from complaints.intake.schemas import ComplaintSchema
 from complaints.moderation import queries, service
 from complaints.moderation.schemas import (
@@ -24,6 +23,7 @@ from complaints.moderation.schemas import (
     ValidateSchema,
     VerifySchema,
 )
+from complaints.views import detail as views_detail
 
 queue_blp = Blueprint(
     "moderation",
@@ -129,7 +129,7 @@ class Answer(MethodView):
         """
         user = get_current_user()
         service.answer(complaint_id=complaint_id, user=user, **data)
-        return json_response(intake_detail.detail_view(complaint_id=complaint_id, viewer=user))
+        return json_response(views_detail.detail_view(complaint_id=complaint_id, viewer=user))
 
 
 @blp.route("/<id:complaint_id>/mark-duplicate")

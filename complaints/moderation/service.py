@@ -22,9 +22,9 @@ from complaints import states
 from complaints.conversation.models import Message
 from complaints.events import COMPLAINT_MESSAGE_POSTED, message_payload
 from complaints.handling import stages
-from complaints.handling.access import attach_viewer_offices
 from complaints.intake import queries as intake_queries
 from complaints.intake import screening
+from complaints.intake.access import attach_viewer_offices
 from complaints.intake.models import Complaint
 from complaints.moderation.models import Redaction
 from complaints.offices.models import Office

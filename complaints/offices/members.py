@@ -1,4 +1,4 @@
-"""Office membership, managed by admins: add, list, make head, remove."""
+"""Office membership, managed by admins: add, list, make head, remove; and the offices a user effectively works for."""
 
 from __future__ import annotations
 
@@ -87,3 +87,11 @@ def remove_member(*, office: Office, user_id: int) -> None:
     """Remove an account from the office (work already assigned to it is the handling code's concern)."""
     db.session.delete(_existing(office=office, user_id=user_id))
     db.session.flush()
+
+
+def my_offices(*, user: Any) -> list[Office]:
+    """The offices ``user`` effectively works for (membership, active handler scoped inside the office's reach)."""
+    rows = db.session.scalars(
+        select(Office).join(OfficeMember, OfficeMember.office_id == Office.id).where(OfficeMember.user_id == user.id)
+    ).all()
+    return [o for o in rows if can_join(user, o)]

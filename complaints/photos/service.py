@@ -13,8 +13,8 @@ from app.core.i18n import _
 from app.core.stored_images import etag_of, store_image
 from app.extensions import db
 from complaints import permissions as perm
-from complaints.handling.access import attach_viewer_offices
 from complaints.intake import queries
+from complaints.intake.access import attach_viewer_offices
 from complaints.intake.models import Complaint
 from complaints.photos.models import ComplaintPhoto
 from complaints.states import Status

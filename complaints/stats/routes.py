@@ -16,7 +16,7 @@ from app.core.responses import json_response
 from app.extensions import db
 from complaints import permissions as perm
 from complaints.categories.models import Category
-from complaints.handling.access import my_offices
+from complaints.offices.members import my_offices
 from complaints.offices.models import Office
 from complaints.sla.zones import zone_of
 from complaints.stats import queries

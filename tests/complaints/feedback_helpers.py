@@ -7,9 +7,8 @@ from typing import Any
 
 from app.core.db import utcnow
 from app.extensions import db
-from complaints.handling.models import HandlingStage
 from complaints.handling.stages import start_stage
-from complaints.intake.models import Complaint
+from complaints.intake.models import Complaint, HandlingStage
 from complaints.offices.models import Office
 from tests.complaints.helpers import make_complaint
 from tests.complaints.office_factories import office

@@ -11,8 +11,7 @@ from app.accounts.models import User
 from app.core.db import utcnow
 from app.extensions import db
 from complaints.handling import stages
-from complaints.handling.models import HandlingStage
-from complaints.intake.models import Complaint, HistoryEntry
+from complaints.intake.models import Complaint, HandlingStage, HistoryEntry
 from complaints.offices.models import Office
 from notifications.models import Notification
 from tests.complaints.helpers import make_complaint

@@ -5,9 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.extensions import db
-from complaints.feedback.models import Rating
-from complaints.handling.models import HandlingStage
-from complaints.intake.models import Complaint, HistoryEntry
+from complaints.follow_up import Rating
+from complaints.intake.models import Complaint, HandlingStage, HistoryEntry
 
 
 def test_seed_demo_adds_complaints_once(app, client):

@@ -8,8 +8,8 @@ import pytest
 
 from app.core.db import utcnow
 from app.extensions import db
-from complaints.feedback.models import Rating
-from complaints.intake import presenters, queries
+from complaints.follow_up import Rating
+from complaints.views import presenters, queries
 from tests.complaints.feedback_helpers import DAY, handled
 from tests.complaints.helpers import make_complaint
 from tests.factories import login, resident, staff

@@ -10,7 +10,7 @@ from app.core.jobs import huey
 from app.extensions import db
 from complaints import states
 from complaints.feedback import service
-from complaints.feedback.models import Rating
+from complaints.follow_up import Rating
 from tests.complaints.feedback_helpers import handled, someone_else
 from tests.complaints.office_factories import member
 from tests.factories import login, resident, staff

@@ -9,9 +9,10 @@ from app.core.db import utcnow
 from app.core.pagination import page_of
 from app.core.responses import json_response
 from app.core.sync import sync_page_of
-from complaints.intake import detail, queries, service
+from complaints.intake import queries, service
 from complaints.intake.schemas import ComplaintItemSchema, ComplaintSchema, SubmittedSchema
 from complaints.photos.service import add_photo
+from complaints.views import detail
 from tests.complaints.helpers import BANDUNG, jpeg_bytes, make_complaint
 from tests.factories import resident, staff
 

@@ -8,7 +8,7 @@ import pytest
 
 from app.core.db import utcnow
 from app.extensions import db
-from complaints.feedback.models import Rating
+from complaints.follow_up import Rating
 from complaints.stats import queries
 from complaints.stats.schemas import ComplaintStatsSchema
 from tests.complaints.helpers import SOREANG, make_complaint

@@ -10,7 +10,7 @@ from app.accounts.models import User
 from app.core.db import utcnow
 from app.extensions import db
 from complaints.conversation.models import Message
-from complaints.feedback.models import Rating
+from complaints.follow_up import Rating
 from complaints.intake.models import Complaint
 from complaints.photos.service import add_photo
 from complaints.supports.models import Support

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.accounts.models import AuthSession, User
 from app.extensions import db
 from complaints.conversation.models import Message
-from complaints.feedback.models import Rating
+from complaints.follow_up import Rating
 from complaints.intake.models import Complaint
 from notifications.models import Device, Notification
 from tests.factories import PASSWORD, login, resident, staff

@@ -11,7 +11,7 @@ from app.core.pagination import page_of
 from app.core.ratelimit import per_account
 from app.core.responses import json_response
 from app.core.sync import sync_page_of
-from complaints.intake import detail, queries, service
+from complaints.intake import queries, service
 from complaints.intake.schemas import (
     ComplaintItemSchema,
     ComplaintSchema,
@@ -23,6 +23,7 @@ from complaints.intake.schemas import (
     SubmittedSchema,
     WithdrawSchema,
 )
+from complaints.views import detail
 
 blp = Blueprint(
     "complaints",

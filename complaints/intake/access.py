@@ -2,7 +2,8 @@
 
 ``attach_viewer_offices`` loads, in one query, the offices through which ``viewer`` handles the complaint (the lead
 office or a co-handling one, where ``viewer`` is an effective member) and stores them on the loaded object as
-``viewer_offices``, which the pure predicates in ``complaints.permissions`` read.
+``viewer_offices``, which the pure predicates in ``complaints.permissions`` read. ``queries.get_visible`` calls it
+for every complaint it loads; a loader of bare rows (``photos.service.photo_file``) calls it itself.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sqlalchemy import select
 
 from app.accounts.roles import Role
 from app.extensions import db
-from complaints.handling.models import HandlingStage
+from complaints.intake.models import HandlingStage
 from complaints.offices.models import Office, OfficeMember
 from complaints.offices.permissions import can_join
 
@@ -42,11 +43,3 @@ def attach_viewer_offices(complaint: Any, viewer: Any | None) -> Any:
         offices = offices_handling(complaint_id=complaint.id, viewer=viewer)
     complaint.viewer_offices = offices
     return complaint
-
-
-def my_offices(*, user: Any) -> list[Office]:
-    """The offices ``user`` effectively works for (membership, active handler scoped inside the office's reach)."""
-    rows = db.session.scalars(
-        select(Office).join(OfficeMember, OfficeMember.office_id == Office.id).where(OfficeMember.user_id == user.id)
-    ).all()
-    return [o for o in rows if can_join(user, o)]

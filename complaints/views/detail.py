@@ -1,5 +1,6 @@
 """One complaint's answers: the detail as a caller may see it, and the answer to a submission. Queries load
-(``intake.queries``), presenters shape (``intake.presenters``); nothing here changes state."""
+(``intake.queries`` the complaint, ``views.queries`` what other parts add), presenters shape (``views.presenters``);
+nothing here changes state."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from app.core import http
 from app.extensions import db
 from complaints import audit
 from complaints import permissions as perm
-from complaints.intake import presenters, queries
+from complaints.intake import queries as intake_queries
 from complaints.supports.models import Support
+from complaints.views import presenters, queries
 
 DUPLICATES_SHOWN = 5
 
@@ -27,7 +29,7 @@ def submitted_view(submission: Any, *, reporter: Any) -> dict[str, Any]:
     view = presenters.detail(
         c, viewer=reporter, photos=photos, reporter_name=reporter.name, supported_by_me=False, extras=extras
     )
-    dups = queries.similar(
+    dups = intake_queries.similar(
         viewer=reporter,
         lat=c.latitude,
         lon=c.longitude,
@@ -42,8 +44,8 @@ def submitted_view(submission: Any, *, reporter: Any) -> dict[str, Any]:
 
 def detail_view(*, complaint_id: int, viewer: Any | None) -> dict[str, Any]:
     """One complaint as ``viewer`` may see it (404 when they may not see it at all)."""
-    c = queries.get_visible(complaint_id=complaint_id, viewer=viewer)
-    http.tag_resource(queries.etag_core(c))
+    c = intake_queries.get_visible(complaint_id=complaint_id, viewer=viewer)
+    http.tag_resource(intake_queries.etag_core(c))
     reporter_name = None
     if perm.sees_reporter_identity(viewer, c):
         if perm.is_reporter(viewer, c):
