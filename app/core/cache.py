@@ -1,4 +1,5 @@
-"""Per-process caches for static data: cachetools with a lock, the lifetime read from a setting.
+"""Per-process caches for static data and shared answers (``SharedAnswers``): cachetools with a lock, the lifetime
+read from a setting.
 
 Use them through ``cachetools.cached(cache, lock=threading.Lock())`` (``.cache_clear()`` empties one)::
 
@@ -8,8 +9,9 @@ Use them through ``cachetools.cached(cache, lock=threading.Lock())`` (``.cache_c
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import cachetools
@@ -54,3 +56,34 @@ def forget_when_written(model: type, forget: Callable[[], None]) -> None:
     def _bulk(state: ORMExecuteState) -> None:
         if (state.is_update or state.is_delete) and any(m.class_ is model for m in state.all_mappers):
             now_and_after_commit(state.session)
+
+
+class SharedAnswers:
+    """Encoded answers that many callers share, kept in this process for ``app.config[setting]`` seconds (0: off),
+    thread-safe, and emptied whenever this process writes a ``written`` model (``forget_when_written``)."""
+
+    def __init__(self, setting: str, *, maxsize: int, written: type | None = None) -> None:
+        self._cache = setting_ttl_cache(setting, maxsize=maxsize)
+        self._lock = threading.Lock()
+        if written is not None:
+            forget_when_written(written, self.clear)
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            return self._cache.get(key)
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._cache[key] = value
+
+    def get_or_build(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """The kept answer, or ``build()``'s, kept (built outside the lock: two callers may build it at once)."""
+        hit = self.get(key)
+        if hit is None:
+            hit = build()
+            self.put(key, hit)
+        return hit
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()

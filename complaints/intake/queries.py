@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import threading
 from collections import defaultdict
 from typing import Any
 
@@ -21,7 +20,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, text, 
 from app.areas import service as areas
 from app.areas.codes import LEVEL_KABKOTA, level_of, within_area
 from app.core import http, responses, sync
-from app.core.cache import forget_when_written, setting_ttl_cache
+from app.core.cache import SharedAnswers
 from app.core.db import one_of, utcnow
 from app.core.errors import NotFound, ValidationFailed
 from app.core.i18n import _
@@ -200,16 +199,8 @@ def _page(stmt: Any, params: dict[str, Any], order: str, limit: int) -> dict[str
 #: Pages of the public feed without ``near=`` (the same for every caller, and a shared HTTP cache may keep them as
 #: long: ``public, max-age=5``), encoded once and kept per process for ``COMPLAINT_FEED_CACHE_SECONDS``; this
 #: process's complaint writes empty it at once. ``near=`` pages are not kept: two phones rarely send one position.
-_public_pages = setting_ttl_cache("COMPLAINT_FEED_CACHE_SECONDS", maxsize=10_000)
-_public_lock = threading.Lock()
-
-
-def forget_public_pages() -> None:
-    with _public_lock:
-        _public_pages.clear()
-
-
-forget_when_written(Complaint, forget_public_pages)
+_public_pages = SharedAnswers("COMPLAINT_FEED_CACHE_SECONDS", maxsize=10_000, written=Complaint)
+forget_public_pages = _public_pages.clear
 
 
 def feed(
@@ -229,14 +220,7 @@ def feed(
     if near is not None:
         return _feed(near=near, limit=limit, **args)
     key = (area, category, status, sort, cursor, limit)
-    with _public_lock:
-        hit = _public_pages.get(key)
-    if hit is not None:
-        return hit
-    shared = responses.encode(_feed(near=None, limit=limit, **args))
-    with _public_lock:
-        _public_pages[key] = shared
-    return shared
+    return _public_pages.get_or_build(key, lambda: responses.encode(_feed(near=None, limit=limit, **args)))
 
 
 def _feed(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import threading
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select, text, tuple_, union_all
@@ -21,7 +20,7 @@ from app.accounts.models import User
 from app.accounts.roles import Role
 from app.areas.codes import keys_params, one_of_keys, within_area
 from app.core import responses, sync
-from app.core.cache import forget_when_written, setting_ttl_cache
+from app.core.cache import SharedAnswers
 from app.core.db import UTCDateTime, utcnow
 from app.core.errors import Forbidden, NotFound, ValidationFailed
 from app.core.i18n import request_locale
@@ -143,16 +142,8 @@ def _reader(viewer: Any) -> tuple[list[str], str | None]:
 #: ``NEWS_FEED_CACHE_SECONDS`` (5 s; 0 turns it off). Any announcement written by this process empties it (at the
 #: flush and at the commit); other processes' writes, and announcements that expire or come due meanwhile, show
 #: within those seconds.
-_pages = setting_ttl_cache("NEWS_FEED_CACHE_SECONDS", maxsize=20_000)
-_pages_lock = threading.Lock()
-
-
-def forget_pages() -> None:
-    with _pages_lock:
-        _pages.clear()
-
-
-forget_when_written(Announcement, forget_pages)
+_pages = SharedAnswers("NEWS_FEED_CACHE_SECONDS", maxsize=20_000, written=Announcement)
+forget_pages = _pages.clear
 
 
 def feed(*, viewer: Any, cursor: str | None, limit: int, updated_since: dt.datetime | None) -> Any:
@@ -162,15 +153,12 @@ def feed(*, viewer: Any, cursor: str | None, limit: int, updated_since: dt.datet
         return _feed(viewer=viewer, cursor=cursor, limit=limit, updated_since=updated_since)
     keys, scope = _reader(viewer)
     key = (tuple(keys), scope, cursor, limit, request_locale())
-    with _pages_lock:
-        hit = _pages.get(key)
-    if hit is not None:
-        return hit
-    page = _feed(viewer=viewer, cursor=cursor, limit=limit, updated_since=None)
-    encoded = responses.encode(page, ignore=page["server_time"])
-    with _pages_lock:
-        _pages[key] = encoded
-    return encoded
+
+    def build() -> responses.Encoded:
+        page = _feed(viewer=viewer, cursor=cursor, limit=limit, updated_since=None)
+        return responses.encode(page, ignore=page["server_time"])
+
+    return _pages.get_or_build(key, build)
 
 
 def _feed(*, viewer: Any, cursor: str | None, limit: int, updated_since: dt.datetime | None) -> dict[str, Any]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Hashable
 from types import SimpleNamespace
 from typing import Any
 
@@ -11,7 +9,7 @@ from sqlalchemy import select
 
 from app.areas.codes import keys_params
 from app.core import responses, sync
-from app.core.cache import forget_when_written, setting_ttl_cache
+from app.core.cache import SharedAnswers
 from app.core.errors import NotFound
 from app.extensions import db
 from news.articles import permissions as perm
@@ -21,38 +19,20 @@ from news.articles.models import Article
 RELATED = 5
 #: Per-process caches of what every reader of the same areas sees (``NEWS_FEED_CACHE_SECONDS``, 5 s; 0 turns them
 #: off): feed pages, the public part of an article (without ``me``).
-_pages = setting_ttl_cache("NEWS_FEED_CACHE_SECONDS", maxsize=20_000)
-_articles = setting_ttl_cache("NEWS_FEED_CACHE_SECONDS", maxsize=20_000)
+_pages = SharedAnswers("NEWS_FEED_CACHE_SECONDS", maxsize=20_000)
+_articles = SharedAnswers("NEWS_FEED_CACHE_SECONDS", maxsize=20_000)
 #: The whole answer of ``GET /news/{id}`` for anonymous readers (what a shared HTTP cache may keep as long, by its
 #: ``public, max-age=5``), emptied by this process's article writes.
-_anonymous = setting_ttl_cache("NEWS_FEED_CACHE_SECONDS", maxsize=20_000)
-_lock = threading.Lock()
-
-
-def forget_anonymous() -> None:
-    with _lock:
-        _anonymous.clear()
-
-
-forget_when_written(Article, forget_anonymous)
+_anonymous = SharedAnswers("NEWS_FEED_CACHE_SECONDS", maxsize=20_000, written=Article)
+forget_anonymous = _anonymous.clear
 
 
 def forget_shared() -> None:
     """Empty this process's shared pages, articles and tags (tests that turn the caches on)."""
-    for cache, lock in ((_pages, _lock), (_articles, _lock), (_anonymous, _lock), (queries._tags, queries._tags_lock)):
-        with lock:
-            cache.clear()
-
-
-def _cached(cache: Any, key: Hashable, build: Callable[[], Any]) -> Any:
-    with _lock:
-        hit = cache.get(key)
-    if hit is not None:
-        return hit
-    value = build()
-    with _lock:
-        cache[key] = value
-    return value
+    for cache in (_pages, _articles, _anonymous):
+        cache.clear()
+    with queries._tags_lock:
+        queries._tags.clear()
 
 
 def _items(rows: list[Any]) -> list[dict[str, Any]]:
@@ -88,7 +68,7 @@ def feed(
         page = _feed(viewer=viewer, limit=limit, **args)
         return responses.encode(page, ignore=page["server_time"])  # encoded and hashed once per shared page
 
-    return _cached(_pages, key, build)
+    return _pages.get_or_build(key, build)
 
 
 def _feed(
@@ -177,8 +157,7 @@ def detail(*, article_id: int, viewer: Any | None, count_view: bool = True) -> A
     same areas for a few seconds (keyed by ``updated_at``), so a request reads only the article's head and the
     caller's own state."""
     if viewer is None:
-        with _lock:
-            hit = _anonymous.get(article_id)
+        hit = _anonymous.get(article_id)
         if hit is not None:  # public (only public answers are kept), at most a few seconds old
             if count_view:
                 views.record_view(article_id, None)
@@ -195,10 +174,9 @@ def detail(*, article_id: int, viewer: Any | None, count_view: bool = True) -> A
     def build() -> responses.Encoded:
         return responses.encode(_present(_load(article_id, None, full=True)[0], viewer, me=None))
 
-    shared = _cached(_articles, (head.id, head.updated_at, keys), build)
+    shared = _articles.get_or_build((head.id, head.updated_at, keys), build)
     if viewer is None:
-        with _lock:
-            _anonymous[article_id] = shared
+        _anonymous.put(article_id, shared)
     return shared if me is None else shared.with_last("me", me)
 
 
