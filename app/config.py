@@ -142,7 +142,9 @@ class Config:
     CATEGORY_CACHE_SECONDS: int = 60
     NEWS_FEED_CACHE_SECONDS: int = 5
     COMPLAINT_FEED_CACHE_SECONDS: int = 5
+    SURVEY_LIST_CACHE_SECONDS: int = 5
     AUTH_SESSION_CACHE_SECONDS: int = 5
+    USER_STATE_CACHE_SECONDS: int = 300
     LOG_LEVEL: str = "INFO"
     REDIS_URL: str = ""
     JOBS_IMMEDIATE: bool = False
@@ -198,6 +200,8 @@ class Config:
             raise ConfigError("PRIVACY_RETENTION_BATCH and PRIVACY_EXPORT_HOURS must be >= 1")
         if not 0 <= self.AUTH_SESSION_CACHE_SECONDS <= 60:
             raise ConfigError("AUTH_SESSION_CACHE_SECONDS must be between 0 and 60 (a revoked session reads that long)")
+        if self.USER_STATE_CACHE_SECONDS < 0:
+            raise ConfigError("USER_STATE_CACHE_SECONDS must be >= 0 (0 turns the per-user caches off)")
         if self.STORAGE_BACKEND not in {"local"}:
             raise ConfigError(f"STORAGE_BACKEND must be local, got {self.STORAGE_BACKEND!r}")
         if self.ENV == "production":
@@ -261,7 +265,9 @@ class TestConfig(Config):
         cfg.CATEGORY_CACHE_SECONDS = 0
         cfg.NEWS_FEED_CACHE_SECONDS = 0
         cfg.COMPLAINT_FEED_CACHE_SECONDS = 0
+        cfg.SURVEY_LIST_CACHE_SECONDS = 0
         cfg.AUTH_SESSION_CACHE_SECONDS = 0  # tests of the cache turn it on (tests/accounts/test_session_cache.py)
+        cfg.USER_STATE_CACHE_SECONDS = 0  # tests/core/test_user_state.py turns it on, with committed writes
         # Jobs run in the caller's thread once the transaction commits; push goes to the log unless a test
         # points a sender at its fake FCM server.
         cfg.JOBS_IMMEDIATE = True

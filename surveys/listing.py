@@ -4,8 +4,15 @@ staff list of those in scope, and one survey.
 The resident list is one Core statement per shape (built once, bound parameters): the targets that contain a home
 are exactly its ancestors' keys (province, kab/kota, kecamatan, desa, RW), so it is an ``IN`` of one parameter per
 key (``one_of_keys``) over ``ix_surveys_area_key_status`` (or ``…_updated_at_id`` with ``updated_since``), and
-``answered`` is an ``EXISTS`` on the participation primary key. A page's polls carry their one question (two more
-statements, only when a poll is on the page).
+``answered`` comes from the resident's set of answered surveys. A page's polls carry their one question (from the
+per-process definition cache).
+
+A page (without ``updated_since``) is the same for every resident with the same home, so each process shares its
+rows for ``SURVEY_LIST_CACHE_SECONDS`` (5; this process's survey writes empty it at once, other processes' show on
+expiry, like the public feeds; ``is_open`` and ``server_time`` are as old as the page), and its encoded answer with
+everyone who answered the same surveys of it. The answered set is the resident's own state, kept per process in
+``queries.ANSWERED`` (``app.core.user_state``): a submit in any process drops it in every process at its commit. So
+a list usually costs no statement at all, and a resident always sees their own answer.
 """
 
 from __future__ import annotations
@@ -14,10 +21,11 @@ import datetime as dt
 import functools
 from typing import Any
 
-from sqlalchemy import bindparam, exists, literal, select
+from sqlalchemy import bindparam, literal, select
 
 from app.areas.codes import ancestors_of, keys_params, one_of_keys, within_area
-from app.core import sync
+from app.core import responses, sync
+from app.core.cache import SharedAnswers
 from app.core.db import UTCDateTime, one_of, utcnow
 from app.core.pagination import decode_cursor, keyset, page
 from app.extensions import db
@@ -45,10 +53,12 @@ _COLUMNS = (
 )
 
 
+_pages = SharedAnswers("SURVEY_LIST_CACHE_SECONDS", maxsize=4096, written=Survey)
+
+
 @functools.cache
 def _resident_statement(*, n_keys: int, open_only: bool, delta: bool, after: bool) -> Any:
-    answered = exists().where(P.survey_id == S.id, P.user_id == bindparam("user_id")).label("answered")
-    stmt = select(*_COLUMNS, answered).where(one_of_keys(S.area_key, n_keys), one_of(S.status, st.RESIDENT_VISIBLE))
+    stmt = select(*_COLUMNS).where(one_of_keys(S.area_key, n_keys), one_of(S.status, st.RESIDENT_VISIBLE))
     if open_only:
         now = bindparam("now", type_=UTCDateTime())
         stmt = stmt.where(S.status == st.PUBLISHED, S.opens_at <= now, S.closes_at > now)
@@ -72,36 +82,57 @@ def _poll_items(rows: list[Any]) -> dict[int, dict[str, Any]]:
 
 def resident_list(
     *, user: Any, open_only: bool, updated_since: dt.datetime | None, cursor: str | None, limit: int
-) -> dict[str, Any]:
-    server_time = sync.server_time()
-    now = utcnow()
+) -> dict[str, Any] | responses.Encoded:
     keys = ancestors_of(user.home) if user.home else []
-    params: dict[str, Any] = {**keys_params(keys), "user_id": user.id, "now": now}
-    if updated_since is not None:
-        params.update(sync.changes_params(since=updated_since, cursor=cursor, limit=limit))
-        stmt = _resident_statement(n_keys=len(keys), open_only=open_only, delta=True, after="after_t" in params)
-        rows = db.connection().execute(stmt, params).all() if keys else []
-        out = sync.changes_page(rows, limit=limit, key=lambda r: (r.updated_at, r.id))
-        deleted = (
-            sync.deleted_since(db.connection(), kind="survey", owner_id=None, since=updated_since)
-            if cursor is None
-            else []
-        )
-    else:
-        after = decode_cursor(cursor, types=[int])
-        params["limit_plus_one"] = limit + 1
-        if after is not None:
-            params["after_id"] = after[0]
+    params: dict[str, Any] = {**keys_params(keys), "now": utcnow()}
+    if updated_since is None:
+        return _page(user=user, keys=keys, params=params, open_only=open_only, cursor=cursor, limit=limit)
+    server_time = sync.server_time()
+    params.update(sync.changes_params(since=updated_since, cursor=cursor, limit=limit))
+    stmt = _resident_statement(n_keys=len(keys), open_only=open_only, delta=True, after="after_t" in params)
+    rows = db.connection().execute(stmt, params).all() if keys else []
+    out = sync.changes_page(rows, limit=limit, key=lambda r: (r.updated_at, r.id))
+    deleted = (
+        sync.deleted_since(db.connection(), kind="survey", owner_id=None, since=updated_since) if cursor is None else []
+    )
+    ids = frozenset(r.id for r in out["items"])
+    items = _summaries(out["items"], user, queries.answered_surveys(user.id) & ids if ids else ids, params["now"])
+    return {**out, "items": items, "server_time": server_time, "deleted": deleted}
+
+
+def _page(
+    *, user: Any, keys: list[str], params: dict[str, Any], open_only: bool, cursor: str | None, limit: int
+) -> responses.Encoded:
+    """A page of the list: its rows shared by the residents of the same home, its answer by those who answered
+    the same surveys of it (the caller's own ``answered`` set, kept per user, picks which)."""
+    after = decode_cursor(cursor, types=[int])
+    params["limit_plus_one"] = limit + 1
+    if after is not None:
+        params["after_id"] = after[0]
+    key = (tuple(keys), open_only, params.get("after_id"), limit)
+
+    def rows() -> tuple[dict[str, Any], frozenset[int], str]:
         stmt = _resident_statement(n_keys=len(keys), open_only=open_only, delta=False, after=after is not None)
-        rows = db.connection().execute(stmt, params).all() if keys else []
-        out = page(rows, limit=limit, key=lambda r: [r.id])
-        deleted = []
-    polls = _poll_items(out["items"])
-    out["items"] = [
-        presenters.summary_view(r, viewer=user, answered=bool(r.answered), now=now, poll_item=polls.get(r.id))
-        for r in out["items"]
+        found = page(db.connection().execute(stmt, params).all() if keys else [], limit=limit, key=lambda r: [r.id])
+        return found, frozenset(r.id for r in found["items"]), sync.server_time()
+
+    found, ids, server_time = _pages.get_or_build(key, rows)
+    answered = queries.answered_surveys(user.id) & ids if ids else ids
+
+    def answer() -> responses.Encoded:
+        items = _summaries(found["items"], user, answered, params["now"])
+        body = {**found, "items": items, "server_time": server_time, "deleted": []}
+        return responses.encode(body, ignore=server_time)
+
+    return _pages.get_or_build((key, answered, user.role, user.scope), answer)
+
+
+def _summaries(rows: list[Any], user: Any, answered: frozenset[int], now: dt.datetime) -> list[dict[str, Any]]:
+    polls = _poll_items(rows)
+    return [
+        presenters.summary_view(r, viewer=user, answered=r.id in answered, now=now, poll_item=polls.get(r.id))
+        for r in rows
     ]
-    return {**out, "server_time": server_time, "deleted": deleted}
 
 
 def staff_list(*, user: Any, status: str | None, kind: str | None, cursor: str | None, limit: int) -> dict[str, Any]:

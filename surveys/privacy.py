@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 
 from app.accounts.privacy import registry
+from app.core import user_state
 from app.extensions import db
 from surveys import queries
 from surveys.models import Answer, Participation, Response, Survey
@@ -67,6 +68,7 @@ def erase_surveys(user_ids: Sequence[int], now: dt.datetime) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.execute(delete(Participation).where(Participation.user_id.in_(ids)))
+    user_state.changed_for_everyone(db.session, queries.ANSWERED)
 
 
 def register() -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, exists, select
 
 from app.core.errors import NotFound
 from app.core.i18n import _
+from app.core.user_state import UserState
 from app.extensions import db
 from surveys import permissions as perm
 from surveys.models import Option, Participation, Question, Survey
@@ -90,6 +91,19 @@ def survey_items(survey: Any) -> tuple[list[Question], dict[int, list[Option]]]:
 
 def has_responses(survey_id: int) -> bool:
     return bool(db.session.execute(select(exists().where(Participation.survey_id == survey_id))).scalar())
+
+
+#: The surveys each resident answered (a frozenset of ids), kept per process and dropped in every process when a
+#: response commits (``app.core.user_state``).
+ANSWERED = UserState("surveys_answered")
+_ANSWERED = select(Participation.__table__.c.survey_id).where(Participation.__table__.c.user_id == bindparam("user_id"))
+
+
+def answered_surveys(user_id: int) -> frozenset[int]:
+    """The ids of the surveys ``user_id`` answered (kept; see ``ANSWERED``)."""
+    return ANSWERED.get(
+        user_id, None, lambda: frozenset(db.connection().execute(_ANSWERED, {"user_id": user_id}).scalars())
+    )
 
 
 def has_answered(survey_id: int, user_id: int) -> bool:

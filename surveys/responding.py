@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import BigInteger, bindparam, cast, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.core import user_state
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.i18n import _
@@ -89,6 +90,7 @@ def submit(*, user: Any, survey_id: int, answers: list[dict[str, Any]]) -> dict[
             conn.execute(insert(Response).values(**response))
     if added is None:
         raise Conflict(ALREADY, code="survey_already_answered")
+    user_state.changed(db.session, queries.ANSWERED, user.id)
     if rows:
         common = {"response_id": response_id, "survey_id": survey.id, "desa_code": home}
         common["kabkota_code"] = home[:5] if home and len(home) >= 5 else None

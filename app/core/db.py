@@ -147,7 +147,7 @@ def _configure_sqlite(engine: Engine) -> None:
         if conn.get_execution_options().get("sqlite_deferred"):
             conn.exec_driver_sql("PRAGMA query_only=OFF")  # the pooled connection may have served a read last
             conn.exec_driver_sql("BEGIN")
-        elif _reads_only():
+        elif reads_only():
             conn.exec_driver_sql("PRAGMA query_only=ON")
             conn.exec_driver_sql("BEGIN")
         else:
@@ -155,7 +155,7 @@ def _configure_sqlite(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _reads_only() -> bool:
+def reads_only() -> bool:
     """Whether the transaction about to begin belongs to a read request (GET, HEAD, OPTIONS).
 
     SQLite lets one writer in at a time. A deferred transaction that reads and then writes cannot wait for the
@@ -235,7 +235,7 @@ class Database:
         self._local = threading.local()
 
     def is_read_request(self) -> bool:
-        return self.read_engine is not None and _reads_only()
+        return self.read_engine is not None and reads_only()
 
     def connection(self) -> Connection:
         """The connection for this request's Core statements: the read connection on a read request, else the

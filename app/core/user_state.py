@@ -1,0 +1,251 @@
+"""Answers about one user's own state (which surveys they answered, which articles they liked, bookmarked or read),
+kept in each process and dropped in **every** process as soon as that user's state changes: ``UserState``.
+
+A page that is the same for every reader is shared for a few seconds (``app.core.cache.SharedAnswers``): another
+process's write shows once the entry expires, as in any shared cache. The reader's own state cannot work that way:
+a resident who answers a survey on one worker must see it answered on the next request, whichever worker takes it.
+So entries here are not timed out to become right; they are dropped when they become wrong:
+
+- a write calls ``changed(session, state, user_id)`` inside its transaction. This process drops the user's entries
+  at once and again at commit (so a read that overlapped the write cannot put the old answer back). On PostgreSQL it
+  also runs ``pg_notify('balai_user_state', …)`` in the same transaction: delivered to the other processes only if
+  the transaction commits, at its commit;
+- each process listens on one connection of its own (``LISTEN``, a daemon thread started lazily in each worker
+  after the fork) and drops what it hears. Before serving an entry, a reader takes in whatever has already arrived
+  on that connection (a zero-timeout ``select``), so a busy thread holding the GIL does not delay the drop;
+- an entry that was being built while a change for its user arrived is not kept (a sequence number per user);
+- while the listening connection is down nothing is kept or served (every read goes to the database), and
+  everything is dropped when it is back, since changes may have been missed meanwhile.
+
+What remains: a commit in another process shows here once PostgreSQL has delivered its notification, typically well
+under a millisecond on one machine, a few on a network. A client that gets the write's answer and sends its next
+request faster than that may read the old state once. Entries also expire after ``USER_STATE_CACHE_SECONDS``
+(default 300; 0 turns every ``UserState`` off). Without PostgreSQL (SQLite, a laptop) there is no channel between
+processes, so nothing is kept: the same answers, always from the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import select
+import threading
+import time
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import cachetools
+from flask import Flask, current_app
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from app.core.db import reads_only
+from app.core.events import after_commit
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "balai_user_state"
+#: Payload of ``changed_for_everyone``: every user's entries of that state.
+EVERYONE = "*"
+_NOTIFY = text(f"SELECT pg_notify('{CHANNEL}', :payload)")
+_RECONNECT_SECONDS = 1.0
+_IDLE_POLL_SECONDS = 5.0
+
+_states: dict[str, UserState] = {}
+
+
+class UserState:
+    """One kind of per-user state (``name``), kept per user and key: ``get(user_id, key, build)``."""
+
+    def __init__(self, name: str, *, maxsize: int = 50_000) -> None:
+        if name in _states or ":" in name:
+            raise ValueError(f"user state {name!r} is already defined or has a colon")
+        self.name = name
+        self._users: cachetools.LRUCache[int, dict[Hashable, tuple[float, Any]]] = cachetools.LRUCache(maxsize)
+        self._lock = threading.Lock()
+        self._seq = 0  # bumped at every drop
+        self._dropped: dict[int, int] = {}  # user id -> sequence number of its last drop
+        self._floor = 0  # sequence number of every drop no longer in _dropped (and of drop_all)
+        self._maxsize = maxsize
+        _states[name] = self
+
+    def get(self, user_id: int, key: Hashable, build: Callable[[], Any]) -> Any:
+        """The kept answer for ``(user_id, key)``, or ``build()``'s (built outside the lock), kept unless the user's
+        state changed meanwhile. ``build`` runs every time when the cache is off or cannot be trusted now, and
+        outside read requests (``GET``, ``HEAD``, ``OPTIONS``): a writing transaction may still roll back."""
+        ttl = current_app.config["USER_STATE_CACHE_SECONDS"]
+        if ttl <= 0 or not reads_only():
+            return build()  # off, or a write request / job whose own transaction may still roll back
+        if not _listener.trusted(current_app):
+            return build()
+        now = time.monotonic()
+        with self._lock:
+            hit = self._users.get(user_id, {}).get(key)
+            if hit is not None and hit[0] > now:
+                return hit[1]
+            start = self._seq
+        value = build()
+        with self._lock:
+            if self._dropped.get(user_id, self._floor) <= start:
+                entries = self._users.get(user_id)
+                if entries is None:
+                    entries = self._users[user_id] = {}
+                entries[key] = (now + ttl, value)
+        return value
+
+    def drop(self, user_id: int) -> None:
+        with self._lock:
+            self._seq += 1
+            if len(self._dropped) >= self._maxsize:
+                self._dropped.clear()
+                self._floor = self._seq
+            self._dropped[user_id] = self._seq
+            self._users.pop(user_id, None)
+
+    def drop_all(self) -> None:
+        with self._lock:
+            self._seq += 1
+            self._floor = self._seq
+            self._dropped.clear()
+            self._users.clear()
+
+
+def changed(session: Session, state: UserState, user_id: int) -> None:
+    """Inside a writing transaction: ``user_id``'s ``state`` changes (every process drops it once this commits)."""
+    _announce(session, state, str(user_id), lambda: state.drop(user_id))
+
+
+def changed_for_everyone(session: Session, state: UserState) -> None:
+    """Inside a writing transaction: ``state`` changes for many users at once (e.g. a batch of read receipts)."""
+    _announce(session, state, EVERYONE, state.drop_all)
+
+
+def _announce(session: Session, state: UserState, who: str, drop: Callable[[], None]) -> None:
+    drop()
+    after_commit(session, drop)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_NOTIFY, {"payload": f"{state.name}:{who}"})
+
+
+def listening(app: Flask) -> bool:
+    """Whether this process listens for changes now (starting to listen on the first call): kept state is served
+    only while it does."""
+    return _listener.trusted(app)
+
+
+def _dispatch(payload: str) -> None:
+    name, _, who = payload.partition(":")
+    state = _states.get(name)
+    if state is None:
+        return
+    if who == EVERYONE:
+        state.drop_all()
+    elif who.isdigit():
+        state.drop(int(who))
+
+
+def _drop_everything() -> None:
+    for state in list(_states.values()):
+        state.drop_all()
+
+
+class _Listener:
+    """This process's ``LISTEN`` connection and its thread (one per process, started on first use)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # guards the connection between the thread and readers polling it
+        self._pid: int | None = None
+        self._conn: Any = None  # a psycopg connection while listening, else None
+
+    def trusted(self, app: Flask) -> bool:
+        """Whether kept entries may be served now: listening, with everything that has arrived taken in."""
+        if self._pid != os.getpid():
+            self._start(app)
+        if self._conn is None:
+            return False
+        with self._lock:
+            conn = self._conn
+            if conn is None:
+                return False
+            try:
+                if select.select([conn.fileno()], [], [], 0)[0]:
+                    self._take(conn)
+            except Exception as exc:  # lost: the thread notices too and reconnects
+                self._lost(exc)
+                return False
+        return True
+
+    def _start(self, app: Flask) -> None:
+        with self._lock:
+            if self._pid == os.getpid():
+                return
+            self._pid = os.getpid()
+            self._conn = None  # a connection inherited through fork belongs to the parent
+            url = make_url(app.config["DATABASE_URL"])
+            if url.get_backend_name() != "postgresql":
+                return  # no channel between processes: never trusted, nothing kept
+            dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+            threading.Thread(target=self._run, args=(dsn, self._pid), name="balai-user-state", daemon=True).start()
+
+    def _run(self, dsn: str, pid: int) -> None:
+        import psycopg
+
+        while self._pid == pid:
+            conn = None
+            try:
+                conn = psycopg.connect(dsn, autocommit=True, keepalives=1, keepalives_idle=10, keepalives_interval=5)
+                conn.execute(f"LISTEN {CHANNEL}")
+                with self._lock:
+                    _drop_everything()  # changes made while not listening were missed
+                    self._conn = conn
+                while self._pid == pid:
+                    ready = select.select([conn.fileno()], [], [], _IDLE_POLL_SECONDS)[0]
+                    with self._lock:
+                        if self._conn is not conn:
+                            break
+                        if ready:
+                            self._take(conn)
+            except Exception as exc:
+                with self._lock:
+                    self._lost(exc)
+                if conn is not None and not conn.closed:
+                    conn.close()
+            time.sleep(_RECONNECT_SECONDS)
+
+    @staticmethod
+    def _take(conn: Any) -> None:
+        pg = conn.pgconn
+        pg.consume_input()
+        if pg.status != 0:  # CONNECTION_OK
+            raise ConnectionError("the user-state listening connection was closed")
+        while (n := pg.notifies()) is not None:
+            _dispatch(n.extra.decode())
+
+    def forked(self) -> None:
+        """In a child after ``fork``: the parent's thread and connection stay behind; start again on first use."""
+        self._lock = threading.Lock()
+        self._pid = None
+        self._conn = None
+
+    def _lost(self, exc: BaseException) -> None:
+        """(With the lock held.) Stop trusting entries until the thread has listened again."""
+        if self._conn is not None:
+            log.warning("user-state channel lost (%s); reading through until it is back", exc)
+            try:
+                self._conn.close()
+            except Exception as close_exc:  # already broken
+                log.debug("closing the user-state connection: %s", close_exc)
+        self._conn = None
+        _drop_everything()
+
+
+def _forked() -> None:
+    _listener.forked()
+    for state in _states.values():
+        state._lock = threading.Lock()
+        state.drop_all()
+
+
+_listener = _Listener()
+os.register_at_fork(after_in_child=_forked)
