@@ -16,8 +16,10 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from app.accounts.privacy import registry
+from app.core import user_state
 from app.extensions import db
 from news.announcements.models import Announcement, AnnouncementRead
+from news.articles import reader_state
 from news.articles.models import Article, ArticleBookmark, ArticleLike, ArticleRead
 
 BATCH = 1000
@@ -52,6 +54,7 @@ def erase_news(user_ids: Sequence[int], now: dt.datetime) -> None:
     ids = list(user_ids)
     for model in (ArticleLike, ArticleBookmark, ArticleRead, AnnouncementRead):
         db.session.execute(delete(model).where(model.user_id.in_(ids)))
+    user_state.changed_for_everyone(db.session, reader_state.ME)
 
 
 def register() -> None:

@@ -10,10 +10,11 @@ from sqlalchemy import select
 from app.areas.codes import keys_params
 from app.core import responses, sync
 from app.core.cache import SharedAnswers
+from app.core.db import reads_only
 from app.core.errors import NotFound
 from app.extensions import db
 from news.articles import permissions as perm
-from news.articles import presenters, queries, views
+from news.articles import presenters, queries, reader_state, views
 from news.articles.models import Article
 
 RELATED = 5
@@ -25,11 +26,13 @@ _articles = SharedAnswers("NEWS_FEED_CACHE_SECONDS", maxsize=20_000)
 #: ``public, max-age=5``), emptied by this process's article writes.
 _anonymous = SharedAnswers("NEWS_FEED_CACHE_SECONDS", maxsize=20_000, written=Article)
 forget_anonymous = _anonymous.clear
+#: Each article's head (what the permission check and the shared key need), emptied by this process's article writes.
+_heads = SharedAnswers("NEWS_FEED_CACHE_SECONDS", maxsize=20_000, written=Article)
 
 
 def forget_shared() -> None:
     """Empty this process's shared pages, articles and tags (tests that turn the caches on)."""
-    for cache in (_pages, _articles, _anonymous):
+    for cache in (_pages, _articles, _anonymous, _heads):
         cache.clear()
     with queries._tags_lock:
         queries._tags.clear()
@@ -136,43 +139,46 @@ def _related(article: Any, viewer: Any | None, tags: list[Any]) -> list[dict[str
     return _items(list(db.connection().execute(stmt, params).mappings().all()))
 
 
-def _load(article_id: int, viewer: Any | None, *, full: bool) -> tuple[Any, dict[str, bool] | None]:
-    """The article's head or all its columns (attribute access) and, for a viewer, their own state, in one
-    statement; 404 when it does not exist or is deleted."""
+def _load(article_id: int, *, full: bool) -> Any:
+    """The article's head or all its columns (attribute access); 404 when it does not exist or is deleted."""
     if not db.is_read_request():
         db.session.flush()  # after a write in this request: the Core statement below must see it
-    params = {"article_id": article_id, "user_id": viewer.id if viewer is not None else None}
-    stmt = queries.detail_statement(with_me=viewer is not None, full=full)
-    row = db.connection().execute(stmt, params).mappings().first()
+    row = db.connection().execute(queries.detail_statement(full=full), {"article_id": article_id}).mappings().first()
     if row is None or row["deleted_at"] is not None:
         raise NotFound("Article not found.", code="article_not_found")
-    me = {name: bool(row[f"me_{name}"]) for name in queries.ME_FIELDS} if viewer is not None else None
-    columns = queries.DETAIL_COLUMNS if full else queries.HEAD_COLUMNS
-    return SimpleNamespace(**{c.key: row[c.key] for c in columns}), me
+    return SimpleNamespace(**{c.key: row[c.key] for c in (queries.DETAIL_COLUMNS if full else queries.HEAD_COLUMNS)})
+
+
+def _head(article_id: int) -> Any:
+    """The article's head (state, area, ``updated_at``): shared on read requests, fresh in a writing one."""
+    if not reads_only():
+        return _load(article_id, full=False)
+    return _heads.get_or_build(article_id, lambda: _load(article_id, full=False))
 
 
 def detail(*, article_id: int, viewer: Any | None, count_view: bool = True) -> Any:
     """One article (published or archived for everyone; drafts and scheduled ones for staff in scope) with related
-    articles; counts the view (buffered, ``news.articles.views``). Its public part is shared by the readers of the
-    same areas for a few seconds (keyed by ``updated_at``), so a request reads only the article's head and the
-    caller's own state."""
+    articles; counts the view (buffered, ``news.articles.views``). Its head and its public part are shared by the
+    readers of the same areas for a few seconds (the public part keyed by ``updated_at``), and the caller's own
+    state is kept per reader (``reader_state``), so a request usually runs no statement."""
     if viewer is None:
         hit = _anonymous.get(article_id)
         if hit is not None:  # public (only public answers are kept), at most a few seconds old
             if count_view:
                 views.record_view(article_id, None)
             return hit
-    head, me = _load(article_id, viewer, full=False)
+    head = _head(article_id)
     if not perm.can_read(viewer, head):
         raise NotFound("Article not found.", code="article_not_found")
+    me = reader_state.me_of(viewer.id, head.id) if viewer is not None else None
     if not perm.is_public(head):
-        return _present(_load(article_id, None, full=True)[0], viewer, me=me, related=False)
+        return _present(_load(article_id, full=True), viewer, me=me, related=False)
     if count_view:
         views.record_view(head.id, viewer.id if viewer is not None else None)
     keys = tuple(queries.reader_keys(viewer, None)) if viewer is not None else None
 
     def build() -> responses.Encoded:
-        return responses.encode(_present(_load(article_id, None, full=True)[0], viewer, me=None))
+        return responses.encode(_present(_load(article_id, full=True), viewer, me=None))
 
     shared = _articles.get_or_build((head.id, head.updated_at, keys), build)
     if viewer is None:

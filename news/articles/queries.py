@@ -31,9 +31,6 @@ from news.articles import search
 from news.articles.models import (
     PUBLISHED,
     Article,
-    ArticleBookmark,
-    ArticleLike,
-    ArticleRead,
     ArticleTag,
     Channel,
     Tag,
@@ -249,21 +246,12 @@ def related_statement(*, n_keys: int, n_tags: int) -> Any:
 #: and all it shows (everything but the search vector), read only when that answer is built.
 HEAD_COLUMNS = (T.id, T.status, T.area_code, T.deleted_at, T.updated_at)
 DETAIL_COLUMNS = tuple(c for c in Article.__table__.c if c.key != "search_vector")
-#: The reader's own state, in ``detail_statement(with_me=True)``.
-ME_FIELDS = {"liked": ArticleLike, "bookmarked": ArticleBookmark, "read": ArticleRead}
 
 
 @functools.cache
-def detail_statement(*, with_me: bool, full: bool) -> Any:
-    """One article by ``:article_id`` (its head, or ``full``), and (``with_me``) whether ``:user_id`` liked,
-    bookmarked and read it: one round trip (three primary-key probes in the same statement)."""
-    columns: list[Any] = list(DETAIL_COLUMNS if full else HEAD_COLUMNS)
-    if with_me:
-        for name, model in ME_FIELDS.items():
-            c = model.__table__.c
-            probe = exists().where(c.user_id == bindparam("user_id"), c.article_id == T.id)
-            columns.append(probe.label(f"me_{name}"))
-    return select(*columns).where(T.id == bindparam("article_id"))
+def detail_statement(*, full: bool) -> Any:
+    """One article by ``:article_id``: its head, or (``full``) all its columns."""
+    return select(*(DETAIL_COLUMNS if full else HEAD_COLUMNS)).where(T.id == bindparam("article_id"))
 
 
 def feed_cursor(cursor: str | None, *, featured: bool) -> dict[str, Any]:

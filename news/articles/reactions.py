@@ -7,13 +7,13 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, select, tuple_, update
 
-from app.core import sync
+from app.core import sync, user_state
 from app.core.db import UTCDateTime, one_of, utcnow
 from app.core.errors import NotFound
 from app.core.pagination import encode_cursor
 from app.extensions import db
 from news.articles import permissions as perm
-from news.articles import presenters, queries
+from news.articles import presenters, queries, reader_state
 from news.articles.models import ARCHIVED, PUBLISHED, Article, ArticleBookmark, ArticleLike, Channel
 from news.articles.service import load
 from news.articles.views import _insert
@@ -55,6 +55,7 @@ def react(*, model: Any, user: Any, article_id: int, on: bool) -> dict[str, Any]
         if changed and model is ArticleBookmark:
             sync.record_deletion(db.session, kind=BOOKMARK_KIND, item_id=article_id, owner_id=user.id)
     if changed:
+        user_state.changed(db.session, reader_state.ME, user.id)
         count = _count(article_id, column, 1 if on else -1)
     else:
         count = db.session.execute(select(getattr(Article, column)).where(Article.id == article_id)).scalar_one()

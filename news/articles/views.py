@@ -31,9 +31,11 @@ from flask import Flask, after_this_request, current_app, has_request_context
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.core import user_state
 from app.core.db import utcnow
 from app.core.events import after_commit, after_rollback
 from app.extensions import db
+from news.articles import reader_state
 from news.articles.models import Article, ArticleRead, ArticleViewDay
 
 FLUSH_SECONDS = 60
@@ -206,6 +208,7 @@ def apply(batch: Batch) -> None:
         ]
         if rows:
             db.session.execute(_insert(ArticleRead).on_conflict_do_nothing(), rows)
+            user_state.changed_for_everyone(db.session, reader_state.ME)  # one announcement for the whole batch
 
 
 def flush() -> int:
