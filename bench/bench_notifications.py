@@ -8,9 +8,16 @@
 (c) ``GET /api/v1/me/notifications`` for a resident of RW 5 in Sukarasa with 1M broadcast rows in the database
     (many aimed at the resident's own province, kota, kecamatan, desa and RW): throughput as a ratio of
     ``GET /healthz`` (gunicorn -w 2, wrk -c16, best of 3 x 8 s).
+(d) The client CPU floor of firebase-admin: 3,000 personal messages (built as ``notifications.delivery`` builds
+    them) to the fake FCM in its own process, measured in this process with ``time.process_time()`` (client CPU
+    only, every thread) and wall time: a bare ``requests`` POST of an already-encoded body (the HTTP floor, no
+    firebase-admin), ``messaging.send`` one after another, ``send_each`` in chunks of 16 and 500,
+    ``send_each_async`` (httpx over HTTP/1.1) in chunks of 20 and 500; best of 3 interleaved rounds. Then the
+    ceiling that the best CPU per message sets on 2 cores, before the fake FCM, the database and the queue take
+    their share (the target, 5,000 pushes/s from two workers on 2 cores, needs <= 400 us per message).
 
-Data is generated with COPY. Needs PostgreSQL and Redis (``BENCH_REDIS_URL``, default database 13).
-Run: ``.venv/bin/python -m bench.bench_notifications [a|b|c ...]``.
+Data is generated with COPY. Parts a-c need PostgreSQL and Redis (``BENCH_REDIS_URL``, default database 13); d
+needs neither. Run: ``.venv/bin/python -m bench.bench_notifications [a|b|c|d ...]``.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from bench.harness import (
     flask,
     gunicorn,
     migrate,
+    record,
     record_p99_at_half,
     record_ratio,
 )
@@ -47,6 +55,7 @@ DESA, RW = "32.73.01.1001", 5
 PUSH_DEVICES = 100_000
 RESIDENTS = 1_000_000
 BROADCASTS = 1_000_000
+FLOOR_MESSAGES, FLOOR_ROUNDS = 3_000, 3
 HASH = "$argon2id$v=19$m=1024,t=1,p=1$YmVuY2hzYWx0$YmVuY2hoYXNoYmVuY2hoYXNoYmVuY2g"
 
 
@@ -351,11 +360,114 @@ def bench_inbox(env: dict[str, str], dsn: str) -> None:
             record_ratio(name, ratio, 0.35)
 
 
+def bench_client_floor() -> None:
+    import asyncio
+    from types import SimpleNamespace
+
+    import firebase_admin
+    import requests
+    from firebase_admin import _http_client, _retry, credentials, messaging
+    from requests.adapters import HTTPAdapter
+
+    from notifications import fcm_adapter
+    from notifications.delivery import _payload, device_message
+    from notifications.models import NEWS
+    from tests.fake_fcm import service_account
+
+    fake = subprocess.Popen([sys.executable, "-m", "tests.fake_fcm"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{int(fake.stdout.readline())}"
+    app = firebase_admin.initialize_app(credentials.Certificate(service_account(base)), name="bench-floor")
+    svc = fcm_adapter.messaging_service(app)
+    fcm_adapter.redirect(svc, base, app.project_id)
+    session = fcm_adapter.http_session(svc)
+    session.mount(base, HTTPAdapter(pool_maxsize=64, max_retries=0))
+    session.trust_env = False  # as FcmSender does when no proxy or CA bundle is configured
+    n = FLOOR_MESSAGES
+    title, body = "Vaksinasi gratis", "Datang ke puskesmas terdekat."
+    rows = [  # the columns of a personal notification row that _payload reads
+        SimpleNamespace(id=i, kind=NEWS, title=title, body=body, link_type=None, link_id=None, data=None)
+        for i in range(1, n + 1)
+    ]
+    msgs = [device_message(_payload(r), token=f"bench-{r.id}-aaaaaaaa", token_kind="installation_id") for r in rows]
+    messaging.send(msgs[0], app=app)  # warm-up: the access token and the first connection
+    best: dict[str, tuple[float, float, float]] = {}  # label -> (client CPU us/msg, msg/s, fake FCM CPU us/msg)
+
+    def clock() -> tuple[float, float, float]:
+        return cpu_seconds(fake.pid), time.perf_counter(), time.process_time()
+
+    def report(label: str, start: tuple[float, float, float]) -> None:
+        fake_cpu, t0, c0 = start
+        wall, cpu = time.perf_counter() - t0, (time.process_time() - c0) / n * 1e6
+        got = (cpu, n / wall, (cpu_seconds(fake.pid) - fake_cpu) / n * 1e6)
+        best[label] = min(best.get(label, got), got)
+
+    def bare() -> None:
+        plain = requests.Session()
+        plain.trust_env = False
+        body = json.dumps(svc._message_data(msgs[0], False)).encode()
+        headers = {"Content-Type": "application/json", "Authorization": "Bearer fake-access-token"}
+        start = clock()
+        for _ in range(n):
+            plain.post(svc._fcm_url, data=body, headers=headers).raise_for_status()
+        report("bare requests POST (HTTP floor)", start)
+
+    def one_by_one() -> None:
+        start = clock()
+        for m in msgs:
+            messaging.send(m, app=app)
+        report("messaging.send, one after another", start)
+
+    def each(size: int) -> None:
+        start = clock()
+        for i in range(0, n, size):
+            assert messaging.send_each(msgs[i : i + size], app=app).failure_count == 0
+        report(f"send_each, chunks of {size}", start)
+
+    async def each_async(sizes: tuple[int, ...]) -> None:
+        retry = _retry.HttpxRetry(max_retries=0)
+        svc._async_client = _http_client.HttpxAsyncClient(credential=svc._credential, retry_config=retry)
+        await messaging.send_each_async(msgs[:20], app=app)  # warm-up: the first connections
+        for size in sizes:
+            start = clock()
+            for i in range(0, n, size):
+                assert (await messaging.send_each_async(msgs[i : i + size], app=app)).failure_count == 0
+            report(f"send_each_async, chunks of {size} (HTTP/1.1)", start)
+        await svc._async_client.aclose()
+
+    try:
+        for _ in range(FLOOR_ROUNDS):  # interleaved rounds; each case keeps its round with the least client CPU
+            bare()
+            one_by_one()
+            each(16)
+            each(500)
+            asyncio.run(each_async((20, 500)))
+    finally:
+        firebase_admin.delete_app(app)
+        fake.terminate()
+        fake.wait()
+    print(f"  firebase-admin {firebase_admin.__version__}, {n:,} messages, best of {FLOOR_ROUNDS} rounds:")
+    for label, (cpu, rate, fake_us) in best.items():
+        print(f"  {label:<42} {rate:>6,.0f} msg/s   client CPU {cpu:>5,.0f} us/msg   fake FCM {fake_us:,.0f}")
+    floor = best.pop("bare requests POST (HTTP floor)")[0]
+    label, (cpu, *_) = min(best.items(), key=lambda kv: kv[1])
+    print(
+        f"  2 cores / {cpu:,.0f} us CPU per message ({label}) = {2e6 / cpu:,.0f} messages/s, before the fake FCM,"
+        " the database and the queue take their share"
+    )
+    record(
+        "push: client CPU floor of firebase-admin (best path)",
+        target="≤ 400 µs/message (5,000/s on 2 cores)",
+        measured=f"{cpu:,.0f} µs/message ({label}; bare requests {floor:,.0f} µs)",
+        met=cpu <= 400,
+    )
+
+
 def main(parts: list[str] | None = None) -> None:
-    parts = parts or ["a", "b", "c"]
-    env = {"DATABASE_URL": create_database(DB_NAME), "REDIS_URL": REDIS_URL, "RATELIMIT_ENABLED": "false"}
-    print(f"preparing {DB_NAME} (1M residents, 1M broadcasts; generated once, kept between runs)")
-    dsn = prepare(env)
+    parts = parts or ["a", "b", "c", "d"]
+    if {"a", "b", "c"} & set(parts):
+        env = {"DATABASE_URL": create_database(DB_NAME), "REDIS_URL": REDIS_URL, "RATELIMIT_ENABLED": "false"}
+        print(f"preparing {DB_NAME} (1M residents, 1M broadcasts; generated once, kept between runs)")
+        dsn = prepare(env)
     if "a" in parts:
         print(f"(a) personal pushes for {PUSH_DEVICES:,} devices through firebase-admin to the fake FCM:")
         for workers in (1, 2):
@@ -366,6 +478,9 @@ def main(parts: list[str] | None = None) -> None:
     if "c" in parts:
         print("(c) inbox with 1M broadcast rows:")
         bench_inbox(env, dsn)
+    if "d" in parts:
+        print("(d) client CPU floor of firebase-admin (no database):")
+        bench_client_floor()
 
 
 if __name__ == "__main__":
