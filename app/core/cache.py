@@ -65,6 +65,7 @@ class SharedAnswers:
     def __init__(self, setting: str, *, maxsize: int, written: type | None = None) -> None:
         self._cache = setting_ttl_cache(setting, maxsize=maxsize)
         self._lock = threading.Lock()
+        self._cleared = 0  # bumped by every clear: an answer built across one is not kept
         if written is not None:
             forget_when_written(written, self.clear)
 
@@ -77,13 +78,20 @@ class SharedAnswers:
             self._cache[key] = value
 
     def get_or_build(self, key: Hashable, build: Callable[[], Any]) -> Any:
-        """The kept answer, or ``build()``'s, kept (built outside the lock: two callers may build it at once)."""
-        hit = self.get(key)
+        """The kept answer, or ``build()``'s (built outside the lock: two callers may build it at once), kept unless
+        the cache was emptied meanwhile: a build that read before this process's write committed would otherwise
+        put the old answer back after the commit emptied the cache."""
+        with self._lock:
+            hit = self._cache.get(key)
+            cleared = self._cleared
         if hit is None:
             hit = build()
-            self.put(key, hit)
+            with self._lock:
+                if self._cleared == cleared:
+                    self._cache[key] = hit
         return hit
 
     def clear(self) -> None:
         with self._lock:
+            self._cleared += 1
             self._cache.clear()
