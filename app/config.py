@@ -145,6 +145,7 @@ class Config:
     SURVEY_LIST_CACHE_SECONDS: int = 5
     AUTH_SESSION_CACHE_SECONDS: int = 5
     USER_STATE_CACHE_SECONDS: int = 300
+    USER_STATE_LISTEN_URL: str = ""
     LOG_LEVEL: str = "INFO"
     REDIS_URL: str = ""
     JOBS_IMMEDIATE: bool = False

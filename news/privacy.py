@@ -54,7 +54,7 @@ def erase_news(user_ids: Sequence[int], now: dt.datetime) -> None:
     ids = list(user_ids)
     for model in (ArticleLike, ArticleBookmark, ArticleRead, AnnouncementRead):
         db.session.execute(delete(model).where(model.user_id.in_(ids)))
-    user_state.changed_for_everyone(db.session, reader_state.ME)
+    user_state.changed_for_users(db.session, reader_state.ME, ids)
 
 
 def register() -> None:

@@ -111,12 +111,13 @@ def _page(
         params["after_id"] = after[0]
     key = (tuple(keys), open_only, params.get("after_id"), limit)
 
-    def rows() -> tuple[dict[str, Any], frozenset[int], str]:
+    def rows() -> tuple[dict[str, Any], frozenset[int], str, object]:
         stmt = _resident_statement(n_keys=len(keys), open_only=open_only, delta=False, after=after is not None)
         found = page(db.connection().execute(stmt, params).all() if keys else [], limit=limit, key=lambda r: [r.id])
-        return found, frozenset(r.id for r in found["items"]), sync.server_time()
+        return found, frozenset(r.id for r in found["items"]), sync.server_time(), object()
 
-    found, ids, server_time = _pages.get_or_build(key, rows)
+    # ``build`` names this build of the rows: an answer is only ever reused with the rows it was made from.
+    found, ids, server_time, build = _pages.get_or_build(key, rows)
     answered = queries.answered_surveys(user.id) & ids if ids else ids
 
     def answer() -> responses.Encoded:
@@ -124,7 +125,7 @@ def _page(
         body = {**found, "items": items, "server_time": server_time, "deleted": []}
         return responses.encode(body, ignore=server_time)
 
-    return _pages.get_or_build((key, answered, user.role, user.scope), answer)
+    return _pages.get_or_build((build, answered, user.role, user.scope), answer)
 
 
 def _summaries(rows: list[Any], user: Any, answered: frozenset[int], now: dt.datetime) -> list[dict[str, Any]]:

@@ -68,7 +68,7 @@ def erase_surveys(user_ids: Sequence[int], now: dt.datetime) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.execute(delete(Participation).where(Participation.user_id.in_(ids)))
-    user_state.changed_for_everyone(db.session, queries.ANSWERED)
+    user_state.changed_for_users(db.session, queries.ANSWERED, ids)
 
 
 def register() -> None:

@@ -31,7 +31,7 @@ import os
 import select
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from typing import Any
 
 import cachetools
@@ -49,8 +49,11 @@ CHANNEL = "balai_user_state"
 #: Payload of ``changed_for_everyone``: every user's entries of that state.
 EVERYONE = "*"
 _NOTIFY = text(f"SELECT pg_notify('{CHANNEL}', :payload)")
+_MAX_LISTED = 500  # user ids in one notification (at most 11 bytes each)
 _RECONNECT_SECONDS = 1.0
-_IDLE_POLL_SECONDS = 5.0
+_HEARTBEAT_SECONDS = 2.0
+_HEARTBEAT_TIMEOUT = 2.0
+_MAX_KEYS_PER_USER = 256
 
 _states: dict[str, UserState] = {}
 
@@ -91,6 +94,8 @@ class UserState:
                 entries = self._users.get(user_id)
                 if entries is None:
                     entries = self._users[user_id] = {}
+                elif len(entries) >= _MAX_KEYS_PER_USER:
+                    entries.clear()
                 entries[key] = (now + ttl, value)
         return value
 
@@ -114,6 +119,21 @@ class UserState:
 def changed(session: Session, state: UserState, user_id: int) -> None:
     """Inside a writing transaction: ``user_id``'s ``state`` changes (every process drops it once this commits)."""
     _announce(session, state, str(user_id), lambda: state.drop(user_id))
+
+
+def changed_for_users(session: Session, state: UserState, user_ids: Collection[int]) -> None:
+    """Inside a writing transaction: the ``state`` of each of ``user_ids`` changes (one announcement; a long list
+    becomes ``changed_for_everyone``: a notification's payload is limited to 8,000 bytes)."""
+    ids = sorted({int(u) for u in user_ids})
+    if len(ids) > _MAX_LISTED:
+        changed_for_everyone(session, state)
+    elif ids:
+
+        def drop() -> None:
+            for u in ids:
+                state.drop(u)
+
+        _announce(session, state, ",".join(map(str, ids)), drop)
 
 
 def changed_for_everyone(session: Session, state: UserState) -> None:
@@ -141,8 +161,10 @@ def _dispatch(payload: str) -> None:
         return
     if who == EVERYONE:
         state.drop_all()
-    elif who.isdigit():
-        state.drop(int(who))
+        return
+    for one in who.split(","):
+        if one.isdigit():
+            state.drop(int(one))
 
 
 def _drop_everything() -> None:
@@ -151,12 +173,22 @@ def _drop_everything() -> None:
 
 
 class _Listener:
-    """This process's ``LISTEN`` connection and its thread (one per process, started on first use)."""
+    """This process's ``LISTEN`` connection and its thread (one per process, started on first use).
+
+    The channel is checked, not assumed: the thread sends itself a heartbeat (``pg_notify`` on its own connection)
+    before it first trusts the connection and every ``_HEARTBEAT_SECONDS`` after; one that is not back within
+    ``_HEARTBEAT_TIMEOUT`` (a dead or half-open connection, a pooler that does not keep ``LISTEN``) stops the trust
+    and reconnects."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()  # guards the connection between the thread and readers polling it
+        self._lock = threading.Lock()  # guards the connection, the heartbeat and the poller
         self._pid: int | None = None
-        self._conn: Any = None  # a psycopg connection while listening, else None
+        self._conn: Any = None  # the psycopg connection while it is trusted, else None
+        self._poller: Any = None  # a poll object on that connection's socket, for readers
+        self._ping: str | None = None  # the heartbeat on its way
+        self._ping_at = 0.0
+        self._pings = 0
+        self._failing = False  # an outage already logged
 
     def trusted(self, app: Flask) -> bool:
         """Whether kept entries may be served now: listening, with everything that has arrived taken in."""
@@ -169,12 +201,12 @@ class _Listener:
             if conn is None:
                 return False
             try:
-                if select.select([conn.fileno()], [], [], 0)[0]:
+                if self._poller.poll(0):
                     self._take(conn)
             except Exception as exc:  # lost: the thread notices too and reconnects
                 self._lost(exc)
                 return False
-        return True
+            return self._ping is None or time.monotonic() - self._ping_at <= _HEARTBEAT_TIMEOUT
 
     def _start(self, app: Flask) -> None:
         with self._lock:
@@ -182,9 +214,13 @@ class _Listener:
                 return
             self._pid = os.getpid()
             self._conn = None  # a connection inherited through fork belongs to the parent
-            url = make_url(app.config["DATABASE_URL"])
+            cfg = app.config
+            url = make_url(cfg.get("USER_STATE_LISTEN_URL") or cfg["DATABASE_URL"])
             if url.get_backend_name() != "postgresql":
                 return  # no channel between processes: never trusted, nothing kept
+            if cfg.get("DATABASE_READ_URL") and cfg["DATABASE_READ_URL"] != cfg["DATABASE_URL"]:
+                log.info("kept user state is off: reads come from a replica, which may lag behind the drops")
+                return
             dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
             threading.Thread(target=self._run, args=(dsn, self._pid), name="balai-user-state", daemon=True).start()
 
@@ -194,18 +230,15 @@ class _Listener:
         while self._pid == pid:
             conn = None
             try:
-                conn = psycopg.connect(dsn, autocommit=True, keepalives=1, keepalives_idle=10, keepalives_interval=5)
-                conn.execute(f"LISTEN {CHANNEL}")
+                conn = psycopg.connect(
+                    dsn, autocommit=True, keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=2
+                )
+                conn.execute(f"LISTEN {CHANNEL}")  # then only libpq's non-blocking calls, so no lock waits on I/O
+                waiting = select.poll()
+                waiting.register(conn.fileno(), select.POLLIN)
                 with self._lock:
-                    _drop_everything()  # changes made while not listening were missed
-                    self._conn = conn
-                while self._pid == pid:
-                    ready = select.select([conn.fileno()], [], [], _IDLE_POLL_SECONDS)[0]
-                    with self._lock:
-                        if self._conn is not conn:
-                            break
-                        if ready:
-                            self._take(conn)
+                    self._send_ping(conn)
+                self._listen(conn, waiting, pid)
             except Exception as exc:
                 with self._lock:
                     self._lost(exc)
@@ -213,30 +246,77 @@ class _Listener:
                     conn.close()
             time.sleep(_RECONNECT_SECONDS)
 
-    @staticmethod
-    def _take(conn: Any) -> None:
+    def _listen(self, conn: Any, waiting: Any, pid: int) -> None:
+        """Take in notifications until the connection fails; trust it once its first heartbeat is back."""
+        trusted = False
+        while self._pid == pid:
+            ready = waiting.poll(int(_HEARTBEAT_SECONDS * 500))
+            with self._lock:
+                if trusted and self._conn is not conn:
+                    return  # a reader found it broken
+                if ready:
+                    self._take(conn)
+                now = time.monotonic()
+                if self._ping is not None and now - self._ping_at > _HEARTBEAT_TIMEOUT:
+                    raise ConnectionError("no heartbeat back (a pooler that drops LISTEN? see USER_STATE_LISTEN_URL)")
+                if not trusted and self._ping is None:
+                    _drop_everything()  # changes made while not listening were missed
+                    self._poller = select.poll()
+                    self._poller.register(conn.fileno(), select.POLLIN)
+                    self._conn, trusted = conn, True
+                    if self._failing:
+                        log.warning("user-state channel is back; keeping user state again")
+                        self._failing = False
+                if self._ping is None and now - self._ping_at >= _HEARTBEAT_SECONDS:
+                    self._send_ping(conn)
+
+    def _send_ping(self, conn: Any) -> None:
+        """(With the lock held.) Send the heartbeat to ourselves, without waiting: ``_take`` reads its result."""
+        self._pings += 1
+        self._ping = f"ping:{os.getpid()}:{self._pings}"
+        self._ping_at = time.monotonic()
+        conn.pgconn.send_query(f"SELECT pg_notify('{CHANNEL}', '{self._ping}')".encode())
+        conn.pgconn.flush()
+
+    def _heard(self, payload: str) -> None:
+        if payload == self._ping:
+            self._ping = None
+        else:
+            _dispatch(payload)
+
+    def _take(self, conn: Any) -> None:
+        """(With the lock held.) Read what has arrived, without blocking: heartbeat results and notifications."""
+        from psycopg import pq
+
         pg = conn.pgconn
         pg.consume_input()
-        if pg.status != 0:  # CONNECTION_OK
+        if pg.status != pq.ConnStatus.OK:
             raise ConnectionError("the user-state listening connection was closed")
+        while not pg.is_busy() and (result := pg.get_result()) is not None:
+            if result.status not in (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK):
+                raise ConnectionError(result.error_message.decode("utf-8", "replace"))
         while (n := pg.notifies()) is not None:
-            _dispatch(n.extra.decode())
+            self._heard(n.extra.decode())
 
     def forked(self) -> None:
         """In a child after ``fork``: the parent's thread and connection stay behind; start again on first use."""
         self._lock = threading.Lock()
         self._pid = None
         self._conn = None
+        self._ping = None
 
     def _lost(self, exc: BaseException) -> None:
-        """(With the lock held.) Stop trusting entries until the thread has listened again."""
+        """(With the lock held.) Stop trusting entries until the thread has listened again; log once per outage."""
+        if not self._failing:
+            log.warning("user-state channel down (%s); reading through until it is back", exc)
+            self._failing = True
         if self._conn is not None:
-            log.warning("user-state channel lost (%s); reading through until it is back", exc)
             try:
                 self._conn.close()
             except Exception as close_exc:  # already broken
                 log.debug("closing the user-state connection: %s", close_exc)
         self._conn = None
+        self._ping = None
         _drop_everything()
 
 

@@ -208,7 +208,7 @@ def apply(batch: Batch) -> None:
         ]
         if rows:
             db.session.execute(_insert(ArticleRead).on_conflict_do_nothing(), rows)
-            user_state.changed_for_everyone(db.session, reader_state.ME)  # one announcement for the whole batch
+            user_state.changed_for_users(db.session, reader_state.ME, {r["user_id"] for r in rows})
 
 
 def flush() -> int:

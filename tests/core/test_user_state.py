@@ -11,6 +11,7 @@ import time
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from app.core import user_state
 from app.core.user_state import CHANNEL, UserState
@@ -95,6 +96,29 @@ def test_another_process_s_commit_drops_it_here(listening):
         wait_until(lambda: STATE.get(USER, "k", build) != 2, timeout=1.0)
 
 
+def test_a_committed_change_is_announced_at_its_commit_and_a_rolled_back_one_never(listening):
+    """What the writers call really reaches other processes: a real transaction (not the test's, which is rolled
+    back) announces on commit, one notification per call, and nothing on rollback."""
+    with other_process(listening) as watcher:
+        watcher.execute(f"LISTEN {CHANNEL}")
+        with Session(db.engine) as session:
+            user_state.changed(session, STATE, 7)
+            user_state.changed_for_users(session, STATE, [9, 8, 9])
+            session.rollback()
+        with Session(db.engine) as session:
+            user_state.changed(session, STATE, 7)
+            user_state.changed_for_users(session, STATE, [9, 8, 9])
+            user_state.changed_for_users(session, STATE, range(1, 502))  # too many to list
+            session.commit()
+        heard = []
+        for n in watcher.notifies(timeout=2.0):
+            if not n.payload.startswith("ping:"):
+                heard.append(n.payload)
+            if len(heard) == 3:
+                break
+    assert heard == ["test_state:7", "test_state:8,9", "test_state:*"]
+
+
 def test_a_rolled_back_change_is_not_announced(listening):
     build = builder()
     assert STATE.get(USER, "k", build) == 1
@@ -123,8 +147,9 @@ def test_while_the_channel_is_down_nothing_is_served_and_it_comes_back_empty(lis
     build = builder()
     assert STATE.get(USER, "k", build) == 1
     with other_process(listening) as conn:
-        ended = conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = %s", (f"LISTEN {CHANNEL}",)
+        ended = conn.execute(  # the listener's last statement is its LISTEN or its heartbeat
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE %s AND pid <> pg_backend_pid()",
+            (f"%{CHANNEL}%",),
         ).fetchall()
     assert ended and all(r[0] for r in ended)
     wait_until(lambda: not user_state.listening(listening))
