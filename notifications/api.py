@@ -27,11 +27,13 @@ from sqlalchemy import insert, select
 
 from app.areas import service as areas
 from app.areas.codes import LEVEL_DESA, MAX_RW, scope_key
+from app.core import user_state
 from app.core.db import utcnow
 from app.core.errors import ValidationFailed
 from app.core.fields import MAX_ID
 from app.core.i18n import DEFAULT_LOCALE, LOCALES, _, normalize, render_text
 from app.extensions import db
+from notifications.inbox import INBOX
 from notifications.models import (
     ANNOUNCEMENT,
     BROADCAST_KINDS,
@@ -177,6 +179,7 @@ def notify_users(
             title_text, body_text = texts[locales.get(uid, DEFAULT_LOCALE)]
             rows.append({**common, "user_id": uid, "title": title_text, "body": body_text})
         db.session.execute(insert(Notification), rows)
+    user_state.changed_for_users(db.session, INBOX, recipients)
     _schedule_push()
     return len(recipients)
 
@@ -222,5 +225,6 @@ def broadcast_to_area(
         "push_due_at": now,
     }
     notification_id = db.session.execute(insert(Notification).returning(Notification.id), [row]).scalar_one()
+    user_state.changed_for_everyone(db.session, INBOX)  # every inbox under the area (finding them costs more)
     _schedule_push()
     return notification_id

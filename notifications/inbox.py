@@ -8,6 +8,11 @@ number of broadcasts in the table; read/hidden markers are probed per row by pri
 
 Read state: a receipt row per (user, notification) for "read" and "hidden", and a per-user watermark for "mark
 all read" (every id up to it counts as read), so marking thousands of broadcasts read writes one row.
+
+A page and the unread badge are the user's own state, kept per process in ``INBOX`` (``app.core.user_state``):
+every write that can change them (a personal notification, a broadcast, read / hidden / mark-all, retention and
+erasure) announces it in its transaction, and every process drops the entries at that commit. ``server_time`` is
+taken fresh for each answer.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from sqlalchemy import and_, bindparam, exists, func, literal, literal_column, o
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.areas.codes import ancestors_of, area_contains, keys_params
-from app.core import sync
+from app.core import sync, user_state
 from app.core.db import utcnow
 from app.core.errors import NotFound
 from app.core.pagination import decode_cursor, encode_cursor
@@ -31,6 +36,9 @@ from notifications.presenters import notification
 N = Notification.__table__
 R = NotificationReceipt.__table__
 S = InboxState.__table__
+
+#: Each user's inbox pages and unread count, kept per process; see the module docstring.
+INBOX = user_state.UserState("notifications_inbox")
 
 #: The unread badge counts up to this ("99+" beyond).
 UNREAD_CAP = 99
@@ -126,11 +134,15 @@ def list_inbox(
     server_time = sync.server_time()
     after = decode_cursor(cursor, types=[int])
     before = after[0] if after else None
-    params = _params(user, before)
-    stmt = _page_statement(len(params) - 1 - (before is not None), before is not None, unread, limit + 1)
-    rows = db.connection().execute(stmt, params).all()
-    items = [notification(r) for r in rows[:limit]]
-    next_cursor = encode_cursor([items[-1]["id"]]) if len(rows) > limit and items else None
+
+    def build() -> tuple[list[dict[str, Any]], str | None]:
+        params = _params(user, before)
+        stmt = _page_statement(len(params) - 1 - (before is not None), before is not None, unread, limit + 1)
+        rows = db.connection().execute(stmt, params).all()
+        items = [notification(r) for r in rows[:limit]]
+        return items, encode_cursor([items[-1]["id"]]) if len(rows) > limit and items else None
+
+    items, next_cursor = INBOX.get(user.id, ("page", user.home, unread, before, limit), build)
     return {"items": items, "next_cursor": next_cursor, "server_time": server_time, "deleted": []}
 
 
@@ -185,8 +197,12 @@ def list_changes(*, user: Any, since: dt.datetime, cursor: str | None, limit: in
 def unread_count(*, user: Any) -> int:
     """Unread notifications, counted up to ``UNREAD_CAP + 1`` (each branch stops there; ``presenters.unread_count``
     shows more than the cap as "99+")."""
-    params = _params(user)
-    return db.connection().execute(_count_statement(len(params) - 1), params).scalar_one()
+
+    def build() -> int:
+        params = _params(user)
+        return db.connection().execute(_count_statement(len(params) - 1), params).scalar_one()
+
+    return INBOX.get(user.id, ("unread", user.home), build)
 
 
 def get_visible(*, user: Any, notification_id: int) -> Any:
@@ -201,6 +217,7 @@ def get_visible(*, user: Any, notification_id: int) -> Any:
 
 def mark_read(*, user: Any, notification_id: int) -> None:
     get_visible(user=user, notification_id=notification_id)
+    user_state.changed(db.session, INBOX, user.id)
     now = utcnow()
     upsert(
         R,
@@ -213,6 +230,7 @@ def mark_read(*, user: Any, notification_id: int) -> None:
 def hide(*, user: Any, notification_id: int) -> None:
     """Hide one notification for the user; their other phones learn it as a tombstone (``app.core.sync``)."""
     get_visible(user=user, notification_id=notification_id)
+    user_state.changed(db.session, INBOX, user.id)
     now = utcnow()
     sync.record_deletion(db.session, kind=TOMBSTONE_KIND, item_id=notification_id, owner_id=user.id)
     upsert(
@@ -226,6 +244,7 @@ def hide(*, user: Any, notification_id: int) -> None:
 def mark_all_read(*, user: Any) -> None:
     """Everything up to the newest notification now counts as read: one row, whatever the inbox holds."""
     newest = db.session.execute(select(func.coalesce(func.max(N.c.id), 0))).scalar_one()
+    user_state.changed(db.session, INBOX, user.id)
     upsert(
         S,
         {"user_id": user.id, "read_upto_id": newest, "updated_at": utcnow()},

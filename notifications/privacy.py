@@ -23,11 +23,13 @@ from sqlalchemy import delete, select, update
 from app.accounts.privacy import registry
 from app.accounts.privacy.export import DATA_EXPORT_READY
 from app.accounts.privacy.retention import RETENTION_WARNING
+from app.core import user_state
 from app.core.events import on
 from app.core.i18n import _
 from app.core.jobs import enqueue_after_commit
 from app.extensions import db
 from notifications.api import COMPLAINT_UPDATE, notify_users
+from notifications.inbox import INBOX
 from notifications.models import Device, InboxState, Notification, NotificationReceipt, Preference
 
 ACCOUNT_KIND = COMPLAINT_UPDATE
@@ -119,6 +121,7 @@ def erase_notifications(user_ids: Sequence[int], now: dt.datetime) -> None:
     db.session.execute(delete(NotificationReceipt).where(NotificationReceipt.user_id.in_(ids)))
     db.session.execute(delete(Notification).where(Notification.user_id.in_(ids)))
     db.session.execute(delete(InboxState).where(InboxState.user_id.in_(ids)))
+    user_state.changed_for_users(db.session, INBOX, ids)
     db.session.execute(delete(Preference).where(Preference.user_id.in_(ids)))
 
 
@@ -137,6 +140,7 @@ def delete_old(*, now: dt.datetime, apply: bool, limit: int) -> int:
     if apply and ids:
         db.session.execute(delete(NotificationReceipt).where(NotificationReceipt.notification_id.in_(ids)))
         db.session.execute(delete(Notification).where(Notification.id.in_(ids)))
+        user_state.changed_for_everyone(db.session, INBOX)
     return len(ids)
 
 
