@@ -35,6 +35,8 @@ def test_the_private_attributes_exist_with_the_expected_shape():
         fcm_adapter.redirect(svc, "http://127.0.0.1:9", "p")
         assert svc._fcm_url == "http://127.0.0.1:9/v1/projects/p/messages:send"
         assert svc._fcm_topic_url == "http://127.0.0.1:9/v1/projects/p/registrations"
+        client = fcm_adapter.new_async_client(svc)
+        assert svc._async_client is client and hasattr(client, "aclose")
     finally:
         firebase_admin.delete_app(app)
 
