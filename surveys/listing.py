@@ -32,10 +32,9 @@ from app.extensions import db
 from surveys import permissions as perm
 from surveys import presenters, queries
 from surveys import states as st
-from surveys.models import Participation, Survey
+from surveys.models import Survey
 
 S = Survey.__table__.c
-P = Participation.__table__.c
 _COLUMNS = (
     S.id,
     S.kind,
@@ -95,8 +94,7 @@ def resident_list(
     deleted = (
         sync.deleted_since(db.connection(), kind="survey", owner_id=None, since=updated_since) if cursor is None else []
     )
-    ids = frozenset(r.id for r in out["items"])
-    items = _summaries(out["items"], user, queries.answered_surveys(user.id) & ids if ids else ids, params["now"])
+    items = _summaries(out["items"], user, _answered_among(user, out["items"]), params["now"])
     return {**out, "items": items, "server_time": server_time, "deleted": deleted}
 
 
@@ -111,14 +109,14 @@ def _page(
         params["after_id"] = after[0]
     key = (tuple(keys), open_only, params.get("after_id"), limit)
 
-    def rows() -> tuple[dict[str, Any], frozenset[int], str, object]:
+    def rows() -> tuple[dict[str, Any], str, object]:
         stmt = _resident_statement(n_keys=len(keys), open_only=open_only, delta=False, after=after is not None)
         found = page(db.connection().execute(stmt, params).all() if keys else [], limit=limit, key=lambda r: [r.id])
-        return found, frozenset(r.id for r in found["items"]), sync.server_time(), object()
+        return found, sync.server_time(), object()
 
     # ``build`` names this build of the rows: an answer is only ever reused with the rows it was made from.
-    found, ids, server_time, build = _pages.get_or_build(key, rows)
-    answered = queries.answered_surveys(user.id) & ids if ids else ids
+    found, server_time, build = _pages.get_or_build(key, rows)
+    answered = _answered_among(user, found["items"])
 
     def answer() -> responses.Encoded:
         items = _summaries(found["items"], user, answered, params["now"])
@@ -126,6 +124,11 @@ def _page(
         return responses.encode(body, ignore=server_time)
 
     return _pages.get_or_build((build, answered, user.role, user.scope), answer)
+
+
+def _answered_among(user: Any, rows: list[Any]) -> frozenset[int]:
+    """Which of ``rows`` the caller answered (no look-up for an empty page)."""
+    return queries.answered_surveys(user.id) & {r.id for r in rows} if rows else frozenset()
 
 
 def _summaries(rows: list[Any], user: Any, answered: frozenset[int], now: dt.datetime) -> list[dict[str, Any]]:

@@ -1,7 +1,6 @@
 """A reader's own state of an article (liked, bookmarked, read), kept per process in ``ME``
 (``app.core.user_state``): a like or bookmark in any process drops that reader's entries in every process at its
-commit, and each flush of read receipts (``news.articles.views``) drops everyone's, since read state was up to a
-flush late anyway."""
+commit, and each flush of read receipts (``news.articles.views``) drops the state of the readers it records."""
 
 from __future__ import annotations
 
