@@ -9,9 +9,10 @@ Use them through ``cachetools.cached(cache, lock=threading.Lock())`` (``.cache_c
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 import cachetools
@@ -23,18 +24,23 @@ from app.core.events import after_commit
 
 
 def setting_ttl_cache(
-    setting: str, *, maxsize: int, timer: Callable[[], float] = time.monotonic
+    setting: str,
+    *,
+    maxsize: int,
+    timer: Callable[[], float] = time.monotonic,
+    getsizeof: Callable[[Any], int] | None = None,
 ) -> cachetools.TLRUCache[Any, Any]:
     """An LRU cache whose entries live ``app.config[setting]`` seconds, read when each entry is stored.
 
     Zero (or less) disables it: nothing is stored and every call loads. Reading the setting at store time (a
-    cachetools TLRU "time to use") lets the cache be made at import time, before any app is configured.
+    cachetools TLRU "time to use") lets the cache be made at import time, before any app is configured. With
+    ``getsizeof`` (an entry's size), ``maxsize`` bounds the sum of the sizes instead of the number of entries.
     """
 
     def time_to_use(_key: Any, _value: Any, now: float) -> float:
         return now + current_app.config[setting]
 
-    return cachetools.TLRUCache(maxsize=maxsize, ttu=time_to_use, timer=timer)
+    return cachetools.TLRUCache(maxsize=maxsize, ttu=time_to_use, timer=timer, getsizeof=getsizeof)
 
 
 def forget_when_written(model: type, forget: Callable[[], None]) -> None:
@@ -62,8 +68,15 @@ class SharedAnswers:
     """Encoded answers that many callers share, kept in this process for ``app.config[setting]`` seconds (0: off),
     thread-safe, and emptied whenever this process writes a ``written`` model (``forget_when_written``)."""
 
-    def __init__(self, setting: str, *, maxsize: int, written: type | None = None) -> None:
-        self._cache = setting_ttl_cache(setting, maxsize=maxsize)
+    def __init__(
+        self,
+        setting: str,
+        *,
+        maxsize: int,
+        written: type | None = None,
+        getsizeof: Callable[[Any], int] | None = None,
+    ) -> None:
+        self._cache = setting_ttl_cache(setting, maxsize=maxsize, getsizeof=getsizeof)
         self._lock = threading.Lock()
         self._cleared = 0  # bumped by every clear: an answer built across one is not kept
         if written is not None:
@@ -75,6 +88,10 @@ class SharedAnswers:
 
     def put(self, key: Hashable, value: Any) -> None:
         with self._lock:
+            self._store(key, value)
+
+    def _store(self, key: Hashable, value: Any) -> None:
+        with contextlib.suppress(ValueError):  # larger than the whole cache (``getsizeof``): served, not kept
             self._cache[key] = value
 
     def get_or_build(self, key: Hashable, build: Callable[[], Any]) -> Any:
@@ -88,8 +105,25 @@ class SharedAnswers:
             hit = build()
             with self._lock:
                 if self._cleared == cleared:
-                    self._cache[key] = hit
+                    self._store(key, hit)
         return hit
+
+    def get_many_or_build(self, keys: Iterable[Hashable], build: Callable[[list[Any]], dict[Any, Any]]) -> dict:
+        """The kept answers of ``keys``, the missing ones from one ``build(missing_keys)`` (a dict; a key it leaves
+        out has no answer), kept as ``get_or_build`` keeps them."""
+        keys = list(keys)
+        with self._lock:
+            found = {k: v for k in keys if (v := self._cache.get(k)) is not None}
+            cleared = self._cleared
+        missing = [k for k in keys if k not in found]
+        if missing:
+            built = build(missing)
+            with self._lock:
+                if self._cleared == cleared:
+                    for key, value in built.items():
+                        self._store(key, value)
+            found.update(built)
+        return found
 
     def clear(self) -> None:
         with self._lock:

@@ -51,6 +51,21 @@ class Encoded:
         return self.body[: -len(tail)] + f',"{key}":'.encode() + _dumps(value).encode() + b"}"
 
 
+def encode_part(data: Any) -> bytes:
+    """``data`` as JSON, a part to join into answers (``page_of_parts``, ``with_member``)."""
+    return _dumps(data).encode()
+
+
+def with_member(part: bytes, key: str, value: Any) -> bytes:
+    """An encoded object (``encode_part``) with one more member at its end."""
+    return part[:-1] + f',"{key}":'.encode() + _dumps(value).encode() + b"}"
+
+
+def page_of_parts(items: list[bytes], next_cursor: str | None) -> bytes:
+    """A page (``app.core.pagination.page``'s envelope) of items already encoded, as the answer's bytes."""
+    return b'{"items":[' + b",".join(items) + b'],"next_cursor":' + _dumps(next_cursor).encode() + b"}"
+
+
 def encode(data: Any, *, ignore: str | None = None) -> Encoded:
     """``data`` encoded once, for many answers (``json_response(encoded)``)."""
     return Encoded(data, ignore=ignore)

@@ -29,7 +29,7 @@ from app.extensions import db
 from complaints import geo
 from complaints import permissions as perm
 from complaints.categories.models import Category
-from complaints.intake import presenters
+from complaints.intake import nearby, presenters
 from complaints.intake.access import attach_viewer_offices
 from complaints.intake.models import SIMILAR_DAYS, SIMILAR_RADIUS_M, Complaint
 from complaints.intake.presenters import EXCERPT_CHARS
@@ -85,8 +85,6 @@ PUBLIC_COLUMNS = (
     T.status_changed_at,
 )
 _OPEN = sorted(s.value for s in OPEN_STATUSES)
-#: Radii (metres) of the growing circles of a nearest-first search, below the requested radius.
-_RINGS = (125, 250, 500, 1000, 2000, 4000)
 #: Keys of each order: (columns, their types in the cursor, descending).
 _ORDERS = {
     "newest": (("id",), (int,), True),
@@ -214,8 +212,8 @@ def feed(
     cursor: str | None,
     limit: int,
 ) -> Any:
-    """The public feed (a dict, or a page shared for a few seconds as ``responses.Encoded``): public complaints
-    verified or later, filtered, newest / most supported / nearest first."""
+    """The public feed (a dict, a page shared for a few seconds as ``responses.Encoded``, or a radius search's
+    encoded page): public complaints verified or later, filtered, newest / most supported / nearest first."""
     args = {"area": area, "category": category, "status": status, "radius": radius, "sort": sort, "cursor": cursor}
     if near is not None:
         return _feed(near=near, limit=limit, **args)
@@ -233,7 +231,7 @@ def _feed(
     sort: str,
     cursor: str | None,
     limit: int,
-) -> dict[str, Any]:
+) -> dict[str, Any] | bytes:
     params = _cursor_params(sort, cursor, limit)
     if area is not None and areas.get_detail(code=area) is None:
         raise ValidationFailed("Unknown area code.", errors={"area": [_("Unknown area code {code}.", code=area)]})
@@ -253,11 +251,13 @@ def _feed(
         result = _page(_feed_statement(n_ranges=0, **shape), params, sort, limit)
         result["items"] = [presenters.public_item(r) for r in result["items"]]
         return result
+    if area is None and sort != "supported":
+        return _nearby_page(near, radius, sort, params, limit)
     # Nearest first: look in growing circles (125 m, doubling) and stop at the first that holds a full page. Every
     # row inside a circle is nearer than any row outside it, so that page is exact; in a dense city the first
     # circle reads a few dozen rows instead of the thousands within the whole radius.
     after = params.get("after_distance_m", 0.0)
-    rings = [r for r in _RINGS if sort == "nearest" and after < r < radius] + [radius]
+    rings = [r for r in nearby.RINGS if sort == "nearest" and after < r < radius] + [radius]
     for ring in rings:
         near_params = _near_params(near[0], near[1], ring)
         n_ranges = sum(1 for k in near_params if k.startswith("cell_lo_"))
@@ -266,6 +266,27 @@ def _feed(
             break
     result["items"] = [presenters.public_item(r, distance=r["distance_m"]) for r in result["items"]]
     return result
+
+
+def _nearby_page(near: tuple[float, float], radius: int, sort: str, params: dict[str, Any], limit: int) -> bytes:
+    """A radius search from the tiles kept per process (``complaints.intake.nearby``), encoded."""
+    search = {
+        "lat": near[0],
+        "lon": near[1],
+        "radius": radius,
+        "categories": frozenset(params["categories"]) if "categories" in params else None,
+        "status": params.get("status"),
+        "count": limit + 1,
+    }
+    if sort == "nearest":
+        after = (params["after_distance_m"], params["after_id"]) if "after_id" in params else None
+        found = nearby.nearest(after=after, **search)
+        key = lambda f: [f[0], f[1]]  # noqa: E731
+    else:
+        found = nearby.newest(before_id=params.get("after_id"), **search)
+        key = lambda f: [f[1]]  # noqa: E731
+    result = page(found, limit=limit, key=key)
+    return responses.page_of_parts(nearby.items(result["items"]), result["next_cursor"])
 
 
 @functools.lru_cache(maxsize=8)

@@ -11,7 +11,7 @@ from sqlalchemy import update
 from app.accounts import passwords
 from app.areas import service as areas
 from app.areas.models import Area
-from app.core.cache import setting_ttl_cache
+from app.core.cache import SharedAnswers, setting_ttl_cache
 from app.extensions import db
 
 
@@ -64,6 +64,43 @@ def test_the_cache_is_bounded_and_can_be_cleared(app, monkeypatch):
     load.cache_clear()
     load("c")
     assert calls == ["a", "b", "c", "c"]
+
+
+def test_shared_answers_build_only_the_missing_keys_in_one_call_and_keep_them(app, monkeypatch):
+    monkeypatch.setitem(app.config, "TEST_CACHE_SECONDS", 60)
+    shared = SharedAnswers("TEST_CACHE_SECONDS", maxsize=100)
+    builds: list[list[int]] = []
+
+    def build(missing):
+        builds.append(missing)
+        return {k: k * 10 for k in missing if k != 3}  # 3 has no answer
+
+    assert shared.get_many_or_build([1, 2, 3], build) == {1: 10, 2: 20}
+    assert shared.get_many_or_build([2, 4], build) == {2: 20, 4: 40}
+    assert builds == [[1, 2, 3], [4]]
+
+
+def test_shared_answers_built_across_a_clear_are_served_not_kept(app, monkeypatch):
+    monkeypatch.setitem(app.config, "TEST_CACHE_SECONDS", 60)
+    shared = SharedAnswers("TEST_CACHE_SECONDS", maxsize=100)
+
+    def build_then_someone_writes(missing):
+        shared.clear()  # a write committed while the answers were read
+        return dict.fromkeys(missing, "old")
+
+    assert shared.get_many_or_build([1], build_then_someone_writes) == {1: "old"}
+    assert shared.get_or_build(2, lambda: build_then_someone_writes([2])[2]) == "old"
+    assert (shared.get(1), shared.get(2)) == (None, None)
+
+
+def test_shared_answers_bounded_by_size_serve_but_do_not_keep_an_answer_larger_than_all(app, monkeypatch):
+    monkeypatch.setitem(app.config, "TEST_CACHE_SECONDS", 60)
+    shared = SharedAnswers("TEST_CACHE_SECONDS", maxsize=10, getsizeof=len)
+    assert shared.get_or_build("big", lambda: "x" * 11) == "x" * 11
+    assert shared.get("big") is None
+    for key in ("a", "b", "c"):
+        shared.put(key, "y" * 4)
+    assert [shared.get(k) for k in ("a", "b", "c")] == [None, "yyyy", "yyyy"]  # 12 > 10: the oldest went
 
 
 def test_area_details_are_cached_for_area_cache_seconds(area_cache_seconds):
