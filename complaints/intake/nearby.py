@@ -30,7 +30,8 @@ import itertools
 import math
 import sys
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import bindparam, select
 
@@ -185,14 +186,13 @@ def newest(
     return found
 
 
-def items(found: list[Found]) -> list[bytes]:
+def items(found: list[Found], columns: Sequence[Any]) -> list[bytes]:
     """The encoded public items of what a search found, with their distance; those their tile does not have yet
-    are read in one statement, and a complaint no longer listed is left out."""
-    from complaints.intake.queries import PUBLIC_COLUMNS  # (queries imports this module)
-
+    are read in one statement (``columns``: the feed's, ``queries.PUBLIC_COLUMNS``), and a complaint no longer
+    listed is left out."""
     missing = {cid: tile for _, cid, tile in found if cid not in tile.parts}
     if missing:
-        stmt = select(*PUBLIC_COLUMNS).where(T.id.in_(list(missing)), T.is_listed.is_(True))
+        stmt = select(*columns).where(T.id.in_(list(missing)), T.is_listed.is_(True))
         for r in db.connection().execute(stmt).mappings():
             missing[r["id"]].parts[r["id"]] = responses.encode_part(presenters.public_item(r))
     return [

@@ -286,7 +286,7 @@ def _nearby_page(near: tuple[float, float], radius: int, sort: str, params: dict
         found = nearby.newest(before_id=params.get("after_id"), **search)
         key = lambda f: [f[1]]  # noqa: E731
     result = page(found, limit=limit, key=key)
-    return responses.page_of_parts(nearby.items(result["items"]), result["next_cursor"])
+    return responses.page_of_parts(nearby.items(result["items"], PUBLIC_COLUMNS), result["next_cursor"])
 
 
 @functools.lru_cache(maxsize=8)
