@@ -57,6 +57,9 @@ DESCRIPTION = (
     "belum ada tindakan. Mohon segera ditindaklanjuti oleh dinas terkait karena membahayakan pengguna jalan."
 )
 USERS = 200_000
+#: Complaints per COPY and commit. The statistics triggers update a few hundred summary rows once per complaint; in
+#: one transaction each update walks the row's whole chain of versions (a million rows took more than 30 minutes).
+CHUNK = 50_000
 _COLUMNS = (
     "id, tracking_number, reporter_id, category_id, status, version, title, description, address, latitude, "
     "longitude, location_accuracy_m, geo_cell, desa_code, rw, kabkota_code, is_anonymous, is_public, is_listed, "
@@ -165,29 +168,32 @@ def generate(
                 copy.write_row(
                     (uid, f"Warga {uid}", f"+62857{uid:08d}", "x", "resident", desa, True, start, start, start)
                 )
+        raw.commit()
         screening = json.dumps({"flags": [], "abusive_terms": [], "pii_types": []})
         step = dt.timedelta(days=730) / count
         columns = _COLUMNS + (", " + extra.columns if extra is not None else "")
-        with cur.copy(f"COPY complaints ({columns}) FROM STDIN") as copy:
-            for i in range(1, count + 1):
-                desa = pick_desa(rnd)
-                lat, lon = _point(rnd, desa)
-                created = start + step * i
-                status = rnd.choices(statuses, weights)[0] if extra is None else extra.status(rnd, created)
-                public = rnd.random() < 0.85
-                supports = int(rnd.paretovariate(1.5)) - 1 if rnd.random() < 0.3 else 0
-                cat = rnd.randint(1, 10)
-                row = (
-                    i, _tracking(i * 7919 + 17), rnd.randint(1, USERS), cat, status, 1, TITLES[cat - 1],
-                    DESCRIPTION.format(n=rnd.randint(2, 60), rt=rnd.randint(1, 15), rw=rnd.randint(1, 12)),
-                    "Jl. Raya No. " + str(rnd.randint(1, 200)), lat, lon, 10.0, cell_of(lat, lon), desa,
-                    rnd.randint(1, 12), desa[:5], rnd.random() < 0.1, public,
-                    is_listed(is_public=public, status=status), "W*** ***", min(supports, 5000), screening,
-                    False, created, created, created,
-                )  # fmt: skip
-                if extra is not None:
-                    row += extra.values(rnd, status=status, created=created, category_id=cat, desa=desa)
-                copy.write_row(row)
+        for first in range(1, count + 1, CHUNK):
+            with cur.copy(f"COPY complaints ({columns}) FROM STDIN") as copy:
+                for i in range(first, min(first + CHUNK, count + 1)):
+                    desa = pick_desa(rnd)
+                    lat, lon = _point(rnd, desa)
+                    created = start + step * i
+                    status = rnd.choices(statuses, weights)[0] if extra is None else extra.status(rnd, created)
+                    public = rnd.random() < 0.85
+                    supports = int(rnd.paretovariate(1.5)) - 1 if rnd.random() < 0.3 else 0
+                    cat = rnd.randint(1, 10)
+                    row = (
+                        i, _tracking(i * 7919 + 17), rnd.randint(1, USERS), cat, status, 1, TITLES[cat - 1],
+                        DESCRIPTION.format(n=rnd.randint(2, 60), rt=rnd.randint(1, 15), rw=rnd.randint(1, 12)),
+                        "Jl. Raya No. " + str(rnd.randint(1, 200)), lat, lon, 10.0, cell_of(lat, lon), desa,
+                        rnd.randint(1, 12), desa[:5], rnd.random() < 0.1, public,
+                        is_listed(is_public=public, status=status), "W*** ***", min(supports, 5000), screening,
+                        False, created, created, created,
+                    )  # fmt: skip
+                    if extra is not None:
+                        row += extra.values(rnd, status=status, created=created, category_id=cat, desa=desa)
+                    copy.write_row(row)
+            raw.commit()  # the statistics triggers' summary rows: short update chains, not one per row
         cur.execute("SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT max(id) FROM users))")
         cur.execute("SELECT setval(pg_get_serial_sequence('complaints', 'id'), (SELECT max(id) FROM complaints))")
         raw.commit()

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import create_engine, text
 
-from bench.complaints_data import generate
+from bench.complaints_data import CHUNK, generate
 
 PROVINCE = "32"
 BANDUNG = "32.73"
@@ -184,8 +184,12 @@ SELECT id, reporter_id,
     CASE WHEN id % 4 = 0 THEN 'Terima kasih, sudah ditangani.' END, office_id, closed_at + interval '1 day'
 FROM complaints WHERE status = 'closed' AND id % 3 = 0
 """
-#: The copy the rating service keeps on the complaint (statistics read it there).
-_RATING_COPIES = "UPDATE complaints c SET rating = r.score FROM complaint_ratings r WHERE r.complaint_id = c.id"
+#: The copy the rating service keeps on the complaint (statistics read it there), a range of ids at a time
+#: (``complaints_data.CHUNK``: the statistics triggers fire for each row).
+_RATING_COPIES = (
+    "UPDATE complaints c SET rating = r.score FROM complaint_ratings r "
+    "WHERE r.complaint_id = c.id AND c.id >= :first AND c.id < :first + :chunk"
+)
 
 
 def generate_handling(url: str, *, count: int, seed: int = 6) -> float:
@@ -216,7 +220,9 @@ def generate_handling(url: str, *, count: int, seed: int = 6) -> float:
     with engine.begin() as conn:
         conn.execute(text(_STAGES), {"base": STAFF_ID_BASE, "per": MEMBERS_PER_OFFICE})
         conn.execute(text(_RATINGS))
-        conn.execute(text(_RATING_COPIES))
+    for first in range(1, count + 1, CHUNK):
+        with engine.begin() as conn:
+            conn.execute(text(_RATING_COPIES), {"first": first, "chunk": CHUNK})
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         for table in ("complaints", "handling_stages", "complaint_ratings", "users", "office_members"):
             conn.execute(text(f"VACUUM ANALYZE {table}"))

@@ -6,9 +6,12 @@ takes the tiles that cover its box, reads the rows of the box (a bisection on th
 compared), measures them (the haversine of ``geo.haversine_m``, the formula the SQL uses) and keeps those within the
 radius:
 
-- *nearest first* looks in the same growing circles as the SQL search did (125 m, doubling) and stops at the first
+- *nearest first* looks in the same growing circles as the SQL search (125 m, doubling) and stops at the first
   that holds more than a page, so a dense city reads a few dozen rows;
 - *newest first* walks the tiles' rows newest first, merged, and stops at the page's last row.
+
+A search (or circle) wider than ``MAX_TILES`` tiles goes to SQL (``queries._feed``) instead, as do searches with
+``area=`` or ``sort=supported``.
 
 The missing tiles of a search are read in one statement, from ``ix_complaints_geo`` alone on PostgreSQL (the index
 carries the id and the status). The page's items, encoded once, are kept in their tile; the ones a tile does not
@@ -48,6 +51,9 @@ T = Complaint.__table__.c
 TILE_ROWS_KEPT = 100_000
 #: Radii (metres) of the growing circles of a nearest-first search, below the requested radius.
 RINGS = (125, 250, 500, 1000, 2000, 4000)
+#: The most tiles a search reads (4 x 4, about 4.4 km across: any 1 km radius, the default). A wider search (or
+#: circle) goes to SQL, which checks the category and the box inside the index instead of reading whole tiles.
+MAX_TILES = 16
 
 # A row: latitude and longitude (degrees), id, category, status, and the terms of the haversine that depend on the
 # row alone (latitude and longitude in radians, cosine of the latitude).
@@ -102,10 +108,21 @@ def _read_tiles(cells: list[int]) -> dict[int, Tile]:
     return {cell: Tile(by_cell.get(cell, [])) for cell in cells}
 
 
-def _tiles_of(south: float, north: float, west: float, east: float) -> list[Tile]:
-    """The tiles covering a box (the missing ones read in one statement)."""
-    cells = [c for lo, hi in geo.cell_ranges(south, north, west, east) for c in range(lo, hi + 1)]
-    return list(_tiles.get_many_or_build(cells, _read_tiles).values())
+def _cells(south: float, north: float, west: float, east: float) -> list[int]:
+    return [c for lo, hi in geo.cell_ranges(south, north, west, east) for c in range(lo, hi + 1)]
+
+
+def serves(lat: float, lon: float, radius: float) -> bool:
+    """Whether a newest-first search of this circle reads few enough tiles (``MAX_TILES``)."""
+    return len(_cells(*geo.bbox(lat, lon, radius))) <= MAX_TILES
+
+
+def _tiles_of(cells: list[int], have: dict[int, Tile] | None = None) -> list[Tile]:
+    """The tiles of ``cells`` (the missing ones read in one statement); ``have``: those this search already has
+    (the growing circles of one search read each tile once, kept or not)."""
+    have = {} if have is None else have
+    have.update(_tiles.get_many_or_build([c for c in cells if c not in have], _read_tiles))
+    return [have[c] for c in cells]
 
 
 class _Point:
@@ -118,10 +135,10 @@ class _Point:
         self.cos_phi0 = math.cos(self.phi0)
 
     def distance(self, row: Row) -> float:
-        a = (
-            math.sin((row[_PHI] - self.phi0) / 2) ** 2
-            + self.cos_phi0 * row[_COS_PHI] * math.sin((row[_LAM] - self.lam0) / 2) ** 2
-        )
+        # The operations of ``geo.distance_sql`` in its order, so that a cursor made here compares equal there.
+        dphi = math.sin((row[_PHI] - self.phi0) / 2)
+        dlam = math.sin((row[_LAM] - self.lam0) / 2)
+        a = dphi * dphi + self.cos_phi0 * row[_COS_PHI] * dlam * dlam
         return 2 * geo.EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
@@ -138,18 +155,23 @@ def nearest(
     status: str | None,
     after: tuple[float, int] | None,
     count: int,
-) -> list[Found]:
-    """Up to ``count`` listed complaints within ``radius``, nearest first (then by id), after ``after``.
+) -> list[Found] | None:
+    """Up to ``count`` listed complaints within ``radius``, nearest first (then by id), after ``after``; None when
+    the circle that would hold them is too wide for tiles (``MAX_TILES``).
 
     Every row inside a circle is nearer than any row outside it, so the first circle that holds ``count`` rows
     gives the exact answer."""
     point = _Point(lat, lon)
     start = after or (0.0, 0)
     found: list[Found] = []
+    have: dict[int, Tile] = {}
     for ring in [r for r in RINGS if start[0] < r < radius] + [radius]:
         box = geo.bbox(lat, lon, ring)
+        cells = _cells(*box)
+        if len(cells) > MAX_TILES:
+            return None
         found = []
-        for tile in _tiles_of(*box):
+        for tile in _tiles_of(cells, have):
             for row in tile.in_box(*box):
                 if _wanted(row, categories, status):
                     d = point.distance(row)
@@ -170,10 +192,11 @@ def newest(
     before_id: int | None,
     count: int,
 ) -> list[Found]:
-    """Up to ``count`` listed complaints within ``radius``, newest first, before ``before_id``."""
+    """Up to ``count`` listed complaints within ``radius``, newest first, before ``before_id`` (a circle that
+    ``serves``)."""
     point = _Point(lat, lon)
     south, north, west, east = geo.bbox(lat, lon, radius)
-    tiles = _tiles_of(south, north, west, east)
+    tiles = _tiles_of(_cells(south, north, west, east))
     rows = heapq.merge(*(((-r[_ID], r, t) for r in t.newest_before(before_id)) for t in tiles))
     found: list[Found] = []
     for _, row, tile in rows:

@@ -252,12 +252,16 @@ def _feed(
         result["items"] = [presenters.public_item(r) for r in result["items"]]
         return result
     if area is None and sort != "supported":
-        return _nearby_page(near, radius, sort, params, limit)
+        answer = _nearby_page(near, radius, sort, params, limit)
+        if answer is not None:
+            return answer
     # Nearest first: look in growing circles (125 m, doubling) and stop at the first that holds a full page. Every
     # row inside a circle is nearer than any row outside it, so that page is exact; in a dense city the first
     # circle reads a few dozen rows instead of the thousands within the whole radius.
     after = params.get("after_distance_m", 0.0)
     rings = [r for r in nearby.RINGS if sort == "nearest" and after < r < radius] + [radius]
+    if area is None and sort == "nearest":  # the tiles held too few: go on with the circles they could not serve
+        rings = [r for r in rings if r == radius or not nearby.serves(near[0], near[1], r)]
     for ring in rings:
         near_params = _near_params(near[0], near[1], ring)
         n_ranges = sum(1 for k in near_params if k.startswith("cell_lo_"))
@@ -268,8 +272,9 @@ def _feed(
     return result
 
 
-def _nearby_page(near: tuple[float, float], radius: int, sort: str, params: dict[str, Any], limit: int) -> bytes:
-    """A radius search from the tiles kept per process (``complaints.intake.nearby``), encoded."""
+def _nearby_page(near: tuple[float, float], radius: int, sort: str, params: dict[str, Any], limit: int) -> bytes | None:
+    """A radius search from the tiles kept per process (``complaints.intake.nearby``), encoded; None when it is
+    too wide for tiles."""
     search = {
         "lat": near[0],
         "lon": near[1],
@@ -282,9 +287,13 @@ def _nearby_page(near: tuple[float, float], radius: int, sort: str, params: dict
         after = (params["after_distance_m"], params["after_id"]) if "after_id" in params else None
         found = nearby.nearest(after=after, **search)
         key = lambda f: [f[0], f[1]]  # noqa: E731
-    else:
+    elif nearby.serves(near[0], near[1], radius):
         found = nearby.newest(before_id=params.get("after_id"), **search)
         key = lambda f: [f[1]]  # noqa: E731
+    else:
+        found = None
+    if found is None:
+        return None
     result = page(found, limit=limit, key=key)
     return responses.page_of_parts(nearby.items(result["items"], PUBLIC_COLUMNS), result["next_cursor"])
 

@@ -70,10 +70,14 @@ def walk(client, query: str, limit: int) -> list[dict]:
     ("query", "args"),
     [
         ("radius=1000", {"radius": 1000, "sort": "nearest"}),
-        ("radius=2000&sort=newest", {"radius": 2000, "sort": "newest"}),
+        ("radius=1000&sort=newest", {"radius": 1000, "sort": "newest"}),
         ("radius=600", {"radius": 600, "sort": "nearest"}),
+        ("radius=1000&status=verified", {"radius": 1000, "sort": "nearest", "status": "verified"}),
+        ("radius=1000&sort=newest&category=2", {"radius": 1000, "sort": "newest", "category": 2}),
+        # Wider than MAX_TILES: newest first from SQL; nearest first from tiles while the circles are small, then
+        # from SQL (a page's cursor made by one is read by the other).
+        ("radius=2500&sort=newest", {"radius": 2500, "sort": "newest"}),
         ("radius=2500&status=verified", {"radius": 2500, "sort": "nearest", "status": "verified"}),
-        ("radius=2500&sort=newest&category=2", {"radius": 2500, "sort": "newest", "category": 2}),
     ],
 )
 def test_every_page_is_what_measuring_every_complaint_gives(app, client, scattered, kept, query, args):
@@ -147,3 +151,22 @@ def test_nearest_first_never_takes_a_corner_of_the_box_for_the_circle(client):
     make_complaint(status="verified", point=offset(CENTRE, north_m=-113, east_m=-113))  # 160 m, inside it
     body = client.get(f"{URL}?near={CENTRE[0]},{CENTRE[1]}&radius=1000&limit=2").get_json()
     assert [i["id"] for i in body["items"]] == [near.id, north.id]
+
+
+def test_distances_measured_here_are_the_sql_distances_to_the_last_bit(scattered):
+    """A nearest-first walk may switch from tiles to SQL between two pages: the cursor's distance must compare
+    equal to the one SQL computes for the same row, or that row would show twice or never."""
+    from sqlalchemy import select
+
+    from complaints import geo
+
+    t = Complaint.__table__.c
+    sql = db.session.execute(
+        select(t.id, geo.distance_sql(t.latitude, t.longitude, *CENTRE)).where(t.id.in_([c.id for c in scattered]))
+    ).all()
+    point = nearby._Point(*CENTRE)
+    for cid, distance in sql:
+        c = db.session.get(Complaint, cid)
+        phi = math.radians(c.latitude)
+        row = (c.latitude, c.longitude, cid, c.category_id, c.status, phi, math.radians(c.longitude), math.cos(phi))
+        assert point.distance(row) == distance
