@@ -146,6 +146,7 @@ class Config:
     AUTH_SESSION_CACHE_SECONDS: int = 5
     USER_STATE_CACHE_SECONDS: int = 300
     USER_STATE_LISTEN_URL: str = ""
+    OFFICE_INBOX_CACHE_SECONDS: int = 5
     LOG_LEVEL: str = "INFO"
     REDIS_URL: str = ""
     JOBS_IMMEDIATE: bool = False
@@ -203,6 +204,8 @@ class Config:
             raise ConfigError("AUTH_SESSION_CACHE_SECONDS must be between 0 and 60 (a revoked session reads that long)")
         if self.USER_STATE_CACHE_SECONDS < 0:
             raise ConfigError("USER_STATE_CACHE_SECONDS must be >= 0 (0 turns the per-user caches off)")
+        if not 0 <= self.OFFICE_INBOX_CACHE_SECONDS <= 60:
+            raise ConfigError("OFFICE_INBOX_CACHE_SECONDS must be between 0 and 60 (what bulk updates may read stale)")
         if self.STORAGE_BACKEND not in {"local"}:
             raise ConfigError(f"STORAGE_BACKEND must be local, got {self.STORAGE_BACKEND!r}")
         if self.ENV == "production":

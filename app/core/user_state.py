@@ -59,12 +59,17 @@ _states: dict[str, UserState] = {}
 
 
 class UserState:
-    """One kind of per-user state (``name``), kept per user and key: ``get(user_id, key, build)``."""
+    """One kind of per-user state (``name``), kept per user and key: ``get(user_id, key, build)``.
 
-    def __init__(self, name: str, *, maxsize: int = 50_000) -> None:
+    The id may name something else that many users read and few write, such as one office's inbox
+    (``complaints.handling.inbox_state``). ``seconds``: the setting of how long an entry lives (at most; never
+    longer than ``USER_STATE_CACHE_SECONDS``, which turns every state off at 0)."""
+
+    def __init__(self, name: str, *, maxsize: int = 50_000, seconds: str = "USER_STATE_CACHE_SECONDS") -> None:
         if name in _states or ":" in name:
             raise ValueError(f"user state {name!r} is already defined or has a colon")
         self.name = name
+        self._seconds = seconds
         self._users: cachetools.LRUCache[int, dict[Hashable, tuple[float, Any]]] = cachetools.LRUCache(maxsize)
         self._lock = threading.Lock()
         self._seq = 0  # bumped at every drop
@@ -73,11 +78,16 @@ class UserState:
         self._maxsize = maxsize
         _states[name] = self
 
-    def get(self, user_id: int, key: Hashable, build: Callable[[], Any]) -> Any:
+    def get(
+        self, user_id: int, key: Hashable, build: Callable[[], Any], *, fresh: Callable[[Any], bool] | None = None
+    ) -> Any:
         """The kept answer for ``(user_id, key)``, or ``build()``'s (built outside the lock), kept unless the user's
         state changed meanwhile. ``build`` runs every time when the cache is off or cannot be trusted now, and
-        outside read requests (``GET``, ``HEAD``, ``OPTIONS``): a writing transaction may still roll back."""
-        ttl = current_app.config["USER_STATE_CACHE_SECONDS"]
+        outside read requests (``GET``, ``HEAD``, ``OPTIONS``): a writing transaction may still roll back.
+        ``fresh(answer)``: whether a kept answer still holds (False: built again), for answers that the clock
+        changes (a deadline that passes)."""
+        config = current_app.config
+        ttl = min(config["USER_STATE_CACHE_SECONDS"], config[self._seconds])
         if ttl <= 0 or not reads_only():
             return build()  # off, or a write request / job whose own transaction may still roll back
         if not _listener.trusted(current_app):
@@ -85,7 +95,7 @@ class UserState:
         now = time.monotonic()
         with self._lock:
             hit = self._users.get(user_id, {}).get(key)
-            if hit is not None and hit[0] > now:
+            if hit is not None and hit[0] > now and (fresh is None or fresh(hit[1])):
                 return hit[1]
             start = self._seq
         value = build()

@@ -1,11 +1,12 @@
 """Read queries of office handling: the offices I work for, and an office's work queue (its active stages, served as
 ``GET /offices/{id}/inbox``; not to be confused with a resident's notification inbox, ``notifications.inbox``).
 
-The queue is the hot one. A request runs two statements after the token check: the office and the caller's
-membership (one row), then the page: the office's active stages joined to their complaints, earliest open deadline
-first (stages with nothing due last), keyset-paginated. Like ``complaints.intake.queries``, each statement is built
-once per shape (which filters are present) with bound parameters, runs on the worker's autocommit connection on a
-GET, and its rows are read as mappings into the answer's dicts (no ORM objects).
+The queue is the hot one. A request answers from two entries of ``inbox_state.INBOX`` (kept per process, dropped in
+every process when the office's work changes): the office and the caller's membership (one row), then the page.
+Each missing one is one statement: the page is the office's active stages joined to their complaints, earliest
+open deadline first (stages with nothing due last), keyset-paginated. Like ``complaints.intake.queries``, each
+statement is built once per shape (which filters are present) with bound parameters, runs on the worker's
+autocommit connection on a GET, and its rows are read as mappings into the answer's dicts (no ORM objects).
 
 Order and index: ``ix_handling_stages_office_active_due (office_id, is_active, due_at, id)``. PostgreSQL keeps
 NULLs last in an ascending b-tree, so ``ORDER BY due_at NULLS LAST, id`` (SQLite understands ``NULLS LAST`` too) is
@@ -24,6 +25,7 @@ from sqlalchemy import and_, bindparam, func, literal_column, select, true, tupl
 
 from app.accounts.models import User
 from app.accounts.roles import Role
+from app.core import responses
 from app.core.db import utcnow
 from app.core.errors import Forbidden, NotFound, ValidationFailed
 from app.core.fields import MAX_ID
@@ -31,6 +33,7 @@ from app.core.pagination import decode_cursor, encode_cursor
 from app.extensions import db
 from complaints.categories.models import Category
 from complaints.handling import presenters
+from complaints.handling.inbox_state import INBOX
 from complaints.intake.models import Complaint, HandlingStage
 from complaints.intake.presenters import EXCERPT_CHARS
 from complaints.offices.models import Office, OfficeMember
@@ -95,12 +98,9 @@ def _require_access(user: Any, *, area_code: str, is_active: bool, is_head: bool
     raise Forbidden("Only the office's members and the admins who manage it see its inbox.")
 
 
-def check_queue_access(*, office_id: int, user: Any) -> None:
-    """Effective members of the office and the admins who manage it; 404 for an unknown office, 403 otherwise."""
-    row = db.connection().execute(_access_statement(), {"office_id": office_id, "user_id": user.id}).first()
-    if row is None:
-        raise NotFound("Office not found.")
-    _require_access(user, area_code=row.area_code, is_active=row.is_active, is_head=row.is_head)
+def _access_of(office_id: int, user_id: int) -> dict[str, Any] | None:
+    row = db.connection().execute(_access_statement(), {"office_id": office_id, "user_id": user_id}).first()
+    return None if row is None else {"area_code": row.area_code, "is_active": row.is_active, "is_head": row.is_head}
 
 
 # --- my offices ------------------------------------------------------------------------------------------------
@@ -187,32 +187,13 @@ def _undated(conds: list[Any], *, after: bool) -> Any:
     return _base(conds).order_by(A.id).limit(_limit())
 
 
-def _with_access(page: Any) -> Any:
-    """The office and the caller's membership joined to the page in one statement (one round trip, not two): at
-    least one row when the office exists (page columns NULL when the page is empty), none otherwise."""
-    p = page.subquery("page")
-    membership = and_(M.office_id == O.id, M.user_id == bindparam("user_id"))
-    joined = Office.__table__.outerjoin(OfficeMember.__table__, membership).outerjoin(p, true())
-    return (
-        select(
-            O.area_code.label("office_area_code"),
-            O.is_active.label("office_is_active"),
-            M.is_head.label("member_is_head"),
-            *p.c,
-        )
-        .select_from(joined)
-        .where(O.id == bindparam("office_id"))
-        .order_by(p.c.due_at.asc().nulls_last(), p.c.stage_id)
-    )
-
-
 @functools.lru_cache(maxsize=256)
 def _queue_statement(
     *, status: bool, category: bool, assignee: str | None, role: bool, overdue: bool | None, phase: str | None
 ) -> Any:
     """The page statement of one shape. ``phase``: where the cursor stands (None: first page; "dated"; "undated")."""
-    return _with_access(_page_statement(status=status, category=category, assignee=assignee, role=role,
-                                        overdue=overdue, phase=phase))  # fmt: skip
+    return _page_statement(status=status, category=category, assignee=assignee, role=role, overdue=overdue,
+                           phase=phase)  # fmt: skip
 
 
 def _page_statement(
@@ -257,6 +238,19 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+class _Page:
+    """A kept inbox page: its answer, and the first deadline on it still to pass (its ``overdue`` flag flips)."""
+
+    __slots__ = ("answer", "flips_at")
+
+    def __init__(self, answer: Any, flips_at: dt.datetime | None) -> None:
+        self.answer = answer
+        self.flips_at = flips_at
+
+    def fresh(self, now: dt.datetime) -> bool:
+        return self.flips_at is None or now < self.flips_at
+
+
 def office_queue(
     *,
     office_id: int,
@@ -269,12 +263,18 @@ def office_queue(
     cursor: str | None,
     limit: int,
     now: dt.datetime | None = None,
-) -> dict[str, Any]:
-    """The office's active stages with their complaints, earliest open deadline first; 404 for an unknown office
-    and 403 for a caller who may not read it (checked on the row that comes with the page)."""
+) -> Any:
+    """The office's active stages with their complaints, earliest open deadline first (a dict, or an encoded answer
+    kept in ``inbox_state.INBOX``); 404 for an unknown office and 403 for a caller who may not read it."""
     now = now or utcnow()
     phase, after_due, after_id = _decode(cursor)
-    params: dict[str, Any] = {"office_id": office_id, "user_id": user.id, "limit_plus_one": limit + 1, "now": now}
+    access = INBOX.get(office_id, ("access", user.id), lambda: _access_of(office_id, user.id))
+    if access is None:
+        raise NotFound("Office not found.")
+    _require_access(user, **access)
+    if overdue is True and phase == "undated":
+        return {"items": [], "next_cursor": None}  # nothing undated is overdue
+    params: dict[str, Any] = {"office_id": office_id, "limit_plus_one": limit + 1, "now": now}
     if phase is not None:
         params.update(after_due=after_due, after_id=after_id)
     if status is not None:
@@ -289,27 +289,27 @@ def office_queue(
         params["assignee_id"] = user.id if assignee == "me" else assignee
     if role is not None:
         params["role"] = role
-    if overdue is True and phase == "undated":
-        check_queue_access(office_id=office_id, user=user)
-        return {"items": [], "next_cursor": None}  # nothing undated is overdue
-    stmt = _queue_statement(
-        status=status is not None,
-        category=category is not None,
-        assignee=assignee_kind,
-        role=role is not None,
-        overdue=overdue,
-        phase=phase,
-    )
-    rows = db.connection().execute(stmt, params).mappings().all()
-    if not rows:
-        raise NotFound("Office not found.")
-    first = rows[0]
-    _require_access(
-        user, area_code=first["office_area_code"], is_active=first["office_is_active"], is_head=first["member_is_head"]
-    )
-    items = [r for r in rows if r["stage_id"] is not None][:limit]
-    next_cursor = None
-    if len(rows) > limit and len(items) == limit:
-        last = items[-1]
-        next_cursor = encode_cursor([_iso(last["due_at"]), last["stage_id"]])
-    return {"items": [presenters.inbox_item(r, now=now) for r in items], "next_cursor": next_cursor}
+    shape = {
+        "status": status is not None,
+        "category": category is not None,
+        "assignee": assignee_kind,
+        "role": role is not None,
+        "overdue": overdue,
+        "phase": phase,
+    }
+
+    def build() -> _Page:
+        rows = db.connection().execute(_queue_statement(**shape), params).mappings().all()
+        items = rows[:limit]
+        next_cursor = None
+        if len(rows) > limit and items:
+            last = items[-1]
+            next_cursor = encode_cursor([_iso(last["due_at"]), last["stage_id"]])
+        answer = responses.encode(
+            {"items": [presenters.inbox_item(r, now=now) for r in items], "next_cursor": next_cursor}
+        )
+        later = [r["due_at"] for r in items if r["due_at"] is not None and r["due_at"] >= now]
+        return _Page(answer, min(later, default=None))
+
+    key = ("page", status, category, assignee_kind, params.get("assignee_id"), role, overdue, cursor, limit)
+    return INBOX.get(office_id, key, build, fresh=lambda page: page.fresh(now)).answer

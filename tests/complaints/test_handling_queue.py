@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -291,7 +292,7 @@ def test_answers_match_their_documented_schemas():
     co(c, partner)
     handled(dinas, status="resolved")
     args = {"status": None, "category": None, "overdue": None, "assignee": None, "role": None, "cursor": None}
-    page = queue.office_queue(office_id=dinas.id, user=user, limit=1, **args)
+    page = json.loads(queue.office_queue(office_id=dinas.id, user=user, limit=1, **args).body)
     assert page["next_cursor"] and page["items"][0]["thumbnail_url"]
     same_as_schema(page, page_of(InboxItemSchema)())
     same_as_schema(presenters.handling(c, stages.active_with_offices(c.id), now=utcnow()), HandlingSchema())
