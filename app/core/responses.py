@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from typing import Any
 
 from flask import Response, current_app
@@ -58,7 +59,9 @@ def encode_part(data: Any) -> bytes:
 
 def with_member(part: bytes, key: str, value: Any) -> bytes:
     """An encoded object (``encode_part``) with one more member at its end."""
-    return part[:-1] + f',"{key}":'.encode() + _dumps(value).encode() + b"}"
+    # A finite float: what json writes for it, without its machinery.
+    encoded = repr(value) if type(value) is float and math.isfinite(value) else _dumps(value)
+    return part[:-1] + f',"{key}":{encoded}}}'.encode()
 
 
 def page_of_parts(items: list[bytes], next_cursor: str | None) -> bytes:
