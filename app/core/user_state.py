@@ -63,13 +63,22 @@ class UserState:
 
     The id may name something else that many users read and few write, such as one office's inbox
     (``complaints.handling.inbox_state``). ``seconds``: the setting of how long an entry lives (at most; never
-    longer than ``USER_STATE_CACHE_SECONDS``, which turns every state off at 0)."""
+    longer than ``USER_STATE_CACHE_SECONDS``, which turns every state off at 0). At most ``maxsize`` ids and
+    ``max_keys`` entries per id are kept (a full id first loses its expired entries, then all of them)."""
 
-    def __init__(self, name: str, *, maxsize: int = 50_000, seconds: str = "USER_STATE_CACHE_SECONDS") -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        maxsize: int = 50_000,
+        seconds: str = "USER_STATE_CACHE_SECONDS",
+        max_keys: int = _MAX_KEYS_PER_USER,
+    ) -> None:
         if name in _states or ":" in name:
             raise ValueError(f"user state {name!r} is already defined or has a colon")
         self.name = name
         self._seconds = seconds
+        self._max_keys = max_keys
         self._users: cachetools.LRUCache[int, dict[Hashable, tuple[float, Any]]] = cachetools.LRUCache(maxsize)
         self._lock = threading.Lock()
         self._seq = 0  # bumped at every drop
@@ -104,8 +113,11 @@ class UserState:
                 entries = self._users.get(user_id)
                 if entries is None:
                     entries = self._users[user_id] = {}
-                elif len(entries) >= _MAX_KEYS_PER_USER:
-                    entries.clear()
+                elif len(entries) >= self._max_keys:
+                    for stale in [k for k, (until, _) in entries.items() if until <= now]:
+                        del entries[stale]
+                    if len(entries) >= self._max_keys:
+                        entries.clear()
                 entries[key] = (now + ttl, value)
         return value
 

@@ -31,7 +31,8 @@ from app.core import user_state
 from complaints.intake.models import Complaint, HandlingStage
 from complaints.offices.models import Office, OfficeMember
 
-INBOX = user_state.UserState("office_inbox", seconds="OFFICE_INBOX_CACHE_SECONDS")
+#: Pages are large (up to 100 items): at most 1,000 offices and 32 entries (pages and readers' access) per office.
+INBOX = user_state.UserState("office_inbox", seconds="OFFICE_INBOX_CACHE_SECONDS", maxsize=1_000, max_keys=32)
 
 #: Complaint attributes an inbox page shows (``queue.COLUMNS``).
 SHOWN = ("status", "category_id", "title", "description", "address", "desa_code", "rw", "photo_count", "cover_photo_id")

@@ -20,9 +20,10 @@ encoded items into the answer.
 
 Tiles live ``COMPLAINT_FEED_CACHE_SECONDS`` (5 s, the ``public, max-age=5`` every feed page already carries) and are
 all dropped by every complaint write of this process; another process's write shows when they expire, as on the
-feed without ``near=``. With the setting at 0 nothing is kept and every search reads its tiles. The tiles a process
-keeps are bounded by their rows (``TILE_ROWS_KEPT``), not by their number: a tile in the densest part of a city
-holds a few thousand rows.
+feed without ``near=``. With the setting at 0 nothing is kept and every search is the SQL one. The tiles a process
+keeps are bounded by their rows (``TILE_ROWS_KEPT``, about 300 bytes each), not by their number: a tile in the
+densest part of a city holds a few thousand rows. The items kept on them come on top (about 1 KB each, at most one
+per row, and only those a page has shown in the tile's 5 s).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import bindparam, select
 
 from app.core import responses
@@ -47,7 +49,7 @@ from complaints.intake.models import Complaint
 
 T = Complaint.__table__.c
 
-#: Rows of tiles one process keeps (about 300 bytes each, and the encoded items that were asked for).
+#: Rows of tiles one process keeps (about 300 bytes each, plus up to about 1 KB for each item a page has shown).
 TILE_ROWS_KEPT = 100_000
 #: Radii (metres) of the growing circles of a nearest-first search, below the requested radius.
 RINGS = (125, 250, 500, 1000, 2000, 4000)
@@ -110,6 +112,12 @@ def _read_tiles(cells: list[int]) -> dict[int, Tile]:
 
 def _cells(south: float, north: float, west: float, east: float) -> list[int]:
     return [c for lo, hi in geo.cell_ranges(south, north, west, east) for c in range(lo, hi + 1)]
+
+
+def kept() -> bool:
+    """Whether tiles are kept at all (``COMPLAINT_FEED_CACHE_SECONDS`` > 0): read for one search only, whole tiles
+    cost more than the SQL, which reads just the rows of the box."""
+    return current_app.config["COMPLAINT_FEED_CACHE_SECONDS"] > 0
 
 
 def serves(lat: float, lon: float, radius: float) -> bool:

@@ -1,6 +1,6 @@
-"""The feed's radius searches from tiles (``complaints.intake.nearby``): the same answer as measuring every listed
-complaint, page after page, with the tiles kept or not; a kept search runs no statement; this process's writes show
-at once, another process's when the tiles expire."""
+"""The feed's radius searches from tiles (``complaints.intake.nearby``) and from SQL (tiles not kept): the same answer
+as measuring every listed complaint, page after page; a kept search runs no statement; this process's writes show at
+once, another process's when the tiles expire."""
 
 from __future__ import annotations
 
@@ -10,11 +10,14 @@ import random
 import pytest
 from sqlalchemy import update
 
+from app.core.pagination import page_of
 from app.extensions import db
 from complaints.geo import haversine_m
 from complaints.intake import nearby
 from complaints.intake.models import Complaint
+from complaints.intake.schemas import ComplaintItemSchema
 from tests.complaints.helpers import BANDUNG, make_complaint, offset
+from tests.complaints.test_responses import same_as_schema
 
 URL = "/api/v1/complaints"
 #: Bandung's test point is about 60 m from the corner of four grid cells: circles cross tiles in every direction.
@@ -65,7 +68,7 @@ def walk(client, query: str, limit: int) -> list[dict]:
             return items
 
 
-@pytest.mark.parametrize("kept", [False, True], ids=["read", "kept"])
+@pytest.mark.parametrize("kept", [False, True], ids=["sql", "tiles"])
 @pytest.mark.parametrize(
     ("query", "args"),
     [
@@ -85,6 +88,8 @@ def test_every_page_is_what_measuring_every_complaint_gives(app, client, scatter
     assert len(want) >= 3
     app.config["COMPLAINT_FEED_CACHE_SECONDS"] = 5 if kept else 0
     try:
+        first = client.get(f"{URL}?near={CENTRE[0]},{CENTRE[1]}&{query}&limit=3").get_json()
+        same_as_schema(first, page_of(ComplaintItemSchema)())
         for limit in (1, 4, 50):
             got = walk(client, query, limit)
             assert [i["id"] for i in got] == want, limit
@@ -170,3 +175,25 @@ def test_distances_measured_here_are_the_sql_distances_to_the_last_bit(scattered
         phi = math.radians(c.latitude)
         row = (c.latitude, c.longitude, cid, c.category_id, c.status, phi, math.radians(c.longitude), math.cos(phi))
         assert point.distance(row) == distance
+
+
+def test_growing_circles_read_each_tile_once(app, client, count_queries):
+    """Kept tiles: up to 1 km the circles read the four tiles around the point in one statement; the wider ones
+    (2, 4 and 5 km: more than ``MAX_TILES``) go on in SQL, one statement each."""
+    for i in range(5):
+        make_complaint(status="verified", point=offset(CENTRE, east_m=20 * i))
+    far = make_complaint(status="verified", point=offset(CENTRE, north_m=4000))
+    url = f"{URL}?near={CENTRE[0]},{CENTRE[1]}&radius=5000&limit="
+    app.config["COMPLAINT_FEED_CACHE_SECONDS"] = 5
+    try:
+        with count_queries() as dense:
+            assert len(client.get(url + "3").get_json()["items"]) == 3
+        nearby.forget()
+        with count_queries() as sparse:
+            got = [i["id"] for i in client.get(url + "10").get_json()["items"]]
+    finally:
+        app.config["COMPLAINT_FEED_CACHE_SECONDS"] = 0
+        nearby.forget()
+    assert got[-1] == far.id and len(got) == 6
+    assert dense.count == 2  # the tiles, then the items
+    assert sparse.count == 4

@@ -183,3 +183,19 @@ def test_a_resident_sees_their_answer_in_the_list_at_once_with_the_list_kept(cli
     )
     assert r.status_code == 201
     assert answered() is True
+
+
+SMALL = UserState("test_small_state", seconds="TEST_SMALL_STATE_SECONDS", max_keys=2)
+
+
+def test_a_full_id_loses_its_expired_entries_first_then_all(listening, app, monkeypatch):
+    monkeypatch.setitem(app.config, "TEST_SMALL_STATE_SECONDS", 1)
+    build = builder()
+    assert SMALL.get(USER, "old", build) == 1
+    time.sleep(1.05)  # "old" expires (this state's own setting, under USER_STATE_CACHE_SECONDS)
+    assert SMALL.get(USER, "a", build) == 2
+    assert SMALL.get(USER, "b", build) == 3  # full: the expired "old" goes, "a" stays
+    assert SMALL.get(USER, "a", build) == 2
+    assert SMALL.get(USER, "c", build) == 4  # full of live entries: all go
+    assert (SMALL.get(USER, "a", build), SMALL.get(USER, "c", build)) == (5, 4)
+    SMALL.drop_all()
