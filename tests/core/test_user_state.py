@@ -148,7 +148,8 @@ def test_while_the_channel_is_down_nothing_is_served_and_it_comes_back_empty(lis
     assert STATE.get(USER, "k", build) == 1
     with other_process(listening) as conn:
         ended = conn.execute(  # the listener's last statement is its LISTEN or its heartbeat
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE %s AND pid <> pg_backend_pid()",
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE %s AND pid <> pg_backend_pid() "
+            "AND datname = current_database()",
             (f"%{CHANNEL}%",),
         ).fetchall()
     assert ended and all(r[0] for r in ended)
