@@ -29,12 +29,13 @@ per row, and only those a page has shown in the tile's 5 s).
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
 import itertools
 import math
 import sys
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from flask import current_app
@@ -217,14 +218,19 @@ def newest(
     return found
 
 
-def items(found: list[Found], columns: Sequence[Any]) -> list[bytes]:
+@functools.cache
+def _items_statement(columns: tuple[Any, ...]) -> Any:
+    """Built once (like every hot statement here), so a miss neither rebuilds nor re-plans it."""
+    return select(*columns).where(T.id.in_(bindparam("ids", expanding=True)), T.is_listed.is_(True))
+
+
+def items(found: list[Found], columns: tuple[Any, ...]) -> list[bytes]:
     """The encoded public items of what a search found, with their distance; those their tile does not have yet
     are read in one statement (``columns``: the feed's, ``queries.PUBLIC_COLUMNS``), and a complaint no longer
     listed is left out."""
     missing = {cid: tile for _, cid, tile in found if cid not in tile.parts}
     if missing:
-        stmt = select(*columns).where(T.id.in_(list(missing)), T.is_listed.is_(True))
-        for r in db.connection().execute(stmt).mappings():
+        for r in db.connection().execute(_items_statement(columns), {"ids": list(missing)}).mappings():
             missing[r["id"]].parts[r["id"]] = responses.encode_part(presenters.public_item(r))
     return [
         responses.with_member(tile.parts[cid], "distance_m", round(d, 1)) for d, cid, tile in found if cid in tile.parts

@@ -251,7 +251,8 @@ def _feed(
         result = _page(_feed_statement(n_ranges=0, **shape), params, sort, limit)
         result["items"] = [presenters.public_item(r) for r in result["items"]]
         return result
-    if area is None and sort != "supported" and nearby.kept():
+    tiles = area is None and sort != "supported" and nearby.kept()
+    if tiles:
         answer = _nearby_page(near, radius, sort, params, limit)
         if answer is not None:
             return answer
@@ -260,7 +261,7 @@ def _feed(
     # circle reads a few dozen rows instead of the thousands within the whole radius.
     after = params.get("after_distance_m", 0.0)
     rings = [r for r in nearby.RINGS if sort == "nearest" and after < r < radius] + [radius]
-    if area is None and sort == "nearest" and nearby.kept():  # the tiles held too few: the circles they could not
+    if tiles and sort == "nearest":  # the tiles held too few: the circles they could not serve
         rings = [r for r in rings if r == radius or not nearby.serves(near[0], near[1], r)]
     for ring in rings:
         near_params = _near_params(near[0], near[1], ring)
