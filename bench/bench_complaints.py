@@ -8,6 +8,8 @@
 - one 12-megapixel JPEG upload: the pipeline alone (in process) and the whole request (median of several).
 
 gunicorn with 2 sync workers, wrk -t1 -c16, best of 3 rounds of 8 s, healthz measured alternately in the same run.
+After the rounds, one more run each of ``/healthz`` and ``POST`` prints the CPU per request in the API workers and in
+PostgreSQL against what 30 % of ``/healthz`` allows on this machine (``harness.print_cpu_budget``).
 ``BENCH_COMPLAINTS`` sets the number of complaints (default 1,000,000); the database ``balai_bench_intake`` is kept
 between runs once it holds that many.
 """
@@ -27,10 +29,12 @@ import uuid
 
 from bench.complaints_data import complaint_count, generate
 from bench.harness import (
+    cpu_per_request,
     create_database,
     flask,
     gunicorn,
     migrate,
+    print_cpu_budget,
     record_ms,
     record_p99_at_half,
     record_ratio,
@@ -60,9 +64,11 @@ end
 """
 NEAR_RANDOM = "GET /api/v1/complaints?near=(a new point of central Jakarta each time)&radius=1000"
 
+#: Each wrk run loads the script afresh, so its keys carry the second it started in: a later round never replays an
+#: earlier round's keys (a replay is a different, cheaper-or-dearer request than a new complaint).
 POST_SCRIPT = """
 local counter = 0
-local run = "%(run)s"
+local run = "%(run)s" .. "-" .. os.time()
 request = function()
   counter = counter + 1
   local lat = -6.91 + (math.random() - 0.5) * 0.1
@@ -212,7 +218,8 @@ def main() -> None:
             "ACCESS_TOKEN_MINUTES": "120",
             "STORAGE_LOCAL_DIR": uploads,
         }
-        with gunicorn(server_env) as base:
+        master: list[int] = []
+        with gunicorn(server_env, pid=master) as base:
             auth = sign_in(base)
             with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
                 script.write(POST_SCRIPT % {"run": uuid.uuid4().hex[:12], "token": auth["Authorization"][7:]})
@@ -227,11 +234,14 @@ def main() -> None:
                 NEAR_RANDOM: {"path": "/api/v1/complaints", "script": points.name},
             }
             best = best_of(base, targets)
+            healthz = cpu_per_request(base + "/healthz", master[0])
+            posting = cpu_per_request(base + "/api/v1/complaints", master[0], script=script.name)
             os.unlink(script.name)
             os.unlink(points.name)
             print(f"  {'GET /healthz':<60} {best['healthz']:>8.0f} req/s   (baseline)")
             for name in targets:
                 print(f"  {name:<60} {best[name]:>8.0f} req/s   {best[name] / best['healthz'] * 100:5.1f} %")
+            print_cpu_budget("POST /api/v1/complaints", healthz, posting, 0.30)
             near_ms = median_latency_ms(base + NEAR)
             feed_ms = median_latency_ms(base + FEED)
             uploads_s = photo_timings(base, auth, photo)

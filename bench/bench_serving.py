@@ -22,10 +22,9 @@ import sys
 import tempfile
 import time
 import uuid
-from pathlib import Path
 
 from bench.bench_complaints import FEED, POST_SCRIPT, prepare, sign_in
-from bench.harness import gunicorn, record, record_ratio, wrk
+from bench.harness import cpu_seconds, gunicorn, postgres_pids, process_tree, record, record_ratio, wrk
 
 ROUNDS = int(os.environ.get("BENCH_SERVING_ROUNDS", "2"))
 SECONDS = 6
@@ -36,7 +35,6 @@ MODELS: dict[str, dict] = {
     "BalaiWorker -w 2 x 2 threads": {"worker_class": "app.serving.BalaiWorker", "threads": 2},
     "gevent -w 2 x 100 connections": {"worker_class": "gevent", "threads": 1, "extra": ["--worker-connections", "100"]},
 }
-_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _server_env(env: dict[str, str], uploads: str, pool: int) -> dict[str, str]:
@@ -119,38 +117,6 @@ def serving_models(env: dict[str, str]) -> None:
         record_ratio("default serving model: POST /complaints", default["post"], 0.30)
 
 
-def _cpu_seconds(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime + stime
-    return total / _TICKS
-
-
-def _tree(root: int) -> list[int]:
-    """``root`` and its children (a gunicorn master and its workers)."""
-    kids = []
-    for task in Path(f"/proc/{root}/task").iterdir():
-        children = (task / "children").read_text().split()
-        kids += [int(c) for c in children]
-    return [root, *kids]
-
-
-def _postgres_pids() -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() == "postgres":
-                    pids.append(int(entry.name))
-            except OSError:
-                continue
-    return pids
-
-
 def scale_out(env: dict[str, str]) -> None:
     cores = os.cpu_count() or 1
     print(f"scale-out on loopback ({cores} cores), one PostgreSQL, N API servers x 1 worker, a wrk -c8 on each:")
@@ -169,12 +135,12 @@ def scale_out(env: dict[str, str]) -> None:
                 ]  # fmt: skip
                 for base in bases:
                     wrk(base + FEED, seconds=2, connections=8)
-                api = [p for m in masters for p in _tree(m)]
-                pg = _postgres_pids()
-                api0, pg0 = _cpu_seconds(api), _cpu_seconds(pg)
+                api = [p for m in masters for p in process_tree(m)]
+                pg = postgres_pids()
+                api0, pg0 = cpu_seconds(api), cpu_seconds(pg)
                 with concurrent.futures.ThreadPoolExecutor(n) as pool:
                     got = list(pool.map(lambda b: wrk(b + FEED, seconds=SECONDS * 2, connections=8), bases))
-                api_cpu, pg_cpu = _cpu_seconds(api) - api0, _cpu_seconds(pg) - pg0
+                api_cpu, pg_cpu = cpu_seconds(api) - api0, cpu_seconds(pg) - pg0
             rps = sum(g["rps"] for g in got)
             first = first or rps
             requests = rps * SECONDS * 2 / 1000

@@ -5,7 +5,8 @@
 - ``POST /api/v1/surveys/{id}/responses`` (a full 10-question answer, a different resident per request) and
   ``GET /api/v1/surveys`` (a Kota Bandung resident: 21 surveys and polls) as % of ``GET /healthz``: gunicorn with 2
   sync workers, wrk -t1 -c16, best of 3 rounds of 8 s, measured alternately in the same run (targets 30 % / 50 %),
-  with ``GET /api/v1/me`` (one authenticated round trip) as a reference;
+  with ``GET /api/v1/me`` (one authenticated round trip) as a reference, and the submit's CPU per request in the API
+  workers and in PostgreSQL against what 30 % of ``/healthz`` allows (``harness.print_cpu_budget``);
 - the export job (what ``POST /api/v1/surveys/{id}/exports`` enqueues), run in a process of its own as a worker
   runs it: time, file size and the process's peak memory (``VmHWM``) before and after, for a second survey with a
   tenth of the responses and for the 1M one (flat: about the same peak); ``BENCH_SURVEY_XLSX=1`` adds the XLSX
@@ -17,6 +18,7 @@ kept; ``BENCH_SURVEY_RESPONSES`` changes the count.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import statistics
@@ -27,7 +29,18 @@ from sqlalchemy.engine import make_url
 
 from bench.bench_complaints import post_json
 from bench.bench_handling import ensure_database, latencies, p95
-from bench.harness import flask, gunicorn, migrate, print_table, record, record_ms, record_ratio, wrk
+from bench.harness import (
+    cpu_per_request,
+    flask,
+    gunicorn,
+    migrate,
+    print_cpu_budget,
+    print_table,
+    record,
+    record_ms,
+    record_ratio,
+    wrk,
+)
 from bench.surveys_data import MEDIUM_TITLE, build_medium_survey, build_surveys, generate_responses, is_complete
 
 DATABASE_URL = os.environ.get(
@@ -271,7 +284,7 @@ def measure_results(base: str, admin: dict[str, str], survey_id: int) -> float:
     return first
 
 
-def measure_throughput(base: str, app, survey_id: int, resident_headers: dict[str, str]) -> None:
+def measure_throughput(base: str, app, survey_id: int, resident_headers: dict[str, str], master: int) -> None:
     path = f"/api/v1/surveys/{survey_id}/responses"
     body = _answer_body(survey_id).replace("'", "\\'")
     best = {"healthz": 0.0, "submit": 0.0, "list": 0.0, "list_many": 0.0, "me": 0.0}
@@ -280,12 +293,12 @@ def measure_throughput(base: str, app, survey_id: int, resident_headers: dict[st
         script.write(LIST_SCRIPT % {"tokens": ",".join(f'"{t}"' for t in many)})
     list_many = script.name
 
-    def submit_run(seconds: int) -> float:
+    def submit_run(seconds: int, measure=wrk) -> dict[str, float]:
         tokens = _tokens(app, survey_id=survey_id, count=2500 * seconds)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(SUBMIT_SCRIPT % {"tokens": ",".join(f'"{t}"' for t in tokens), "path": path, "body": body})
         try:
-            return wrk(base + path, script=script.name, seconds=seconds)["rps"]
+            return measure(base + path, script=script.name, seconds=seconds)
         finally:
             os.unlink(script.name)
 
@@ -294,7 +307,7 @@ def measure_throughput(base: str, app, survey_id: int, resident_headers: dict[st
     wrk(base + "/api/v1/surveys", headers=resident_headers, seconds=2)
     for _ in range(3):
         best["healthz"] = max(best["healthz"], wrk(base + "/healthz", seconds=8)["rps"])
-        best["submit"] = max(best["submit"], submit_run(8))
+        best["submit"] = max(best["submit"], submit_run(8)["rps"])
         best["list"] = max(best["list"], wrk(base + "/api/v1/surveys", headers=resident_headers, seconds=8)["rps"])
         best["list_many"] = max(best["list_many"], wrk(base + "/api/v1/surveys", script=list_many, seconds=8)["rps"])
         best["me"] = max(best["me"], wrk(base + "/api/v1/me", headers=resident_headers, seconds=8)["rps"])
@@ -310,6 +323,9 @@ def measure_throughput(base: str, app, survey_id: int, resident_headers: dict[st
         print(f"  {label:<44} {best[name]:>8.0f} req/s   {ratio * 100:5.1f} %  (target {target:.0%}: {verdict})")
         record_ratio(f"survey {name}", ratio, target)
     os.unlink(list_many)
+    healthz = cpu_per_request(base + "/healthz", master)
+    print_cpu_budget(f"POST {path}", healthz, submit_run(8, functools.partial(cpu_per_request, master=master)),
+                     SUBMIT_TARGET)  # fmt: skip
     me = best["me"] / best["healthz"]
     print(f"  {'GET /api/v1/me (reference: one round trip)':<44} {best['me']:>8.0f} req/s   {me * 100:5.1f} %")
     record("GET /api/v1/me (reference for the survey figures)", target="-", measured=f"{me:.1%} of /healthz", met=None)
@@ -365,11 +381,12 @@ def main() -> None:
     env, survey_id = prepare()
     app = _app()
     server_env = {**env, "ACCESS_TOKEN_MINUTES": "120"}
-    with gunicorn(server_env) as base:
+    master: list[int] = []
+    with gunicorn(server_env, pid=master) as base:
         admin = log_in_admin(base)
         measure_results(base, admin, survey_id)
         [lister] = _tokens(app, survey_id=-1, count=1)
-        measure_throughput(base, app, survey_id, {"Authorization": f"Bearer {lister}"})
+        measure_throughput(base, app, survey_id, {"Authorization": f"Bearer {lister}"}, master[0])
     measure_export(app, survey_id, xlsx=os.environ.get("BENCH_SURVEY_XLSX") == "1")
     if __name__ == "__main__":
         print_table()

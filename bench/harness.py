@@ -198,6 +198,74 @@ def wrk(
     }
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by ``pids`` (Linux ``/proc``; a process that ended counts 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / _TICKS
+
+
+def process_tree(root: int) -> list[int]:
+    """``root`` and its children (a gunicorn master and its workers)."""
+    kids = []
+    for task in Path(f"/proc/{root}/task").iterdir():
+        kids += [int(c) for c in (task / "children").read_text().split()]
+    return [root, *kids]
+
+
+def postgres_pids() -> list[int]:
+    """Every PostgreSQL server process on this machine (backends, WAL writer, checkpointer ...)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def cpu_per_request(
+    url: str, master: int, *, headers: dict[str, str] | None = None, script: str | None = None, seconds: int = 8
+) -> dict[str, float]:
+    """One wrk run with the CPU it cost: milliseconds of CPU per request in the API processes (gunicorn
+    ``master`` and its workers) and in PostgreSQL, besides ``rps``."""
+    api, pg = process_tree(master), postgres_pids()
+    api0, pg0 = cpu_seconds(api), cpu_seconds(pg)
+    got = wrk(url, headers=headers, script=script, seconds=seconds)
+    requests = got["rps"] * seconds
+    return {
+        "rps": got["rps"],
+        "api_ms": (cpu_seconds(api) - api0) / requests * 1000,
+        "pg_ms": (cpu_seconds(pg) - pg0) / requests * 1000,
+    }
+
+
+def print_cpu_budget(name: str, healthz: dict[str, float], target: dict[str, float], ratio: float) -> None:
+    """Where a write's time goes, against what ``ratio`` of ``/healthz`` would allow: both are CPU-bound on this
+    machine's cores (the API workers, PostgreSQL and wrk share them), so a request may cost at most
+    ``1 / ratio`` times what one ``/healthz`` costs the whole machine."""
+    cores = os.cpu_count() or 1
+    per_healthz = cores * 1000 / healthz["rps"]
+    per_target = cores * 1000 / target["rps"]
+    print(
+        f"  CPU per request ({cores} cores): /healthz {per_healthz:.2f} ms of the machine "
+        f"(API {healthz['api_ms']:.2f}); "
+        f"{name} {per_target:.2f} ms (API {target['api_ms']:.2f}, PostgreSQL {target['pg_ms']:.2f}); "
+        f"{ratio * 100:.0f} % of /healthz allows {per_healthz / ratio:.2f} ms",
+        flush=True,
+    )
+
+
 #: The best requests per second that ``compare`` measured, by target name (for a latency run at a fraction of it).
 BEST_RPS: dict[str, float] = {}
 
