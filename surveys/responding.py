@@ -12,11 +12,11 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import BigInteger, bindparam, cast, insert, select
+from sqlalchemy import BigInteger, bindparam, cast, insert, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core import user_state
-from app.core.db import utcnow
+from app.core.db import unnest_arrays, utcnow
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.i18n import _
 from app.extensions import db
@@ -34,11 +34,22 @@ def _insert_ignoring_conflicts(model: Any) -> Any:
     return dialect_insert(model).on_conflict_do_nothing()
 
 
+#: An answer row's own columns (the rest, response, survey and home, are the response's).
+ANSWER_PARTS = ("question_id", "part", "row_id", "option_id", "num_value", "text_value")
+
+
 @functools.cache
-def _participate_and_respond() -> Any:
-    """PostgreSQL: ``WITH p AS (INSERT participation ON CONFLICT DO NOTHING RETURNING …) INSERT response SELECT …
-    FROM p RETURNING id``: no row when the resident had answered already (the second of two concurrent submits
-    waits for the first's commit on the primary key, then inserts neither)."""
+def _submit_statement() -> Any:
+    """PostgreSQL, the whole submit in one statement (the same whatever the number of answers)::
+
+        WITH p AS (INSERT participation ON CONFLICT DO NOTHING RETURNING …),
+             r AS (INSERT response SELECT … FROM p RETURNING id),
+             a AS (INSERT answers SELECT … FROM r, unnest(<one array per column>)),
+             tally AS (INSERT tally increments SELECT … FROM r, unnest(…) ON CONFLICT DO UPDATE)
+        SELECT id FROM r
+
+    No row (and nothing written) when the resident had answered already: the second of two concurrent submits
+    waits for the first's commit on the participation's primary key, then inserts nothing."""
     p = (
         postgresql.insert(Participation)
         .values(survey_id=bindparam("survey_id", type_=BigInteger), user_id=bindparam("user_id", type_=BigInteger))
@@ -47,11 +58,22 @@ def _participate_and_respond() -> Any:
         .cte("p")
     )
     cols = ["id", "survey_id", "user_id", "submitted_on", "submitted_at", "desa_code", "kabkota_code"]
-    r = Response.__table__.c
+    rc = Response.__table__.c
     values = select(
-        *(p.c.survey_id if c == "survey_id" else cast(bindparam(f"r_{c}", type_=r[c].type), r[c].type) for c in cols)
+        *(p.c.survey_id if c == "survey_id" else cast(bindparam(f"r_{c}", type_=rc[c].type), rc[c].type) for c in cols)
     ).select_from(p)
-    return insert(Response).from_select(cols, values).returning(Response.id)
+    r = insert(Response).from_select(cols, values).returning(Response.id).cte("r")
+    src = unnest_arrays(Answer.__table__, ANSWER_PARTS, "a_")
+    shared = [
+        r.c.id,
+        p.c.survey_id,
+        cast(bindparam("r_desa_code"), rc.desa_code.type),
+        cast(bindparam("r_kabkota_code"), rc.kabkota_code.type),
+    ]
+    answer_rows = select(*shared, *(src.c[c] for c in ANSWER_PARTS)).select_from(r).join(p, true()).join(src, true())
+    answer_cols = ["response_id", "survey_id", "desa_code", "kabkota_code", *ANSWER_PARTS]
+    a = insert(Answer).from_select(answer_cols, answer_rows)
+    return select(r.c.id).add_cte(a.cte("a"), tally.add_from_arrays(r))
 
 
 def submit(*, user: Any, survey_id: int, answers: list[dict[str, Any]]) -> dict[str, Any]:
@@ -76,26 +98,33 @@ def submit(*, user: Any, survey_id: int, answers: list[dict[str, Any]]) -> dict[
         "desa_code": home,
         "kabkota_code": home[:5] if home and len(home) >= 5 else None,
     }
+    increments = tally.rows_of(survey.id, home, {q.id: q.type for q in items}, rows)
     if db.dialect == "postgresql":
-        # one round trip: the response is inserted only when the participation was (the one-response rule)
-        params = {"survey_id": survey.id, "user_id": user.id, **{f"r_{k}": v for k, v in response.items()}}
-        added = conn.execute(_participate_and_respond(), params).first()
+        # one round trip: everything is inserted only when the participation was (the one-response rule)
+        params = {
+            "survey_id": survey.id,
+            "user_id": user.id,
+            **{f"r_{k}": v for k, v in response.items()},
+            **{f"a_{c}": [r.get(c) for r in rows] for c in ANSWER_PARTS},
+            **tally.as_arrays(increments),
+        }
+        if conn.execute(_submit_statement(), params).first() is None:
+            raise Conflict(ALREADY, code="survey_already_answered")
     else:
         added = conn.execute(
             _insert_ignoring_conflicts(Participation)
             .values(survey_id=survey.id, user_id=user.id)
             .returning(Participation.user_id)
         ).first()
-        if added is not None:
-            conn.execute(insert(Response).values(**response))
-    if added is None:
-        raise Conflict(ALREADY, code="survey_already_answered")
+        if added is None:
+            raise Conflict(ALREADY, code="survey_already_answered")
+        conn.execute(insert(Response).values(**response))
+        if rows:
+            common = {"response_id": response_id, "survey_id": survey.id, "desa_code": response["desa_code"]}
+            common["kabkota_code"] = response["kabkota_code"]
+            conn.execute(insert(Answer), [{**common, **r} for r in rows])
+        tally.add(increments)
     user_state.changed(db.session, queries.ANSWERED, user.id)
-    if rows:
-        common = {"response_id": response_id, "survey_id": survey.id, "desa_code": home}
-        common["kabkota_code"] = home[:5] if home and len(home) >= 5 else None
-        conn.execute(insert(Answer), [{**common, **r} for r in rows])
-    tally.add(tally.rows_of(survey.id, home, {q.id: q.type for q in items}, rows))
     return {
         "survey_id": survey.id,
         "answered": True,

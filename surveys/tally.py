@@ -2,9 +2,10 @@
 
 ``rows_of`` folds one response's answer rows into tally keys (question, matrix row, option, integer value, desa)
 with their counts (and a number question's sum of values), plus the respondents row (``RESPONDENTS_QUESTION``);
-``add`` writes them with one ``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`` (PostgreSQL and SQLite),
-compiled once and executed for the response's rows in one batch (psycopg pipelines it), in key order so that
-concurrent submits lock the shared rows in the same order (no deadlock). The migration builds the tally of existing
+they are added with one ``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n``, in key order so that concurrent
+submits lock the shared rows in the same order (no deadlock). On SQLite ``add`` executes it for the response's rows
+in one batch; on PostgreSQL ``add_from_arrays`` makes it a part of the submit's single statement
+(``responding._submit_statement``), the rows passed as one array per column. The migration builds the tally of existing
 answers set-based (one ``INSERT … SELECT … GROUP BY``).
 """
 
@@ -14,8 +15,10 @@ import functools
 from collections import defaultdict
 from typing import Any
 
+from sqlalchemy import bindparam, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.core.db import unnest_arrays
 from app.extensions import db
 from surveys import states as st
 from surveys.models import NO_VALUE, NONE_KEY, RESPONDENTS_QUESTION, Tally
@@ -63,23 +66,45 @@ def rows_of(survey_id: int, desa_code: str | None, types: dict[int, str], parts:
     ]
 
 
+KEY = ("survey_id", "question_id", "row_id", "option_id", "value", "desa_code")
+COUNTS = ("n", "firsts", "texts", "total")
+
+
+def _adding(stmt: Any) -> Any:
+    """``stmt`` (an ``INSERT`` into the tally) adding its counts to the rows that exist."""
+    return stmt.on_conflict_do_update(
+        index_elements=list(KEY), set_={c: Tally.__table__.c[c] + stmt.excluded[c] for c in COUNTS}
+    )
+
+
 @functools.cache
 def _upsert(dialect: str) -> Any:
-    stmt = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Tally)
-    return stmt.on_conflict_do_update(
-        index_elements=["survey_id", "question_id", "row_id", "option_id", "value", "desa_code"],
-        set_={
-            "n": Tally.n + stmt.excluded.n,
-            "firsts": Tally.firsts + stmt.excluded.firsts,
-            "texts": Tally.texts + stmt.excluded.texts,
-            "total": Tally.total + stmt.excluded.total,
-        },
-    )
+    return _adding((postgresql.insert if dialect == "postgresql" else sqlite.insert)(Tally))
 
 
 def add(rows: list[dict[str, Any]]) -> None:
     """Add one response's increments to the tally: one statement (compiled once), its rows in key order."""
     db.session.connection().execute(_upsert(db.dialect), rows)
+
+
+def add_from_arrays(after: Any) -> Any:
+    """PostgreSQL: ``add`` as a data-modifying CTE of a larger statement, run only when the CTE ``after`` returns a
+    row; the increments come as one array parameter per column (``as_arrays``), read with ``unnest`` in their order
+    (key order, as ``add`` locks them)."""
+    columns = KEY[1:] + COUNTS
+    src = unnest_arrays(Tally.__table__, columns, "t_")
+    rows = (
+        select(bindparam("survey_id", type_=Tally.survey_id.type), *(src.c[c] for c in columns))
+        .select_from(after)
+        .join(src, true())
+        .order_by(src.c.ord)
+    )
+    return _adding(postgresql.insert(Tally).from_select(["survey_id", *columns], rows)).cte("tally")
+
+
+def as_arrays(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The parameters of ``add_from_arrays`` for ``rows_of``'s rows."""
+    return {f"t_{c}": [r[c] for r in rows] for c in KEY[1:] + COUNTS}
 
 
 def backfill(survey_id: int) -> tuple[str, str]:

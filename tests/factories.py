@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import factory
+from sqlalchemy import event
 
 from app.accounts import sessions
 from app.accounts.models import User
@@ -83,3 +86,19 @@ def delete_committed_users(conn: Any, user_ids: list[int]) -> None:
     conn.execute(delete(AccessLog).where(or_(AccessLog.actor_id.in_(user_ids), AccessLog.subject_id.in_(user_ids))))
     conn.execute(delete(AuthSession).where(AuthSession.user_id.in_(user_ids)))
     conn.execute(delete(User).where(User.id.in_(user_ids)))
+
+
+@contextmanager
+def count_statements() -> Iterator[list[str]]:
+    """Every SQL statement sent while the block runs."""
+    statements: list[str] = []
+    engine = db.engine
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

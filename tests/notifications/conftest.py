@@ -6,12 +6,11 @@ import datetime as dt
 import itertools
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from huey.storage import MemoryStorage
-from sqlalchemy import event, insert, update
+from sqlalchemy import insert, update
 
 from app.accounts.models import User
 from app.core.db import utcnow
@@ -151,19 +150,3 @@ def make_due_now() -> None:
     db.session.execute(update(Notification).where(Notification.push_due_at.is_not(None)).values(push_due_at=past))
     db.session.execute(update(Device).where(Device.topics_due_at.is_not(None)).values(topics_due_at=past))
     db.session.commit()
-
-
-@contextmanager
-def count_statements() -> Iterator[list[str]]:
-    """Every SQL statement sent while the block runs."""
-    statements: list[str] = []
-    engine = db.engine
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)

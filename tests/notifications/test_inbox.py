@@ -9,8 +9,8 @@ from app.core.db import utcnow
 from app.extensions import db
 from notifications.api import ANNOUNCEMENT, COMPLAINT_UPDATE, NEWS, SURVEY, broadcast_to_area, notify_users
 from notifications.models import InboxState, Notification, NotificationReceipt
-from tests.factories import login, resident, staff
-from tests.notifications.conftest import DESA, OTHER_DESA, count_statements
+from tests.factories import count_statements, login, resident, staff
+from tests.notifications.conftest import DESA, OTHER_DESA
 
 INBOX = "/api/v1/me/notifications"
 

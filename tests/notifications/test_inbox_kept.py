@@ -11,8 +11,8 @@ from app.extensions import db
 from notifications.api import NEWS, broadcast_to_area, notify_users
 from notifications.inbox import INBOX as KEPT
 from tests.core.test_user_state import wait_until
-from tests.factories import login
-from tests.notifications.conftest import DESA, count_statements
+from tests.factories import count_statements, login
+from tests.notifications.conftest import DESA
 from tests.notifications.test_inbox import *  # noqa: F403 (the same tests, with the cache on)
 from tests.notifications.test_inbox import INBOX, _ids
 

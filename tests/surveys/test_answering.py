@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from app.core.db import utcnow
 from app.extensions import db
-from surveys.models import Answer, Participation, Response
-from tests.factories import login, resident, staff
+from surveys.models import RESPONDENTS_QUESTION, Answer, Participation, Response, Tally
+from tests.factories import count_statements, login, resident, staff
 from tests.surveys.helpers import (
     DESA,
     OTHER_DESA,
@@ -99,10 +99,38 @@ def test_second_response_is_409_and_nothing_more_is_stored(client):
     s = published(client)
     me = resident()
     assert submit(client, s, me, full_answers(s)).status_code == 201
-    before = _count(Answer)
+    before = _count(Answer), db.session.scalar(select(func.sum(Tally.n)))
     r = submit(client, s, me, full_answers(s))
     assert r.status_code == 409 and r.get_json()["error"] == "survey_already_answered"
-    assert _count(Answer) == before and _count(Response) == 1
+    assert (_count(Answer), db.session.scalar(select(func.sum(Tally.n)))) == before and _count(Response) == 1
+
+
+def test_a_submit_costs_the_same_statements_whatever_its_number_of_answers(client):
+    """On PostgreSQL the participation, response, answers and tally are one statement; on SQLite one statement each
+    (the answers and the tally as one batch): never one per answer."""
+    s = published(client)
+    q = questions(s)
+    few = [{"question_id": q["Pekerjaan"]["id"], "option_id": q["Pekerjaan"]["options"][0]["id"]}]
+    few.append({"question_id": q["Kepuasan"]["id"], "value": 3})
+    assert submit(client, s, resident(), full_answers(s)).status_code == 201  # the survey's items are read once
+    full_rows = _count(Answer)
+    counted = []
+    for answers in (few, full_answers(s)):
+        headers = login(resident())
+        with count_statements() as statements:
+            r = client.post(f"/api/v1/surveys/{s['id']}/responses", json={"answers": answers}, headers=headers)
+        assert r.status_code == 201, r.get_json()
+        counted.append([st for st in statements if st.lstrip().upper().startswith(("INSERT", "WITH"))])
+    assert len(counted[0]) == len(counted[1]) == (1 if db.dialect == "postgresql" else 4)
+    assert _count(Answer) == 2 * full_rows + len(few)  # all stored (each answer is checked in the tests above)
+
+
+def test_an_empty_response_is_stored_and_counted_as_a_respondent(client):
+    s = published(client, items=[{"type": "rating", "title": "Kepuasan"}])
+    assert submit(client, s, resident(), []).status_code == 201
+    assert _count(Response) == 1 and _count(Answer) == 0
+    respondents = select(func.sum(Tally.n)).where(Tally.survey_id == s["id"], Tally.question_id == RESPONDENTS_QUESTION)
+    assert db.session.scalar(respondents) == 1
 
 
 def test_outside_the_window_is_409(client):
