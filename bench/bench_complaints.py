@@ -9,7 +9,8 @@
 
 gunicorn with 2 sync workers, wrk -t1 -c16, best of 3 rounds of 8 s, healthz measured alternately in the same run.
 After the rounds, one more run each of ``/healthz`` and ``POST`` prints the CPU per request in the API workers and in
-PostgreSQL against what 30 % of ``/healthz`` allows on this machine (``harness.print_cpu_budget``).
+PostgreSQL against what 30 % of ``/healthz`` allows on this machine (``harness.print_cpu_budget``), and the floor
+of a write here (``write_floor``: a bare WSGI app storing the same bodies, and the API's cheapest signed-in write).
 ``BENCH_COMPLAINTS`` sets the number of complaints (default 1,000,000); the database ``balai_bench_intake`` is kept
 between runs once it holds that many.
 """
@@ -27,6 +28,8 @@ import time
 import urllib.request
 import uuid
 
+from sqlalchemy.engine import make_url
+
 from bench.complaints_data import complaint_count, generate
 from bench.harness import (
     cpu_per_request,
@@ -35,6 +38,7 @@ from bench.harness import (
     gunicorn,
     migrate,
     print_cpu_budget,
+    record,
     record_ms,
     record_p99_at_half,
     record_ratio,
@@ -198,6 +202,30 @@ def photo_timings(base: str, auth: dict[str, str], photo: bytes, *, uploads: int
     return times
 
 
+def write_floor(env: dict[str, str], base: str, auth: dict[str, str], post_script: str) -> dict[str, float]:
+    """What any write costs at least on this machine, as shares of the API's ``/healthz`` measured alternately:
+    the same ``POST`` bodies stored by a bare WSGI app (``bench/floor_app.py``: one ``INSERT`` and ``COMMIT``, no
+    framework) under the same gunicorn, and the API's cheapest signed-in write (``POST /me/notifications/read-all``:
+    the session check and one ``UPDATE``)."""
+    dsn = make_url(env["DATABASE_URL"]).set(drivername="postgresql").render_as_string(hide_password=False)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as read_all:
+        read_all.write(f'wrk.method = "POST"\nwrk.headers["Authorization"] = "{auth["Authorization"]}"\n')
+    with gunicorn({"FLOOR_DATABASE_URL": dsn}, app_module="bench.floor_app:app") as bare:
+        targets = {
+            "bare WSGI app: one INSERT + COMMIT per POST": (bare + "/api/v1/complaints", post_script),
+            "API: POST /me/notifications/read-all": (base + "/api/v1/me/notifications/read-all", read_all.name),
+        }
+        for url, script in targets.values():
+            wrk(url, script=script, seconds=2)
+        best = {"healthz": 0.0}
+        for _ in range(3):
+            best["healthz"] = max(best["healthz"], wrk(base + "/healthz", seconds=6)["rps"])
+            for name, (url, script) in targets.items():
+                best[name] = max(best.get(name, 0.0), wrk(url, script=script, seconds=6)["rps"])
+    os.unlink(read_all.name)
+    return {name: best[name] / best["healthz"] for name in targets}
+
+
 def main() -> None:
     env = prepare()
     photo = twelve_megapixel_jpeg()
@@ -236,12 +264,17 @@ def main() -> None:
             best = best_of(base, targets)
             healthz = cpu_per_request(base + "/healthz", master[0])
             posting = cpu_per_request(base + "/api/v1/complaints", master[0], script=script.name)
+            floor = write_floor(env, base, auth, script.name)
             os.unlink(script.name)
             os.unlink(points.name)
             print(f"  {'GET /healthz':<60} {best['healthz']:>8.0f} req/s   (baseline)")
             for name in targets:
                 print(f"  {name:<60} {best[name]:>8.0f} req/s   {best[name] / best['healthz'] * 100:5.1f} %")
             print_cpu_budget("POST /api/v1/complaints", healthz, posting, 0.30)
+            print("the floor of a write here, best of 3 x 6 s, as % of the API's /healthz in the same rounds:")
+            for name, ratio in floor.items():
+                print(f"  {name:<60} {ratio * 100:5.1f} %")
+                record(f"write floor: {name}", target="-", measured=f"{ratio:.1%} of /healthz", met=None)
             near_ms = median_latency_ms(base + NEAR)
             feed_ms = median_latency_ms(base + FEED)
             uploads_s = photo_timings(base, auth, photo)

@@ -116,9 +116,11 @@ def gunicorn(
     threads: int = 1,
     extra: list[str] | None = None,
     pid: list[int] | None = None,
+    app_module: str = "wsgi:app",
 ) -> Iterator[str]:
-    """A gunicorn server on a free port (sync workers unless ``worker_class`` says otherwise, whatever
-    gunicorn.conf.py says); yields its base URL. ``pid``, when given, receives the master's process id."""
+    """A gunicorn server of ``app_module`` (the API unless said otherwise) on a free port (sync workers unless
+    ``worker_class`` says otherwise, whatever gunicorn.conf.py says); yields its base URL. ``pid``, when given,
+    receives the master's process id."""
     port = free_port()
     cmd = [
         str(BIN / "gunicorn"),
@@ -134,7 +136,7 @@ def gunicorn(
         "warning",
     ]
     proc = subprocess.Popen(
-        [*cmd, *(extra or []), "wsgi:app"], cwd=ROOT, env={**os.environ, **env}, start_new_session=True
+        [*cmd, *(extra or []), app_module], cwd=ROOT, env={**os.environ, **env}, start_new_session=True
     )
     base = f"http://127.0.0.1:{port}"
     if pid is not None:
