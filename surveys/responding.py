@@ -13,12 +13,13 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import BigInteger, bindparam, cast, insert, select, true
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 
 from app.core import user_state
-from app.core.db import unnest_arrays, utcnow
+from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.i18n import _
+from app.core.sql import insert_ignoring_conflicts, unnest_arrays
 from app.extensions import db
 from surveys import answers as checks
 from surveys import permissions as perm
@@ -27,11 +28,6 @@ from surveys import states as st
 from surveys.models import Answer, Participation, Response
 
 ALREADY = _("You have already answered this survey.")
-
-
-def _insert_ignoring_conflicts(model: Any) -> Any:
-    dialect_insert = postgresql.insert if db.dialect == "postgresql" else sqlite.insert
-    return dialect_insert(model).on_conflict_do_nothing()
 
 
 #: An answer row's own columns (the rest, response, survey and home, are the response's).
@@ -112,7 +108,7 @@ def submit(*, user: Any, survey_id: int, answers: list[dict[str, Any]]) -> dict[
             raise Conflict(ALREADY, code="survey_already_answered")
     else:
         added = conn.execute(
-            _insert_ignoring_conflicts(Participation)
+            insert_ignoring_conflicts(Participation)
             .values(survey_id=survey.id, user_id=user.id)
             .returning(Participation.user_id)
         ).first()

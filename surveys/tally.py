@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.core.db import unnest_arrays
+from app.core.sql import unnest_arrays
 from app.extensions import db
 from surveys import states as st
 from surveys.models import NO_VALUE, NONE_KEY, RESPONDENTS_QUESTION, Tally

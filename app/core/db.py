@@ -23,12 +23,9 @@ from sqlalchemy import (
     MetaData,
     String,
     bindparam,
-    cast,
     create_engine,
     event,
-    func,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
@@ -366,11 +363,3 @@ def _rollback(session: Session) -> None:
             session.close()
         except Exception as close_exc:
             log.debug("closing after a failed rollback: %s", close_exc)
-
-
-def unnest_arrays(table: Any, columns: tuple[str, ...], prefix: str) -> Any:
-    """PostgreSQL: ``unnest(CAST(:<prefix><column> AS <type>[]), …) WITH ORDINALITY`` as a table of ``columns``
-    (typed as in ``table``) and ``ord``: many rows passed as one parameter per column, so the statement is the same
-    whatever their number."""
-    fn = func.unnest(*(cast(bindparam(f"{prefix}{c}"), ARRAY(table.c[c].type)) for c in columns))
-    return fn.table_valued(*columns, with_ordinality="ord").render_derived()

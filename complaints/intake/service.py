@@ -19,6 +19,7 @@ from app.areas.codes import LEVEL_DESA, ancestors_of
 from app.core.db import utcnow
 from app.core.errors import Forbidden, ValidationFailed
 from app.core.events import emit
+from app.core.sql import insert_ignoring_conflicts
 from app.extensions import db
 from complaints import geo, states
 from complaints import permissions as perm
@@ -27,7 +28,6 @@ from complaints.events import COMPLAINT_SUBMITTED, submitted_payload
 from complaints.intake import presenters, queries, screening
 from complaints.intake.models import Complaint
 from complaints.intake.tracking import new_tracking_number
-from complaints.sql import insert_ignoring_conflicts
 from complaints.states import Status
 
 _TRACKING_ATTEMPTS = 5

@@ -16,6 +16,7 @@ from app.core.db import utcnow
 from app.core.errors import Forbidden, ValidationFailed
 from app.core.events import emit
 from app.core.i18n import _
+from app.core.sql import insert_ignoring_conflicts
 from app.extensions import db
 from complaints import permissions as perm
 from complaints import states
@@ -29,7 +30,6 @@ from complaints.intake.models import Complaint
 from complaints.moderation.models import Redaction
 from complaints.offices.models import Office
 from complaints.routing import service as routing
-from complaints.sql import insert_ignoring_conflicts
 from complaints.states import FINAL_STATUSES, Status
 from complaints.supports.models import Support
 

@@ -14,11 +14,11 @@ from sqlalchemy import delete, select, update
 
 from app.core.errors import Forbidden
 from app.core.i18n import _
+from app.core.sql import insert_ignoring_conflicts
 from app.extensions import db
 from complaints import permissions as perm
 from complaints.intake import queries
 from complaints.intake.models import Complaint
-from complaints.sql import insert_ignoring_conflicts
 from complaints.supports.models import Support
 
 
