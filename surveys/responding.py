@@ -62,11 +62,11 @@ def _submit_statement() -> Any:
     src = unnest_arrays(Answer.__table__, ANSWER_PARTS, "a_")
     shared = [
         r.c.id,
-        p.c.survey_id,
+        bindparam("survey_id", type_=BigInteger),
         cast(bindparam("r_desa_code"), rc.desa_code.type),
         cast(bindparam("r_kabkota_code"), rc.kabkota_code.type),
     ]
-    answer_rows = select(*shared, *(src.c[c] for c in ANSWER_PARTS)).select_from(r).join(p, true()).join(src, true())
+    answer_rows = select(*shared, *(src.c[c] for c in ANSWER_PARTS)).select_from(r).join(src, true())
     answer_cols = ["response_id", "survey_id", "desa_code", "kabkota_code", *ANSWER_PARTS]
     a = insert(Answer).from_select(answer_cols, answer_rows)
     return select(r.c.id).add_cte(a.cte("a"), tally.add_from_arrays(r))
