@@ -54,9 +54,11 @@ serve: $(VENV)/.runtime
 worker: $(VENV)/.runtime
 	$(BIN)/flask jobs worker
 
-## test: the whole suite (SQLite by default; TEST_DATABASE_URL=postgresql+psycopg://... for PostgreSQL)
+## test: the whole suite on every core (SQLite by default; TEST_DATABASE_URL=postgresql+psycopg://... for PostgreSQL)
+# One pytest-xdist worker per core (TEST_WORKERS=1 for one process); each worker has its own database.
+TEST_WORKERS ?= auto
 test: $(VENV)/.dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 ## openapi: rewrite docs/openapi.json, the document the mobile clients are generated from (a test fails when stale)
 openapi: $(VENV)/.runtime

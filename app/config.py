@@ -11,6 +11,8 @@ import sys
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = ROOT / "instance"
 
@@ -245,6 +247,20 @@ class Config:
         return {k: getattr(self, k) for k in self.__dataclass_fields__ if k.isupper()}
 
 
+def worker_database_url(url: str, worker: str) -> str:
+    """The test database of one pytest-xdist worker: ``<name>_<worker>`` on a server, ``<stem>-<worker>.sqlite3``
+    for a SQLite file; an in-memory SQLite database, or no worker, leaves ``url`` as it is."""
+    parsed = make_url(url)
+    if not worker or not parsed.database or parsed.database == ":memory:":
+        return url
+    if parsed.get_backend_name() == "sqlite":
+        path = Path(parsed.database)
+        database = str(path.with_name(f"{path.stem}-{worker}{path.suffix}"))
+    else:
+        database = f"{parsed.database}_{worker}"
+    return parsed.set(database=database).render_as_string(hide_password=False)
+
+
 class TestConfig(Config):
     """Settings for the test suite: fast password hashing, its own database."""
 
@@ -256,15 +272,20 @@ class TestConfig(Config):
         cfg = cls(**{k: getattr(base, k) for k in base.__dataclass_fields__})
         cfg.ENV = "test"
         cfg.TESTING = True
-        cfg.DATABASE_URL = normalise_database_url(
-            os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'test.sqlite3'}"
+        # `make test` runs the suite in several processes (pytest-xdist): each worker, named by PYTEST_XDIST_WORKER
+        # (which the processes a test starts inherit), has its own database, rate-limit keys and uploads.
+        # tests/conftest.py creates a worker's PostgreSQL database.
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+        cfg.DATABASE_URL = worker_database_url(
+            normalise_database_url(os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'test.sqlite3'}"),
+            worker,
         )
         cfg.PASSWORD_TIME_COST = 1
         cfg.PASSWORD_MEMORY_KIB = 1024
         cfg.PASSWORD_PARALLELISM = 1
         # CI's PostgreSQL run points this at the local Redis, so the rate-limit tests also run on shared storage.
         cfg.RATELIMIT_STORAGE_URI = os.environ.get("TEST_RATELIMIT_STORAGE_URI") or "memory://"
-        cfg.RATELIMIT_KEY_PREFIX = "balai-test"
+        cfg.RATELIMIT_KEY_PREFIX = f"balai-test-{worker}" if worker else "balai-test"
         cfg.AREA_CACHE_SECONDS = 0
         cfg.CATEGORY_CACHE_SECONDS = 0
         cfg.NEWS_FEED_CACHE_SECONDS = 0
@@ -279,5 +300,5 @@ class TestConfig(Config):
         cfg.FIREBASE_CREDENTIALS = ""
         cfg.GOOGLE_APPLICATION_CREDENTIALS = ""
         cfg.FCM_ENDPOINT = ""
-        cfg.STORAGE_LOCAL_DIR = str(INSTANCE_DIR / "test-uploads")
+        cfg.STORAGE_LOCAL_DIR = str(INSTANCE_DIR / (f"test-uploads-{worker}" if worker else "test-uploads"))
         return cfg

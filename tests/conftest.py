@@ -5,7 +5,10 @@
 
 from __future__ import annotations
 
+import os
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.areas.loader import load_areas
-from app.config import ROOT, TestConfig
+from app.config import ROOT, TestConfig, normalise_database_url
 from app.core.db import make_engine
 from app.core.storage import LocalStorage
 from app.extensions import db, limiter
@@ -30,6 +33,20 @@ def alembic_config(url: str) -> AlembicConfig:
     cfg.attributes["url"] = url
     cfg.attributes["configure_logger"] = False
     return cfg
+
+
+def create_worker_database(url: str) -> None:
+    """A pytest-xdist worker's own PostgreSQL database (``TestConfig``), created from the one the suite was given."""
+    parsed = make_url(url)
+    given = os.environ.get("TEST_DATABASE_URL")
+    if parsed.get_backend_name() == "sqlite" or not given or make_url(given).database == parsed.database:
+        return
+    engine = make_engine(normalise_database_url(given)).execution_options(isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database}).first():
+            return
+        conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    engine.dispose()
 
 
 def reset_database(url: str) -> None:
@@ -67,6 +84,7 @@ def get_test_app() -> Flask:
     global _app
     if _app is None:
         config = TestConfig.from_env()
+        create_worker_database(config.DATABASE_URL)
         reset_database(config.DATABASE_URL)
         command.upgrade(alembic_config(config.DATABASE_URL), "head")
         application = create_app(config)
@@ -122,15 +140,48 @@ def dialect() -> str:
     return db.dialect
 
 
+@dataclass
+class Figures:
+    """What the Schemathesis contract test (``tests/test_openapi_contract.py``) did as one role."""
+
+    operations: set[str] = field(default_factory=set)
+    cases: int = 0
+    server_errors: int = 0
+    failures: Counter[str] = field(default_factory=Counter)  # failed check → how many cases
+
+    def add(self, other: dict[str, Any]) -> None:
+        self.operations.update(other["operations"])
+        self.cases += other["cases"]
+        self.server_errors += other["server_errors"]
+        self.failures.update(other["failures"])
+
+
+#: role → figures of the contract test: counted by this process, or handed over by the pytest-xdist workers.
+CONTRACT_FIGURES: dict[str, Figures] = {}
+
+
+def pytest_sessionfinish(session) -> None:
+    """A pytest-xdist worker hands its contract figures to the controller, which prints them."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["contract_figures"] = {
+            role: {**asdict(f), "operations": sorted(f.operations), "failures": dict(f.failures)}
+            for role, f in CONTRACT_FIGURES.items()
+        }
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    for role, figures in getattr(node, "workeroutput", {}).get("contract_figures", {}).items():
+        CONTRACT_FIGURES.setdefault(role, Figures()).add(figures)
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     """The schemathesis figures per role, when the contract test ran (issue 10 asks for them in every report)."""
-    import sys
-
-    contract = sys.modules.get("tests.test_openapi_contract")
-    if contract is None or not contract.FIGURES:
+    if not CONTRACT_FIGURES:
         return
     terminalreporter.section("schemathesis")
-    for role, f in contract.FIGURES.items():
+    for role, f in CONTRACT_FIGURES.items():
         failed = ", ".join(f"{name} {n}" for name, n in sorted(f.failures.items())) or "none"
         terminalreporter.write_line(
             f"{role}: {len(f.operations)} operations, {f.cases} cases, {f.server_errors} 5xx, failed checks: {failed}"

@@ -1,13 +1,11 @@
 """Schemathesis over the whole served OpenAPI document: no 5xx, and every response matches its documentation.
 
 Runs in-process over WSGI, anonymous, as a resident and as a moderator. Rate limits are off here (429s would hide
-real bugs). The figures per role (operations, cases, 5xx, failed checks) are printed at the end of the run.
+real bugs). The figures per role (operations, cases, 5xx, failed checks) are printed at the end of the run
+(``tests/conftest.py``, which also gathers them from the pytest-xdist workers).
 """
 
 from __future__ import annotations
-
-from collections import Counter
-from dataclasses import dataclass, field
 
 import pytest
 import schemathesis
@@ -23,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from app.extensions import limiter
-from tests.conftest import get_test_app
+from tests.conftest import CONTRACT_FIGURES, Figures, get_test_app
 from tests.factories import login, resident, staff
 
 CHECKS = [
@@ -70,21 +68,9 @@ SETTINGS = settings(
 PLAIN = {"Accept-Encoding": "identity"}
 
 
-@dataclass
-class Figures:
-    operations: set[str] = field(default_factory=set)
-    cases: int = 0
-    server_errors: int = 0
-    failures: Counter[str] = field(default_factory=Counter)  # failed check → how many cases
-
-
-#: role → figures, printed by ``tests/conftest.py::pytest_terminal_summary``.
-FIGURES: dict[str, Figures] = {}
-
-
 def call_and_validate(case, role: str, headers: dict[str, str] | None = None) -> None:
     headers = {**(headers or {}), **PLAIN}
-    figures = FIGURES.setdefault(role, Figures())
+    figures = CONTRACT_FIGURES.setdefault(role, Figures())
     figures.operations.add(case.operation.label)
     figures.cases += 1
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from app import create_app
@@ -66,8 +68,21 @@ def test_default_database_is_sqlite_in_instance(monkeypatch):
 
 
 def test_test_config_uses_test_database(monkeypatch):
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
     monkeypatch.setenv("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1/test")
     assert TestConfig.from_env().DATABASE_URL == "postgresql+psycopg://postgres@127.0.0.1/test"
+
+
+def test_each_test_worker_has_its_own_database_rate_limit_keys_and_uploads(monkeypatch):
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw3")
+    monkeypatch.setenv("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1/test?application_name=t")
+    cfg = TestConfig.from_env()
+    assert cfg.DATABASE_URL == "postgresql+psycopg://postgres@127.0.0.1/test_gw3?application_name=t"
+    assert (cfg.RATELIMIT_KEY_PREFIX, Path(cfg.STORAGE_LOCAL_DIR).name) == ("balai-test-gw3", "test-uploads-gw3")
+    monkeypatch.delenv("TEST_DATABASE_URL")
+    assert TestConfig.from_env().DATABASE_URL.endswith("/instance/test-gw3.sqlite3")
+    monkeypatch.setenv("TEST_DATABASE_URL", "sqlite://")  # in memory: one per process anyway
+    assert TestConfig.from_env().DATABASE_URL == "sqlite://"
 
 
 def test_healthz_needs_no_database(client):
