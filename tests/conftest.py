@@ -1,6 +1,7 @@
 """Test fixtures: one schema per session built by the Alembic migrations, one rolled-back transaction per test.
 
-``TEST_DATABASE_URL`` selects PostgreSQL; unset means a SQLite file under ``instance/``.
+``TEST_DATABASE_URL`` selects PostgreSQL; unset means a SQLite file under ``instance/``. Under pytest-xdist (``make
+test``) each worker builds its own: ``TestConfig`` names it, ``create_worker_database`` creates it on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -42,11 +43,13 @@ def create_worker_database(url: str) -> None:
     if parsed.get_backend_name() == "sqlite" or not given or make_url(given).database == parsed.database:
         return
     engine = make_engine(normalise_database_url(given)).execution_options(isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database}).first():
-            return
-        conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    engine.dispose()
+    try:
+        with engine.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database})
+            if exists.first() is None:
+                conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    finally:
+        engine.dispose()
 
 
 def reset_database(url: str) -> None:
