@@ -26,6 +26,7 @@ import urllib.request
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from app.core.db import ensure_database
 from bench.bench_complaints import best_of, post_json
 from bench.handling_data import ADMIN_PHONE, HANDLER_PHONE, OFFICES, PASSWORD, generate_handling, is_complete
 from bench.harness import flask, gunicorn, migrate, record_ms, record_p99_at_half, record_ratio
@@ -37,18 +38,6 @@ COUNT = int(os.environ.get("BENCH_COMPLAINTS", "1000000"))
 STATS_TARGET_S = 0.3  # issue 15 (issue 6 asked for < 1 s)
 INBOX_TARGET = 0.35
 STATS = "/api/v1/stats/complaints?area=32"
-
-
-def ensure_database(url: str, *, drop: bool = False) -> None:
-    """Create the database of ``url`` on its server (dropping it first when ``drop``)."""
-    target = make_url(url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if drop:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}).scalar():
-            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
 
 
 def prepare() -> dict[str, str]:

@@ -27,8 +27,9 @@ import tempfile
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from app.core.db import ensure_database
 from bench.bench_complaints import post_json
-from bench.bench_handling import ensure_database, latencies, p95
+from bench.bench_handling import latencies, p95
 from bench.harness import (
     cpu_per_request,
     flask,

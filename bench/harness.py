@@ -20,8 +20,9 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+from app.core.db import ensure_database
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -78,14 +79,7 @@ def pg_url(name: str) -> str:
 
 def create_database(name: str, *, drop: bool = False) -> str:
     """A PostgreSQL database for benchmarks (kept between runs unless ``drop``)."""
-    engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        if drop:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
-        if not exists:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
+    ensure_database(pg_url(name), via=PG_ADMIN_URL, drop=drop)
     return pg_url(name)
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from app.areas.loader import load_areas
 from app.config import ROOT, TestConfig, normalise_database_url
-from app.core.db import make_engine
+from app.core.db import ensure_database, make_engine
 from app.core.storage import LocalStorage
 from app.extensions import db, limiter
 
@@ -37,19 +37,11 @@ def alembic_config(url: str) -> AlembicConfig:
 
 
 def create_worker_database(url: str) -> None:
-    """A pytest-xdist worker's own PostgreSQL database (``TestConfig``), created from the one the suite was given."""
-    parsed = make_url(url)
+    """A pytest-xdist worker's own PostgreSQL database (``TestConfig`` names it), created through the one the suite
+    was given."""
     given = os.environ.get("TEST_DATABASE_URL")
-    if parsed.get_backend_name() == "sqlite" or not given or make_url(given).database == parsed.database:
-        return
-    engine = make_engine(normalise_database_url(given)).execution_options(isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database})
-            if exists.first() is None:
-                conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
-    finally:
-        engine.dispose()
+    if given and make_url(url).get_backend_name() != "sqlite" and make_url(given).database != make_url(url).database:
+        ensure_database(url, via=normalise_database_url(given))
 
 
 def reset_database(url: str) -> None:

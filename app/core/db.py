@@ -25,6 +25,7 @@ from sqlalchemy import (
     bindparam,
     create_engine,
     event,
+    text,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
@@ -194,6 +195,23 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10, echo: b
         pool_pre_ping=True,
         **options,
     )
+
+
+def ensure_database(url: str, *, via: str | None = None, drop: bool = False) -> None:
+    """Create the PostgreSQL database of ``url`` when it is missing (dropping it first when ``drop``), through ``via``,
+    another database on that server (its ``postgres`` database by default). For the tests and the benchmarks: the
+    application itself never creates a database."""
+    target = make_url(url)
+    admin = make_engine(via or target.set(database="postgres").render_as_string(hide_password=False))
+    try:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if drop:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database})
+            if exists.first() is None:
+                conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        admin.dispose()
 
 
 def make_read_engine(url: str, *, pool_size: int = 5, max_overflow: int = 10, echo: bool = False) -> Engine:

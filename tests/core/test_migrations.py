@@ -12,7 +12,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
 from app import load_models
-from app.core.db import Base, alembic_include_object, make_engine
+from app.core.db import Base, alembic_include_object, ensure_database, make_engine
 from tests.conftest import alembic_config, reset_database
 
 
@@ -33,9 +33,8 @@ def test_migrations_go_down_and_up(config, tmp_path):
     else:
         name = f"balai_scratch_{uuid.uuid4().hex[:8]}"
         admin = make_engine(config.DATABASE_URL).execution_options(isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
         scratch = url.set(database=name).render_as_string(hide_password=False)
+        ensure_database(scratch, via=config.DATABASE_URL)
     try:
         reset_database(scratch)
         cfg = alembic_config(scratch)
